@@ -1,0 +1,117 @@
+import { Logger } from '@nestjs/common';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createChannelLayer } from '../../src/channel-layer/channel-layer.providers';
+import type { ChannelLayerOptions } from '../../src/channel-layer';
+
+/**
+ * This project's side of `npm run bench:layer`, the same roles as
+ * bench/layer/peer.py: a receiver of `count` messages on each of `channels`
+ * channels in the group, or a sender of `count` group messages.
+ */
+interface PeerConfig {
+  role: 'receiver' | 'sender';
+  layer: 'redis' | 'redis-pubsub';
+  hosts: string[];
+  group: string;
+  channels: number;
+  count: number;
+  window: number;
+  capacity: number;
+  /** Group sends per second, paced; absent: as fast as the window allows. */
+  rate?: number;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+/** Writes one JSON line; resolves once it is flushed (a pipe is asynchronous). */
+function out(payload: object): Promise<void> {
+  return new Promise((resolve) =>
+    process.stdout.write(`${JSON.stringify(payload)}\n`, () => resolve()),
+  );
+}
+
+function options(config: PeerConfig): ChannelLayerOptions {
+  return config.layer === 'redis'
+    ? { backend: 'redis', hosts: config.hosts, capacity: config.capacity }
+    : { backend: 'redis-pubsub', hosts: config.hosts };
+}
+
+async function main(): Promise<void> {
+  // stdout is the JSON-lines protocol: the layer's warnings must not land there.
+  Logger.overrideLogger(['error']);
+  const config = JSON.parse(process.argv[2]) as PeerConfig;
+  const layer = createChannelLayer(options(config));
+  const lines = createInterface({ input: process.stdin })[
+    Symbol.asyncIterator
+  ]();
+
+  if (config.role === 'sender') {
+    await out({ ready: true });
+    await lines.next();
+    const start = now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: config.window }, async () => {
+        while (next < config.count) {
+          const seq = next++;
+          // Paced: message `seq` is due at start + seq / rate, not earlier.
+          const wait = config.rate
+            ? start + (seq * 1000) / config.rate - now()
+            : 0;
+          if (wait > 0) {
+            await sleep(wait);
+          }
+          await layer.groupSend(config.group, {
+            type: 'bench.message',
+            seq,
+            t: now(),
+          });
+        }
+      }),
+    );
+    await out({ sent: config.count, start, end: now() });
+  } else {
+    const expected = config.count * config.channels;
+    const latencies: number[] = [];
+    // One controller per channel, as the consumer runtime has per connection.
+    const controllers: AbortController[] = [];
+    let finish = (): void => undefined;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const take = async (channel: string): Promise<void> => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      for (let i = 0; i < config.count; i++) {
+        const message = await layer.receive(channel, {
+          signal: controller.signal,
+        });
+        latencies.push(now() - (message.t as number));
+        if (latencies.length === expected) {
+          finish();
+        }
+      }
+    };
+    const channels: string[] = [];
+    for (let i = 0; i < config.channels; i++) {
+      const channel = await layer.newChannel();
+      await layer.groupAdd(config.group, channel);
+      channels.push(channel);
+    }
+    const loops = channels.map((channel) =>
+      take(channel).catch(() => undefined),
+    );
+    await out({ ready: true });
+    await Promise.race([finished, lines.next()]);
+    await out({ received: latencies.length, latencies });
+    controllers.forEach((controller) => controller.abort());
+    await Promise.all(loops);
+  }
+  await layer.close();
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  // Said on stderr, which the runner quotes when this peer ends early.
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,197 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { RedisServer } from '../../test/helpers/redis-server';
+import { installCleanup, killAllChildren } from '../common/children';
+import { percentile } from '../common/percentile';
+import { PeerProcess, type Impl } from './peer-process';
+import {
+  formatReport,
+  formatRow,
+  type Case,
+  type Outcome,
+  type Row,
+} from './report';
+
+/**
+ * `npm run bench:layer`: group send → receive through one Redis, this
+ * project's layer against channels_redis 4.0 (Debian's python3-channels-redis),
+ * the same work for both: one sender process, members spread over receiver
+ * processes; first at full speed, then both paced at one common rate.
+ * `--quick` for a short run, `--only=core|pubsub` for one flavour (a partial
+ * run writes bench/results/layer-partial.md, not layer-latest.md).
+ */
+
+const ROOT = join(__dirname, '..', '..', '..');
+const quick = process.argv.includes('--quick');
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length);
+const DELIVERIES = quick ? 20_000 : 100_000;
+const RUN_TIMEOUT_MS = quick ? 15_000 : 40_000;
+/** How long the paced phase sends for. */
+const PACED_SECONDS = quick ? 2 : 5;
+const CAPACITY = 100_000;
+/** Group sends in flight at once, as from many connections of a busy server. */
+const WINDOW = 16;
+
+/** One run: `count` group sends, at `rate` per second if set, else at full speed. */
+async function runOnce(
+  impl: Impl,
+  { flavour, members, processes }: Case,
+  hosts: string[],
+  { count, rate }: { count: number; rate?: number },
+): Promise<Outcome> {
+  const group = `bench_${flavour}_${members}_${processes}`;
+  const layer =
+    impl === 'nest-channels'
+      ? flavour === 'core'
+        ? 'redis'
+        : 'redis-pubsub'
+      : flavour;
+  const common = {
+    layer,
+    hosts,
+    group,
+    count,
+    window: WINDOW,
+    capacity: CAPACITY,
+    rate,
+  };
+  const receivers = Array.from({ length: processes }, (_, index) =>
+    PeerProcess.start(impl, {
+      ...common,
+      role: 'receiver',
+      channels:
+        Math.floor(members / processes) + (index < members % processes ? 1 : 0),
+    }),
+  );
+  const sender = PeerProcess.start(impl, {
+    ...common,
+    role: 'sender',
+    channels: 0,
+  });
+  const peers = [...receivers, sender];
+  let sent: { start: number };
+  let results: Array<{ received: number; latencies: number[] }>;
+  let lastReceive: number;
+  try {
+    await Promise.all(peers.map((peer) => peer.next()));
+    const timer = setTimeout(() => {
+      for (const receiver of receivers) {
+        receiver.tell('stop');
+      }
+    }, RUN_TIMEOUT_MS);
+    sender.tell('go');
+    [sent, ...results] = await Promise.all([
+      sender.next<{ start: number; end: number }>(),
+      ...receivers.map((receiver) =>
+        receiver.next<{ received: number; latencies: number[] }>(),
+      ),
+    ]);
+    lastReceive = Date.now();
+    clearTimeout(timer);
+  } finally {
+    await Promise.all(peers.map((peer) => peer.stop()));
+  }
+  const latencies = results
+    .flatMap((result) => result.latencies)
+    .sort((a, b) => a - b);
+  const expected = count * members;
+  return {
+    deliveriesPerSecond: latencies.length / ((lastReceive - sent.start) / 1000),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    loss: (expected - latencies.length) / expected,
+  };
+}
+
+function cases(): Case[] {
+  const list: Case[] = [];
+  for (const flavour of ['core', 'pubsub'] as const) {
+    if (only !== undefined && only !== flavour) {
+      continue;
+    }
+    for (const members of [1, 10, 100, 1_000]) {
+      for (const processes of members === 1 ? [1] : [1, 4]) {
+        list.push({ flavour, members, processes });
+      }
+    }
+  }
+  return list;
+}
+
+/** Both implementations, one after the other, on a flushed Redis. */
+async function runBoth(
+  admin: Redis,
+  benchCase: Case,
+  hosts: string[],
+  run: { count: number; rate?: number },
+): Promise<{ ours: Outcome | Error; theirs: Outcome | Error }> {
+  const outcomes: Array<Outcome | Error> = [];
+  for (const impl of ['nest-channels', 'channels_redis'] as const) {
+    await admin.flushall();
+    outcomes.push(
+      await runOnce(impl, benchCase, hosts, run).catch((error: unknown) =>
+        error instanceof Error ? error : new Error(String(error)),
+      ),
+    );
+  }
+  return { ours: outcomes[0], theirs: outcomes[1] };
+}
+
+async function runCase(
+  admin: Redis,
+  benchCase: Case,
+  hosts: string[],
+): Promise<Row> {
+  const { members } = benchCase;
+  const count = Math.max(20, Math.min(10_000, Math.ceil(DELIVERIES / members)));
+  const fullSpeed = await runBoth(admin, benchCase, hosts, { count });
+  const { ours, theirs } = fullSpeed;
+  if (ours instanceof Error || theirs instanceof Error) {
+    return { case: benchCase, fullSpeed };
+  }
+  const slower = Math.min(ours.deliveriesPerSecond, theirs.deliveriesPerSecond);
+  const rate = Math.max(1, Math.floor(slower / 2 / members));
+  const paced = await runBoth(admin, benchCase, hosts, {
+    count: Math.max(20, Math.round(rate * PACED_SECONDS)),
+    rate,
+  });
+  return { case: benchCase, fullSpeed, paced: { rate, ...paced } };
+}
+
+async function main(): Promise<void> {
+  const redis = await RedisServer.start();
+  const admin = new Redis(redis.url, { protocol: 2 });
+  const stop = async (): Promise<void> => {
+    killAllChildren();
+    admin.disconnect();
+    await redis.dispose();
+  };
+  installCleanup(stop);
+  const rows: Row[] = [];
+  const all = cases();
+  const started = Date.now();
+  try {
+    for (const [index, benchCase] of all.entries()) {
+      const row = await runCase(admin, benchCase, [redis.url]);
+      rows.push(row);
+      console.log(`[${index + 1}/${all.length}] ${formatRow(row)}`);
+    }
+  } finally {
+    await stop();
+  }
+  const report = formatReport(rows, {
+    quick,
+    window: WINDOW,
+    seconds: Math.round((Date.now() - started) / 1000),
+  });
+  const dir = join(ROOT, 'bench', 'results');
+  const file = only === undefined ? 'layer-latest.md' : 'layer-partial.md';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, file), report);
+  console.log(`\n${report}\nWritten to bench/results/${file}`);
+}
+
+void main();

@@ -1,0 +1,159 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChild, track } from '../common/children';
+import { LatencyHistogram } from '../common/latency-histogram';
+import type { ClientProtocol } from '../targets/target';
+import type { ClientSpec, WorkerReply, WorkerRequest } from './worker-protocol';
+
+/** A worker using this share of one core or more is saturated: its results are generator-bound. */
+export const SATURATED_CPU = 0.9;
+/** How long a request to a worker may take. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+/** What one rate step measured. */
+export interface StepResult {
+  rate: number;
+  sent: number;
+  expected: number;
+  received: number;
+  latency: LatencyHistogram;
+  durationMs: number;
+  /** Highest CPU share (of one core) of any worker during the step. */
+  generatorCpu: number;
+  /** Connections lost during the step. */
+  lost: number;
+}
+
+type Request = WorkerRequest extends infer R
+  ? R extends WorkerRequest
+    ? Omit<R, 'id'>
+    : never
+  : never;
+
+/** One forked worker process and its pending requests. */
+class LoadWorker {
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: WorkerReply) => void>();
+
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (reply: WorkerReply) => {
+      this.pending.get(reply.id)?.(reply);
+      this.pending.delete(reply.id);
+    });
+  }
+
+  request(request: Request): Promise<WorkerReply> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`load worker: ${request.cmd} timed out`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.child.send({ ...request, id });
+    });
+  }
+}
+
+/** The load generator: connections spread round-robin over worker processes. */
+export class LoadGenerator {
+  private constructor(private readonly workers: LoadWorker[]) {}
+
+  static start(count: number): LoadGenerator {
+    const script = join(__dirname, 'worker.js');
+    return new LoadGenerator(
+      Array.from(
+        { length: count },
+        () => new LoadWorker(track(fork(script, [], { stdio: 'inherit' }))),
+      ),
+    );
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Opens every connection; resolves with how many failed and the first error. */
+  async connect(
+    protocol: ClientProtocol,
+    clients: ClientSpec[],
+  ): Promise<{ failed: number; error?: string }> {
+    const shares = this.workers.map((): ClientSpec[] => []);
+    clients.forEach((client, index) =>
+      shares[index % shares.length].push(client),
+    );
+    const replies = await Promise.all(
+      this.workers.map((worker, index) =>
+        worker.request({ cmd: 'connect', protocol, clients: shares[index] }),
+      ),
+    );
+    return {
+      failed: replies.reduce((sum, reply) => sum + (reply.failed ?? 0), 0),
+      error: replies.find((reply) => reply.error)?.error,
+    };
+  }
+
+  /**
+   * Sends `rate` messages/s in all (split over the senders) for `durationMs`,
+   * then waits up to `drainMs` for the `fanOut` deliveries of each.
+   */
+  async step(
+    step: number,
+    rate: number,
+    senders: number,
+    fanOut: number,
+    durationMs: number,
+    drainMs: number,
+  ): Promise<StepResult> {
+    const replies = await this.all({
+      cmd: 'step',
+      step,
+      ratePerSender: rate / senders,
+      durationMs,
+    });
+    const sent = replies.reduce((sum, reply) => sum + (reply.sent ?? 0), 0);
+    const expected = sent * fanOut;
+    const deadline = Date.now() + drainMs;
+    while (Date.now() < deadline) {
+      const progress = await this.all({ cmd: 'progress', step });
+      if (progress.reduce((sum, r) => sum + (r.received ?? 0), 0) >= expected) {
+        break;
+      }
+      await sleep(25);
+    }
+    const collected = await this.all({ cmd: 'collect', step });
+    const latency = new LatencyHistogram();
+    for (const reply of collected) {
+      latency.merge(reply.counts ?? [], reply.max ?? 0);
+    }
+    return {
+      rate,
+      sent,
+      expected,
+      received: latency.count,
+      latency,
+      durationMs,
+      generatorCpu: Math.max(
+        ...collected.map((r) => (r.cpuMs ?? 0) / Math.max(1, r.wallMs ?? 1)),
+      ),
+      lost: collected.reduce((sum, reply) => sum + (reply.lost ?? 0), 0),
+    };
+  }
+
+  /** Closes every connection. */
+  async closeAll(): Promise<void> {
+    await this.all({ cmd: 'close' });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => stopChild(worker.child)));
+  }
+
+  private all(request: Request): Promise<WorkerReply[]> {
+    return Promise.all(this.workers.map((worker) => worker.request(request)));
+  }
+}

@@ -1,0 +1,163 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LatencyHistogram } from '../common/latency-histogram';
+import type { ClientProtocol } from '../targets/target';
+import { BenchClient } from './bench-client';
+import type { ClientSpec, WorkerReply, WorkerRequest } from './worker-protocol';
+
+/**
+ * A load-generator process (forked by `LoadGenerator`): opens its share of the
+ * connections, sends at the rate it is told, and keeps per-step counts and
+ * latencies of what its connections receive. Each message is `<step>|<send time>`.
+ */
+const OPEN_AT_ONCE = 64;
+const TICK_MS = 5;
+/** Tries per connection: a busy server may reset or time out a handshake. */
+const CONNECT_TRIES = 3;
+
+interface StepStats {
+  received: number;
+  histogram: LatencyHistogram;
+  cpu: NodeJS.CpuUsage;
+  started: number;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+let clients: BenchClient[] = [];
+let senders: BenchClient[] = [];
+let lost = 0;
+let protocol: ClientProtocol = 'chat';
+const steps = new Map<number, StepStats>();
+
+function statsOf(step: number): StepStats {
+  let stats = steps.get(step);
+  if (!stats) {
+    stats = {
+      received: 0,
+      histogram: new LatencyHistogram(),
+      cpu: process.cpuUsage(),
+      started: performance.now(),
+    };
+    steps.set(step, stats);
+  }
+  return stats;
+}
+
+function onFrame(frame: string): void {
+  const text = BenchClient.textOf(frame, protocol);
+  const bar = text?.indexOf('|') ?? -1;
+  if (text === undefined || bar < 0) {
+    return;
+  }
+  const stats = steps.get(Number(text.slice(0, bar)));
+  if (stats) {
+    stats.received++;
+    stats.histogram.record(now() - Number(text.slice(bar + 1)));
+  }
+}
+
+async function open(url: string): Promise<BenchClient> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await BenchClient.connect(url, protocol, onFrame, () => lost++);
+    } catch (error) {
+      if (attempt >= CONNECT_TRIES) {
+        throw error;
+      }
+      await sleep(250 * attempt);
+    }
+  }
+}
+
+async function connect(specs: ClientSpec[]): Promise<WorkerReply> {
+  let failed = 0;
+  let error: string | undefined;
+  let next = 0;
+  const opener = async (): Promise<void> => {
+    while (next < specs.length) {
+      const spec = specs[next++];
+      try {
+        const client = await open(spec.url);
+        clients.push(client);
+        if (spec.sender) {
+          senders.push(client);
+        }
+      } catch (reason) {
+        failed++;
+        error ??= String(reason);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: OPEN_AT_ONCE }, opener));
+  return { id: 0, failed, error, lost };
+}
+
+/**
+ * This worker's senders send `ratePerSender` messages/s each for `durationMs`,
+ * taking turns (so a low rate over many rooms still sends), paced every few ms.
+ */
+function step(
+  step: number,
+  ratePerSender: number,
+  durationMs: number,
+): Promise<WorkerReply> {
+  statsOf(step);
+  const start = performance.now();
+  const rate = ratePerSender * senders.length;
+  let sent = 0;
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = Math.min(performance.now() - start, durationMs);
+      const due = Math.round((rate * elapsed) / 1000);
+      for (; sent < due; sent++) {
+        senders[sent % senders.length].send(`${step}|${now().toFixed(3)}`);
+      }
+      if (elapsed >= durationMs) {
+        clearInterval(timer);
+        resolve({ id: 0, sent });
+      }
+    }, TICK_MS);
+  });
+}
+
+function collect(step: number): WorkerReply {
+  const stats = statsOf(step);
+  const cpu = process.cpuUsage(stats.cpu);
+  steps.delete(step);
+  return {
+    id: 0,
+    received: stats.received,
+    ...stats.histogram.toJSON(),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    wallMs: performance.now() - stats.started,
+    lost,
+  };
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerReply> {
+  switch (request.cmd) {
+    case 'connect':
+      protocol = request.protocol;
+      return connect(request.clients);
+    case 'step':
+      return step(request.step, request.ratePerSender, request.durationMs);
+    case 'progress':
+      return { id: 0, received: statsOf(request.step).received, lost };
+    case 'collect':
+      return collect(request.step);
+    case 'close': {
+      const closing = clients;
+      clients = [];
+      senders = [];
+      await Promise.all(closing.map((client) => client.close()));
+      lost = 0;
+      return { id: 0 };
+    }
+  }
+}
+
+process.on('message', (request: WorkerRequest) => {
+  void handle(request).then((reply) =>
+    process.send?.({ ...reply, id: request.id }),
+  );
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,31 @@
+import type {
+  IdleFigures,
+  ThroughputFigures,
+} from '../scenarios/scenario-result';
+import type { TargetResult } from '../target-run';
+
+/** S1 or S2 figures of the target called `name`, if it has them. */
+export function throughputOf(
+  results: readonly TargetResult[],
+  name: string,
+  scenario: 's1' | 's2',
+): ThroughputFigures | undefined {
+  const outcome = results.find((result) => result.name === name)?.[scenario];
+  return outcome && 'figures' in outcome ? outcome.figures : undefined;
+}
+
+/** S3 figures of `name` at `perProcess` connections, if it has them. */
+export function idleOf(
+  results: readonly TargetResult[],
+  name: string,
+  perProcess: number,
+): IdleFigures | undefined {
+  const outcome = results.find((result) => result.name === name)?.s3;
+  return outcome && 'figures' in outcome
+    ? outcome.figures.find((figures) => figures.perProcess === perProcess)
+    : undefined;
+}
+
+/** `a / b` when both exist. */
+export const ratio = (a?: number, b?: number): number =>
+  a === undefined || b === undefined || b === 0 ? Number.NaN : a / b;

@@ -1,0 +1,54 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** How to run the bench, above the generated part of the README section. */
+const INTRO = `## Benchmarks
+
+\`npm run bench\` starts every target itself on 127.0.0.1, drives it with a Node load generator
+(\`ws\` clients in worker processes, each message carrying its send time), ramps the send rate to
+the highest one held with no loss and p99 under 100 ms, and stops everything it started (also
+on Ctrl-C). \`npm run bench -- --quick\` is a short run (under 5 minutes on 2 cores);
+\`--only=nest,raw\` picks targets by name. Targets: this app with \`CHANNEL_LAYER=memory\`
+(1 process), \`redis\` and \`redis-pubsub\` (2 processes, one Redis); a raw \`ws\` server with an
+in-process room map (the ceiling); Socket.IO 4 with @socket.io/redis-adapter (2 processes); and
+the Django Channels 4 tutorial under daphne with channels_redis (2 processes each: the sync
+consumer with the core layer, the async consumer with the core and pub/sub layers; the
+tutorial's routing without AuthMiddlewareStack, as there is no database), run when Debian's
+packages are installed (else skipped with a note):
+
+\`\`\`bash
+apt-get install -y python3-django-channels python3-daphne python3-channels-redis
+\`\`\`
+
+Scenarios: S1 50 rooms × 10 clients, one sender per room; S2 one room of 500 clients, one
+sender; S3 idle connections (2 000 and 5 000 per process), memory per connection as RSS delta
+over connections, measured on one process of each target. Ratios are the target's delivered
+messages/s over this app's. The load generator runs on the same machine; a figure is marked
+generator-bound when one of its workers used 90 % of a core or more.
+\`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"\` profiles the Node targets. Results go to
+\`bench/results/\` (Markdown and an SVG drawn by vega-lite); a full run rewrites what follows.
+
+On a small shared machine the rates move by 30 % or more from run to run (other jobs, and the
+load generator and Redis share the same cores as the servers); server CPU µs per delivery and
+the S3 memory figures are steadier than the rates.
+`;
+
+/** Puts `body` (the latest results) in the README's Benchmarks section, prettier-formatted. */
+export async function updateReadme(path: string, body: string): Promise<void> {
+  const readme = readFileSync(path, 'utf8');
+  const generated = `${START}\n${body.trim()}\n${END}`;
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? readme.slice(0, start) + generated + readme.slice(end + END.length)
+      : `${readme.trimEnd()}\n\n${INTRO}\n${generated}\n`;
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  writeFileSync(
+    path,
+    await prettier.format(next, { ...options, filepath: path }),
+  );
+}

@@ -1,0 +1,21 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { appConfig, type AppConfig } from './config/app.config';
+import { RoutedWsAdapter } from './consumers';
+import { PUBLIC_DIR } from './public-dir';
+
+/** What `main.ts` and the e2e tests both do to an application before `listen`. */
+export function setupApp(app: NestExpressApplication): AppConfig {
+  const config = app.get<AppConfig>(appConfig.KEY);
+  app.useWebSocketAdapter(
+    new RoutedWsAdapter(app, {
+      maxPayload: config.wsMaxPayload,
+      allowedOrigins: config.allowedOrigins,
+      maxConnections: config.wsMaxConnections,
+      handshakeTimeoutMs: config.wsHandshakeTimeoutMs,
+      maxBufferedBytes: config.wsMaxBufferedBytes,
+    }),
+  );
+  app.useStaticAssets(PUBLIC_DIR, { prefix: '/static/', index: false });
+  app.enableShutdownHooks();
+  return config;
+}

@@ -1,0 +1,247 @@
+import type { ChannelLayer } from '../../channel-layer';
+import { assertMessage } from '../../assert-message';
+import { CapacityRules } from '../../capacity';
+import {
+  DEFAULT_CAPACITY,
+  DEFAULT_CHANNEL_PREFIX,
+  DEFAULT_EXPIRY_S,
+  DEFAULT_GROUP_EXPIRY_S,
+} from '../../channel-layer.constants';
+import { assertChannelName, assertGroupName } from '../../channel-names';
+import { ChannelFullError, ChannelLayerClosedError } from '../../errors';
+import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import type { MemoryChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
+import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { randomToken } from '../../random-token';
+
+interface Queued {
+  readonly message: ChannelMessage;
+  readonly expiresAt: number;
+}
+
+interface Waiter {
+  deliver(message: ChannelMessage): void;
+  fail(error: Error): void;
+}
+
+/**
+ * The embedded layer of one process, as Channels' `InMemoryChannelLayer`:
+ * for development, tests and single-instance deployments.
+ *
+ * A message handed to a waiting `receive` skips the queue; an aborted receive
+ * leaves the waiter list synchronously, so a message always goes to a live one.
+ */
+export class MemoryChannelLayer implements ChannelLayer {
+  private readonly queues = new Map<string, Queued[]>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly groups = new Map<string, Map<string, number>>();
+  private readonly capacities: CapacityRules;
+  private readonly expiryMs: number;
+  private readonly groupExpiryMs: number;
+  private readonly now: () => number;
+  private readonly processId = randomToken();
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(options: Omit<MemoryChannelLayerOptions, 'backend'> = {}) {
+    this.capacities = new CapacityRules(
+      options.capacity ?? DEFAULT_CAPACITY,
+      options.channelCapacity,
+    );
+    this.expiryMs = (options.expiry ?? DEFAULT_EXPIRY_S) * 1000;
+    this.groupExpiryMs = (options.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S) * 1000;
+    this.now = options.now ?? Date.now;
+    this.sweeper = setInterval(() => this.sweep(), this.expiryMs);
+    this.sweeper.unref(); // an expiry sweep must not keep the process alive
+  }
+
+  async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
+    const channel = `${prefix}.${this.processId}!${randomToken()}`;
+    assertChannelName(channel);
+    return channel;
+  }
+
+  async send(channel: string, message: ChannelMessage): Promise<void> {
+    this.assertOpen();
+    assertChannelName(channel);
+    assertMessage(message);
+    if (!this.deliver(channel, structuredClone(message))) {
+      throw new ChannelFullError(channel);
+    }
+  }
+
+  async receive(
+    channel: string,
+    options: ReceiveOptions = {},
+  ): Promise<ChannelMessage> {
+    this.assertOpen();
+    assertChannelName(channel);
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const queued = this.take(channel);
+    if (queued) {
+      return queued;
+    }
+    return new Promise<ChannelMessage>((resolve, reject) => {
+      const waiter: Waiter = {
+        deliver: (message) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(message);
+        },
+        fail: reject,
+      };
+      const onAbort = (): void => {
+        this.removeWaiter(channel, waiter);
+        reject(signal?.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const list = this.waiters.get(channel);
+      if (list) {
+        list.push(waiter);
+      } else {
+        this.waiters.set(channel, [waiter]);
+      }
+    });
+  }
+
+  async groupAdd(group: string, channel: string): Promise<void> {
+    this.assertOpen();
+    assertGroupName(group);
+    assertChannelName(channel);
+    let members = this.groups.get(group);
+    if (!members) {
+      members = new Map();
+      this.groups.set(group, members);
+    }
+    members.set(channel, this.now());
+  }
+
+  async groupDiscard(group: string, channel: string): Promise<void> {
+    this.assertOpen();
+    assertGroupName(group);
+    assertChannelName(channel);
+    const members = this.groups.get(group);
+    if (members?.delete(channel) && members.size === 0) {
+      this.groups.delete(group);
+    }
+  }
+
+  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+    this.assertOpen();
+    assertGroupName(group);
+    assertMessage(message);
+    const members = this.groups.get(group);
+    if (members) {
+      // One copy for all members: received messages are read-only.
+      const copy = structuredClone(message);
+      const joinedAfter = this.now() - this.groupExpiryMs;
+      for (const [channel, joinedAt] of members) {
+        if (joinedAt < joinedAfter) {
+          members.delete(channel);
+        } else {
+          this.deliver(channel, copy);
+        }
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    this.queues.clear();
+    this.groups.clear();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    const error = new ChannelLayerClosedError();
+    const waiters = [...this.waiters.values()].flat();
+    this.waiters.clear();
+    for (const waiter of waiters) {
+      waiter.fail(error);
+    }
+    await this.flush();
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  /** Hands `message` to a waiting receiver or queues it; false when full. */
+  private deliver(channel: string, message: ChannelMessage): boolean {
+    const waiter = this.waiters.get(channel)?.shift();
+    if (waiter) {
+      if (this.waiters.get(channel)?.length === 0) {
+        this.waiters.delete(channel);
+      }
+      waiter.deliver(message);
+      return true;
+    }
+    const queue = this.liveQueue(channel);
+    if (queue.length >= this.capacities.capacityOf(channel)) {
+      return false;
+    }
+    queue.push({ message, expiresAt: this.now() + this.expiryMs });
+    this.queues.set(channel, queue);
+    return true;
+  }
+
+  private take(channel: string): ChannelMessage | undefined {
+    const queue = this.liveQueue(channel);
+    const next = queue.shift();
+    if (queue.length === 0) {
+      this.queues.delete(channel);
+    }
+    return next?.message;
+  }
+
+  /** The channel's queue without its expired head (expiry grows along the queue). */
+  private liveQueue(channel: string): Queued[] {
+    const queue = this.queues.get(channel) ?? [];
+    const now = this.now();
+    let expired = 0;
+    while (expired < queue.length && queue[expired].expiresAt <= now) {
+      expired++;
+    }
+    if (expired > 0) {
+      queue.splice(0, expired);
+    }
+    return queue;
+  }
+
+  private removeWaiter(channel: string, waiter: Waiter): void {
+    const list = this.waiters.get(channel);
+    const index = list?.indexOf(waiter) ?? -1;
+    if (list && index !== -1) {
+      list.splice(index, 1);
+      if (list.length === 0) {
+        this.waiters.delete(channel);
+      }
+    }
+  }
+
+  /** Drops expired messages and lapsed memberships nobody touched. */
+  private sweep(): void {
+    for (const channel of [...this.queues.keys()]) {
+      if (this.liveQueue(channel).length === 0) {
+        this.queues.delete(channel);
+      }
+    }
+    const joinedAfter = this.now() - this.groupExpiryMs;
+    for (const [group, members] of this.groups) {
+      for (const [channel, joinedAt] of members) {
+        if (joinedAt < joinedAfter) {
+          members.delete(channel);
+        }
+      }
+      if (members.size === 0) {
+        this.groups.delete(group);
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new ChannelLayerClosedError();
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import type { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { ChannelLayerUnavailableError } from '../../errors';
+import { createRedisClient, whenReady } from '../redis/redis-client';
+
+/**
+ * One Redis server of the pub/sub layer: a connection that publishes, and
+ * one that holds this process's subscriptions on that server and hands each
+ * pushed message to `onMessage`. It knows which pub/sub channels it should
+ * be subscribed to and subscribes to all of them again whenever the
+ * subscriber connection is (re)established.
+ */
+export class PubSubShard {
+  readonly publisher: Redis;
+  readonly subscriber: Redis;
+  /** Pub/sub channels this process is (or is becoming) subscribed to here. */
+  private readonly subscribed = new Set<string>();
+  /** SUBSCRIBEs in flight by name, so that a second caller waits for the same one. */
+  private readonly subscribing = new Map<string, Promise<void>>();
+  /** Subscription changes in flight: a publish from this process waits for them. */
+  private readonly pending = new Set<Promise<void>>();
+  /** The resubscription after the subscriber's last (re)connection. */
+  private restoring?: Promise<void>;
+
+  constructor(
+    url: string,
+    index: number,
+    private readonly logger: Logger,
+    onMessage: (name: string, data: Buffer) => void,
+  ) {
+    this.publisher = createRedisClient(
+      url,
+      `channels-pubsub:${index}`,
+      logger,
+      {
+        enableAutoPipelining: true,
+      },
+    );
+    this.subscriber = createRedisClient(
+      url,
+      `channels-pubsub:${index}:subscriber`,
+      logger,
+      { autoResubscribe: false },
+    );
+    this.subscriber.on('messageBuffer', (name: Buffer, data: Buffer) =>
+      onMessage(name.toString(), data),
+    );
+    this.subscriber.on('ready', () => {
+      const restoring = this.resubscribe();
+      restoring.catch(() => undefined);
+      this.restoring = restoring;
+    });
+  }
+
+  /** Whether `name` is subscribed, or its SUBSCRIBE is on its way. */
+  has(name: string): boolean {
+    return this.subscribed.has(name);
+  }
+
+  /** Resolves once `name` is subscribed; rejects, forgetting it, if Redis is away. */
+  subscribe(name: string): Promise<void> {
+    if (this.subscribed.has(name)) {
+      return this.subscribing.get(name) ?? Promise.resolve();
+    }
+    this.subscribed.add(name);
+    const subscribing: Promise<void> = this.track(
+      this.run(this.subscriber, (client) => client.subscribe(name)),
+    ).then(
+      () => {
+        this.done(name, subscribing);
+      },
+      (error: unknown) => {
+        if (this.done(name, subscribing)) {
+          this.subscribed.delete(name);
+        }
+        throw error;
+      },
+    );
+    this.subscribing.set(name, subscribing);
+    return subscribing;
+  }
+
+  /** Stops receiving `name`; never fails (a lost connection dropped it anyway). */
+  async unsubscribe(name: string): Promise<void> {
+    if (!this.subscribed.delete(name)) {
+      return;
+    }
+    this.subscribing.delete(name);
+    await this.track(
+      this.run(this.subscriber, (client) => client.unsubscribe(name)),
+    ).catch((error: unknown) => {
+      this.logger.debug?.(`unsubscribe ${name}: ${String(error)}`);
+    });
+  }
+
+  /**
+   * Publishes `payload` to `name`, after this process's subscription changes
+   * in flight here: a name's subscription and its publishes share its shard,
+   * so a receive or groupAdd followed by a send is never outrun.
+   */
+  async publish(name: string, payload: Buffer): Promise<void> {
+    if (this.pending.size > 0) {
+      await Promise.all(this.pending);
+    }
+    await this.run(this.publisher, (client) => client.publish(name, payload));
+  }
+
+  /** Resolves when both connections answer and the subscriptions are back after a reconnection. */
+  async ping(): Promise<void> {
+    await this.run(this.publisher, (client) => client.ping());
+    await this.run(this.subscriber, () => Promise.resolve());
+    try {
+      await this.restoring;
+    } catch {
+      this.restoring = this.resubscribe();
+      await this.restoring;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      [this.publisher, this.subscriber].map((client) =>
+        client.quit().catch(() => client.disconnect()),
+      ),
+    );
+  }
+
+  /** Runs a Redis call, turning connection failures into `ChannelLayerUnavailableError`. */
+  private async run<T>(
+    client: Redis,
+    call: (client: Redis) => Promise<T>,
+  ): Promise<T> {
+    try {
+      await whenReady(client);
+      return await call(client);
+    } catch (error) {
+      throw new ChannelLayerUnavailableError('redis-pubsub', error);
+    }
+  }
+
+  /** Whether `subscribing` is still the SUBSCRIBE in flight for `name`; forgets it. */
+  private done(name: string, subscribing: Promise<void>): boolean {
+    if (this.subscribing.get(name) !== subscribing) {
+      return false;
+    }
+    this.subscribing.delete(name);
+    return true;
+  }
+
+  /** Keeps `operation` in the pending set until it settles. */
+  private async track(operation: Promise<unknown>): Promise<void> {
+    const settled = operation.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    try {
+      await operation;
+    } finally {
+      this.pending.delete(settled);
+    }
+  }
+
+  /** Subscribes again to everything: a reconnected subscriber has nothing. */
+  private async resubscribe(): Promise<void> {
+    const names = [...this.subscribed];
+    if (names.length === 0) {
+      return;
+    }
+    try {
+      await this.subscriber.subscribe(...names);
+    } catch (error) {
+      this.logger.warn(
+        `could not restore ${names.length} subscriptions: ${String(error)}`,
+      );
+      throw new ChannelLayerUnavailableError('redis-pubsub', error);
+    }
+  }
+}

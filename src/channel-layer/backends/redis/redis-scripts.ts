@@ -1,0 +1,169 @@
+import type { Redis, Result } from 'ioredis';
+
+/**
+ * `send`: drops expired messages, refuses a full channel, adds the message and
+ * renews the key's expiry, in one round trip (channels_redis sends four commands).
+ * KEYS[1] channel key; ARGV message, now (s), expiry (s), capacity. Returns 1, or 0 when full.
+ */
+export const SEND_LUA = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, math.floor(tonumber(ARGV[2])) - tonumber(ARGV[3]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+/**
+ * First half of `groupSend`: drops lapsed memberships and returns the members.
+ * KEYS[1] group key; ARGV now (s), group expiry (s).
+ */
+export const GROUP_MEMBERS_LUA = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, math.floor(tonumber(ARGV[1])) - tonumber(ARGV[2]))
+return redis.call('ZRANGE', KEYS[1], 0, -1)
+`;
+
+/**
+ * Second half of `groupSend`, once per shard: for each channel key, drops
+ * expired messages and adds the message unless the key is full.
+ * KEYS channel keys; ARGV messages (one per key), capacities (one per key), now, expiry.
+ * Returns how many keys were full.
+ */
+export const GROUP_SEND_LUA = `
+local n = #KEYS
+local now = ARGV[2 * n + 1]
+local expiry = tonumber(ARGV[2 * n + 2])
+local cutoff = math.floor(tonumber(now)) - expiry
+local full = 0
+for i = 1, n do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, cutoff)
+  if redis.call('ZCARD', KEYS[i]) < tonumber(ARGV[n + i]) then
+    redis.call('ZADD', KEYS[i], now, ARGV[i])
+    redis.call('EXPIRE', KEYS[i], expiry)
+  else
+    full = full + 1
+  end
+end
+return full
+`;
+
+/**
+ * The whole of `groupSend` on one Redis, in one round trip: drops lapsed
+ * memberships, groups the members by destination key (the non-local part of
+ * a `!` channel, or the channel) and adds to each key one message whose
+ * `__asgi_channel__` lists its channels, unless the key is full. The message
+ * is spliced as msgpack bytes: ARGV[6] is everything up to the list (random
+ * prefix, map header with one more entry, the entries, the key), so each
+ * value is byte for byte what channels_redis 4.0 writes.
+ * KEYS[1] group key; ARGV now, group expiry, expiry, capacity, key prefix, head.
+ * Returns how many keys were full.
+ */
+export const GROUP_FANOUT_LUA = `
+local now = ARGV[1]
+local seconds = math.floor(tonumber(now))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, seconds - tonumber(ARGV[2]))
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+local expiry = tonumber(ARGV[3])
+local capacity = tonumber(ARGV[4])
+local prefix = ARGV[5]
+local head = ARGV[6]
+local lists = {}
+local order = {}
+for _, channel in ipairs(members) do
+  local bang = string.find(channel, '!', 1, true)
+  local key = prefix .. (bang and string.sub(channel, 1, bang) or channel)
+  local list = lists[key]
+  if not list then
+    list = {}
+    lists[key] = list
+    order[#order + 1] = key
+  end
+  list[#list + 1] = channel
+end
+local function header(n, small, small_max, wide16, wide32)
+  if n <= small_max then
+    return string.char(small + n)
+  elseif n < 65536 then
+    return string.char(wide16, math.floor(n / 256), n % 256)
+  end
+  return string.char(wide32, math.floor(n / 16777216), math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+end
+local full = 0
+for _, key in ipairs(order) do
+  local list = lists[key]
+  local parts = { head, header(#list, 0x90, 15, 0xdc, 0xdd) }
+  for _, channel in ipairs(list) do
+    local n = #channel
+    if n < 32 then
+      parts[#parts + 1] = string.char(0xa0 + n)
+    else
+      parts[#parts + 1] = string.char(0xd9, n)
+    end
+    parts[#parts + 1] = channel
+  end
+  redis.call('ZREMRANGEBYSCORE', key, 0, seconds - expiry)
+  if redis.call('ZCARD', key) < capacity then
+    redis.call('ZADD', key, now, table.concat(parts))
+    redis.call('EXPIRE', key, expiry)
+  else
+    full = full + 1
+  end
+end
+return full
+`;
+
+/** `flush`: deletes every key under the prefix (ARGV[1] is `<prefix>*`), as channels_redis does. */
+export const FLUSH_LUA = `
+local keys = redis.call('KEYS', ARGV[1])
+for i = 1, #keys, 5000 do
+  redis.call('DEL', unpack(keys, i, math.min(i + 4999, #keys)))
+end
+return #keys
+`;
+
+/** Registers the scripts once per connection; ioredis runs them by EVALSHA. */
+export function defineChannelScripts(redis: Redis): void {
+  redis.defineCommand('channelsSend', { lua: SEND_LUA, numberOfKeys: 1 });
+  redis.defineCommand('channelsGroupMembers', {
+    lua: GROUP_MEMBERS_LUA,
+    numberOfKeys: 1,
+  });
+  redis.defineCommand('channelsGroupSend', { lua: GROUP_SEND_LUA });
+  redis.defineCommand('channelsGroupFanout', {
+    lua: GROUP_FANOUT_LUA,
+    numberOfKeys: 1,
+  });
+  redis.defineCommand('channelsFlush', { lua: FLUSH_LUA, numberOfKeys: 0 });
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    channelsSend(
+      key: string,
+      message: Buffer,
+      now: string,
+      expiry: number,
+      capacity: number,
+    ): Result<number, Context>;
+    channelsGroupMembers(
+      key: string,
+      now: string,
+      groupExpiry: number,
+    ): Result<string[], Context>;
+    channelsGroupSend(
+      numberOfKeys: number,
+      ...keysAndArgs: Array<string | Buffer | number>
+    ): Result<number, Context>;
+    channelsGroupFanout(
+      key: string,
+      now: string,
+      groupExpiry: number,
+      expiry: number,
+      capacity: number,
+      prefix: string,
+      head: Buffer,
+    ): Result<number, Context>;
+    channelsFlush(pattern: string): Result<number, Context>;
+  }
+}

@@ -1,0 +1,18 @@
+let lastMicros = 0;
+
+/**
+ * The score of a message or membership: Unix seconds with microseconds, as
+ * channels_redis scores with `time.time()`, but strictly increasing within
+ * this process, so that messages sent one after another keep their order in
+ * a sorted set even within the same microsecond (equal scores would order
+ * them by their random prefix). Kept in integer microseconds: exact.
+ */
+export function nextScore(): string {
+  const nowMicros = Math.round(
+    (performance.timeOrigin + performance.now()) * 1000,
+  );
+  lastMicros = Math.max(nowMicros, lastMicros + 1);
+  const seconds = Math.floor(lastMicros / 1_000_000);
+  const micros = lastMicros % 1_000_000;
+  return `${seconds}.${String(micros).padStart(6, '0')}`;
+}

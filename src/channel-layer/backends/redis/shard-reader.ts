@@ -1,0 +1,128 @@
+import type { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { untilReady } from './redis-client';
+
+/** Seconds one BZPOPMIN waits before it looks at the key set again. */
+const BLOCK_TIMEOUT_S = 2;
+/** Messages taken per key per drain round trip. */
+const DRAIN_BATCH = 1_000;
+const MAX_BACKOFF_MS = 2_000;
+/** Length of a `sync` marker; a real message is longer (12-byte prefix + msgpack map). */
+const MARKER_BYTES = 8;
+
+/**
+ * The one blocking receive loop of a process on one shard: it waits with
+ * BZPOPMIN on the process's keys, then drains what else is queued with
+ * ZPOPMIN in batches, and hands every raw message to `deliver`. While Redis
+ * is away it waits for the connection to be ready again; other errors back
+ * off, capped.
+ */
+export class ShardReader {
+  private readonly controller = new AbortController();
+  private readonly done: Promise<void>;
+  /** Markers in flight for `sync`, by their bytes in hex. */
+  private readonly markers = new Map<string, () => void>();
+
+  constructor(
+    private readonly client: Redis,
+    private readonly keys: () => string[],
+    private readonly deliver: (raw: Buffer) => void,
+    private readonly logger: Logger,
+  ) {
+    this.done = this.run();
+  }
+
+  /**
+   * Resolves once everything this reader popped before the call has been
+   * delivered: `write` puts a marker on one of its keys (through another
+   * connection; the reader's is blocked), and the marker comes back in order.
+   */
+  async sync(write: (marker: Buffer) => Promise<unknown>): Promise<void> {
+    const marker = randomBytes(MARKER_BYTES);
+    const reached = new Promise<void>((resolve) =>
+      this.markers.set(marker.toString('hex'), resolve),
+    );
+    try {
+      await write(marker);
+    } catch (error) {
+      this.markers.delete(marker.toString('hex'));
+      throw error;
+    }
+    await reached;
+  }
+
+  /** Stops the loop; the caller disconnects the client. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    this.client.disconnect();
+    await this.done;
+    for (const resolve of this.markers.values()) {
+      resolve();
+    }
+    this.markers.clear();
+  }
+
+  /** Delivers one popped value, or resolves the `sync` it marks. */
+  private take(raw: Buffer): void {
+    if (raw.length === MARKER_BYTES && this.markers.size > 0) {
+      const key = raw.toString('hex');
+      const resolve = this.markers.get(key);
+      if (resolve) {
+        this.markers.delete(key);
+        resolve();
+        return;
+      }
+    }
+    this.deliver(raw);
+  }
+
+  private async run(): Promise<void> {
+    const { signal } = this.controller;
+    let backoffMs = 50;
+    while (!signal.aborted) {
+      try {
+        await untilReady(this.client, signal);
+        if ((await this.drain()) === 0) {
+          const popped = await this.client.bzpopminBuffer(
+            ...this.keys(),
+            BLOCK_TIMEOUT_S,
+          );
+          if (popped) {
+            this.take(popped[1]);
+          }
+        }
+        backoffMs = 50;
+      } catch (error) {
+        if (signal.aborted) {
+          return;
+        }
+        this.logger.warn(`shard reader: ${String(error)}`);
+        await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** Takes what is queued on every key in one round trip; returns how many. */
+  private async drain(): Promise<number> {
+    const pipeline = this.client.pipeline();
+    for (const key of this.keys()) {
+      pipeline.zpopminBuffer(key, DRAIN_BATCH);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    let count = 0;
+    for (const [error, reply] of replies) {
+      if (error) {
+        throw error;
+      }
+      const flat = reply as Buffer[];
+      for (let i = 0; i < flat.length; i += 2) {
+        this.take(flat[i]);
+        count++;
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,101 @@
+import type { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { ChannelLayerClosedError } from '../../errors';
+import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import type { MessageCodec } from './message-codec';
+import { createRedisClient, whenReady } from './redis-client';
+
+type Popped = [key: Buffer, member: Buffer, score: Buffer] | null;
+
+/** Seconds each BZPOPMIN waits on one shard before trying the next. */
+const SHARD_TIMEOUT_S = 1;
+
+/** Mirrors `promise`, but rejects with the abort reason as soon as `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) {
+    return promise;
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * `receive` on a named, non-process-local channel (`worker.tasks`), which any
+ * process may consume: as channels_redis does, it cycles the shards with
+ * BZPOPMIN, on connections of its own per waiting receive. When a receive is
+ * aborted mid-pop, a message that pop took is put back with its score, so no
+ * message is lost to cancellation.
+ */
+export class SharedReceiver {
+  private readonly connections = new Set<Redis>();
+  private closed = false;
+  private nextShard = 0;
+
+  constructor(
+    private readonly hosts: readonly string[],
+    private readonly codec: MessageCodec,
+    private readonly logger: Logger,
+  ) {}
+
+  async receive(key: string, signal?: AbortSignal): Promise<ChannelMessage> {
+    signal?.throwIfAborted();
+    const connections = this.hosts.map((url, index) =>
+      createRedisClient(url, `channels:${index}:shared`, this.logger),
+    );
+    connections.forEach((client) => this.connections.add(client));
+    let inFlight: { client: Redis; pop: Promise<Popped> } | undefined;
+    try {
+      for (;;) {
+        const client = connections[this.nextShard++ % connections.length];
+        await whenReady(client, signal);
+        const pop = client.bzpopminBuffer(
+          key,
+          connections.length === 1 ? 5 : SHARD_TIMEOUT_S,
+        );
+        inFlight = { client, pop };
+        const popped = await abortable(pop, signal).catch((error: unknown) => {
+          throw this.closed ? new ChannelLayerClosedError() : error;
+        });
+        inFlight = undefined;
+        if (popped) {
+          return this.codec.decode(popped[1]);
+        }
+      }
+    } finally {
+      void this.release(connections, key, inFlight);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const client of this.connections) {
+      client.disconnect();
+    }
+    this.connections.clear();
+  }
+
+  /** Puts back what an interrupted pop took, then drops the connections. */
+  private async release(
+    connections: Redis[],
+    key: string,
+    inFlight?: { client: Redis; pop: Promise<Popped> },
+  ): Promise<void> {
+    const popped = await inFlight?.pop.catch(() => null);
+    if (inFlight && popped) {
+      await inFlight.client
+        .zadd(key, popped[2].toString(), popped[1])
+        .catch((error: unknown) =>
+          this.logger.error(`lost a message of ${key}: ${String(error)}`),
+        );
+    }
+    for (const client of connections) {
+      this.connections.delete(client);
+      client.disconnect();
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/** Messages kept per channel before `send` throws `ChannelFullError` (Channels' `capacity`). */
+export const DEFAULT_CAPACITY = 100;
+/** Seconds an undelivered message is kept (Channels' `expiry`). */
+export const DEFAULT_EXPIRY_S = 60;
+/** Seconds a group membership lasts unless refreshed (Channels' `group_expiry`). */
+export const DEFAULT_GROUP_EXPIRY_S = 86_400;
+/** Key and channel prefix (channels_redis `prefix`). */
+export const DEFAULT_PREFIX = 'asgi';
+/** Prefix of `newChannel()` names (Channels' `new_channel(prefix='specific')`). */
+export const DEFAULT_CHANNEL_PREFIX = 'specific';
+/** Names are shorter than this (Channels' `MAX_NAME_LENGTH`). */
+export const MAX_NAME_LENGTH = 100;

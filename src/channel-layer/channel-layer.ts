@@ -1,0 +1,51 @@
+import type { ChannelMessage } from './interfaces/channel-message.interface';
+import type { ReceiveOptions } from './interfaces/receive-options.interface';
+
+/**
+ * A Django Channels channel layer: named channels that anyone can send to, and
+ * groups of channels that receive a message sent to the group.
+ *
+ * Inject this class; never a backend. It is both the contract and the DI token.
+ */
+export abstract class ChannelLayer {
+  /**
+   * A fresh, unique channel name for a consumer of this process
+   * (`<prefix>.<processId>!<random>`).
+   * @param prefix as Channels' `new_channel(prefix)`. @default 'specific'
+   */
+  abstract newChannel(prefix?: string): Promise<string>;
+
+  /**
+   * Puts `message` on one channel.
+   * @throws ChannelFullError when the channel holds its capacity already.
+   */
+  abstract send(channel: string, message: ChannelMessage): Promise<void>;
+
+  /**
+   * Resolves with the next message of `channel` (FIFO per channel). Rejects with
+   * the signal's reason when `options.signal` aborts; a message is never lost
+   * to an aborted receive.
+   */
+  abstract receive(
+    channel: string,
+    options?: ReceiveOptions,
+  ): Promise<ChannelMessage>;
+
+  /** Adds `channel` to `group`, or refreshes its membership. */
+  abstract groupAdd(group: string, channel: string): Promise<void>;
+
+  /** Removes `channel` from `group`; a no-op for a non-member. */
+  abstract groupDiscard(group: string, channel: string): Promise<void>;
+
+  /** Sends `message` to every member of `group`; a full member is skipped. */
+  abstract groupSend(group: string, message: ChannelMessage): Promise<void>;
+
+  /** Drops every message and membership this layer can reach. */
+  abstract flush(): Promise<void>;
+
+  /** Releases connections and timers; pending receives reject. */
+  abstract close(): Promise<void>;
+
+  /** Resolves when the backend answers, for `/readyz`. */
+  abstract ping(): Promise<void>;
+}

@@ -1,0 +1,11 @@
+export * from './channel-layer';
+export * from './channel-layer.constants';
+export * from './channel-layer.module';
+export { CHANNEL_LAYER_MODULE_OPTIONS } from './channel-layer.module-definition';
+export { createChannelLayer } from './channel-layer.providers';
+export { assertChannelName, assertGroupName } from './channel-names';
+export { handlerKey } from './handler-name';
+export * from './errors';
+export * from './interfaces/channel-layer-options.interface';
+export * from './interfaces/channel-message.interface';
+export * from './interfaces/receive-options.interface';

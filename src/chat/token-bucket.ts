@@ -1,0 +1,37 @@
+/**
+ * A token bucket: `burst` tokens, refilled at `ratePerSecond`; each message
+ * takes one. Written here because it is a dozen lines with a clock to
+ * inject; the limiter packages on npm are built for HTTP middleware.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+  /** Messages refused since the last one taken. */
+  refusedInARow = 0;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = burst;
+    this.updatedAt = now();
+  }
+
+  /** Takes a token: true if there was one. */
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + ((now - this.updatedAt) / 1000) * this.ratePerSecond,
+    );
+    this.updatedAt = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      this.refusedInARow = 0;
+      return true;
+    }
+    this.refusedInARow += 1;
+    return false;
+  }
+}

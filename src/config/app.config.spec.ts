@@ -1,0 +1,99 @@
+import { parseAppConfig } from './app.config';
+import { ConfigValidationError } from './config-validation.error';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    parseAppConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  return [];
+}
+
+describe('parseAppConfig', () => {
+  it('should give CONTRACT §4 defaults for an empty environment', () => {
+    expect(parseAppConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      channelLayer: {
+        backend: 'memory',
+        prefix: 'asgi',
+        capacity: 100,
+        expiry: 60,
+        groupExpiry: 86400,
+      },
+      chatMaxMessageLength: 32768,
+      wsMaxPayload: 65536,
+      allowedOrigins: undefined,
+      wsMaxConnections: 10000,
+      wsHandshakeTimeoutMs: 5000,
+      wsMaxBufferedBytes: 1048576,
+      chatRateLimit: 20,
+      chatRateBurst: 40,
+      chatRateAbuseLimit: 100,
+    });
+  });
+
+  it('should read a sharded, encrypted redis layer', () => {
+    const config = parseAppConfig({
+      CHANNEL_LAYER: 'redis',
+      REDIS_URL: 'redis://a:6379, rediss://b:6380/1',
+      CHANNEL_ENCRYPTION_KEYS: 'k1,k2',
+      CHANNEL_LAYER_PREFIX: 'myapp',
+    });
+    expect(config.channelLayer).toMatchObject({
+      backend: 'redis',
+      hosts: ['redis://a:6379', 'rediss://b:6380/1'],
+      symmetricEncryptionKeys: ['k1', 'k2'],
+      prefix: 'myapp',
+    });
+  });
+
+  it('should treat empty values as unset', () => {
+    expect(parseAppConfig({ PORT: '', CHANNEL_ENCRYPTION_KEYS: '' }).port).toBe(
+      3000,
+    );
+  });
+
+  it('should report one line per bad variable, naming it and what it accepts', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      CHANNEL_LAYER: 'kafka',
+      REDIS_URL: 'http://x',
+      WS_MAX_PAYLOAD: '-1',
+      ALLOWED_ORIGINS: 'https://ok.example.com,https://bad.example.com/path',
+    });
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toBe(
+      'PORT="eighty": must be an integer from 0 to 65535',
+    );
+    expect(problems[1]).toBe(
+      'CHANNEL_LAYER="kafka": must be one of memory, redis, redis-pubsub',
+    );
+    expect(problems.join('\n')).toMatch(
+      /^REDIS_URL=.*redis:\/\/ or rediss:\/\//m,
+    );
+    expect(problems.join('\n')).toMatch(
+      /^WS_MAX_PAYLOAD="-1": must be an integer/m,
+    );
+    expect(problems.join('\n')).toMatch(
+      /^ALLOWED_ORIGINS=.*"https:\/\/bad.example.com\/path"/m,
+    );
+  });
+
+  it('should refuse encryption keys with redis-pubsub', () => {
+    expect(
+      problemsOf({
+        CHANNEL_LAYER: 'redis-pubsub',
+        CHANNEL_ENCRYPTION_KEYS: 'k',
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^CHANNEL_ENCRYPTION_KEYS: not supported with CHANNEL_LAYER=redis-pubsub/,
+      ),
+    ]);
+  });
+});

@@ -1,0 +1,20 @@
+import type { ChannelMessage } from '../channel-layer';
+import type { ChannelConsumer } from './channel-consumer.interface';
+import type { Consumer } from './consumer';
+
+/** A layer-message handler bound to its gateway. */
+export type BoundChannelHandler = (
+  consumer: Consumer,
+  message: ChannelMessage,
+) => unknown;
+
+/** What the runtime knows of one gateway: its route, lifecycle and handlers. */
+export interface ConsumerDefinition {
+  /** The gateway's `path` option, e.g. `/ws/chat/:room/`. */
+  readonly path: string;
+  /** Its class name, for logs. */
+  readonly name: string;
+  readonly gateway: ChannelConsumer;
+  /** Handler key (`handlerKey(type)`) → handler. */
+  readonly handlers: ReadonlyMap<string, BoundChannelHandler>;
+}

@@ -1,0 +1,63 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
+
+const consumers = new WeakMap<WebSocket, Consumer>();
+
+/** Close code for a client too slow to read what it is sent (try again later). */
+export const CLOSE_TOO_SLOW = 1013;
+
+/**
+ * One WebSocket connection and its channel, as a Channels consumer instance is:
+ * gateways get it in `connect`, `disconnect`, channel handlers and, through
+ * `@ConnectedConsumer()`, in message handlers.
+ */
+export class Consumer {
+  private socket?: WebSocket;
+  private maxBufferedBytes = Number.POSITIVE_INFINITY;
+
+  constructor(
+    /** Its channel on the layer (Channels' `self.channel_name`). */
+    readonly channel: string,
+    /** URL route parameters (Channels' `scope['url_route']['kwargs']`). */
+    readonly params: Readonly<Record<string, string>>,
+    /** The upgrade request (headers, URL). */
+    readonly request: IncomingMessage,
+  ) {}
+
+  /** The consumer bound to `socket`, if any. */
+  static of(socket: WebSocket): Consumer | undefined {
+    return consumers.get(socket);
+  }
+
+  /**
+   * Binds the accepted socket.
+   * @param maxBufferedBytes bytes waiting to be written before the socket is closed with 1013.
+   */
+  attach(socket: WebSocket, maxBufferedBytes?: number): void {
+    this.socket = socket;
+    this.maxBufferedBytes = maxBufferedBytes ?? Number.POSITIVE_INFINITY;
+    consumers.set(socket, this);
+  }
+
+  /**
+   * Sends `data` as one JSON text frame; a no-op once the socket is closing.
+   * A client that stopped reading is closed with 1013 once what waits for it
+   * passes the bound, instead of growing this process's memory.
+   */
+  sendJson(data: unknown): void {
+    const socket = this.socket;
+    if (socket?.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    if (socket.bufferedAmount > this.maxBufferedBytes) {
+      socket.close(CLOSE_TOO_SLOW, 'Client too slow');
+      return;
+    }
+    socket.send(JSON.stringify(data));
+  }
+
+  /** Closes the socket with `code`. */
+  close(code: number, reason?: string): void {
+    this.socket?.close(code, reason);
+  }
+}

@@ -1,0 +1,252 @@
+import { type INestApplication, Logger } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import {
+  STATUS_CODES,
+  createServer,
+  type IncomingMessage,
+  type Server,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { match, type MatchFunction } from 'path-to-regexp';
+import type { Observable } from 'rxjs';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { bindFrameHandlers } from './bind-frame-handlers';
+import { ConsumerRuntime } from './consumer-runtime';
+import { FRAME_EVENT } from './consumers.constants';
+import { HandshakeRefusedError } from './handshake-refused.error';
+import { isOriginAllowed } from './origin';
+
+/** Options of `RoutedWsAdapter`. */
+export interface RoutedWsAdapterOptions {
+  /** Largest frame in bytes; a larger one closes its connection with 1009. @default 65536 */
+  maxPayload?: number;
+  /** Origins allowed to connect; `undefined` allows only the request's own host. */
+  allowedOrigins?: readonly string[];
+  /** Connections at once; more are refused with 503. @default unlimited */
+  maxConnections?: number;
+  /** Milliseconds the gateway's `connect` may take; longer is refused with 503. @default unlimited */
+  handshakeTimeoutMs?: number;
+  /** Bytes waiting to be written to a socket before it is closed with 1013. @default unlimited */
+  maxBufferedBytes?: number;
+}
+
+interface Route {
+  readonly path: string;
+  readonly server: WebSocketServer;
+  readonly match: MatchFunction<Record<string, string>>;
+}
+
+/**
+ * A `WsAdapter` that routes upgrades by URL pattern with parameters
+ * (`/ws/chat/:room/`, like Channels' URLRouter), runs the gateway's `connect`
+ * before completing the handshake, and hands every frame, raw, to the one
+ * `FRAME_EVENT` handler. Unknown paths and disallowed origins are refused.
+ */
+export class RoutedWsAdapter extends WsAdapter {
+  private readonly routes = new Map<number, Route[]>();
+  private readonly upgradeListeners = new Map<
+    Server,
+    (request: IncomingMessage, socket: Duplex, head: Buffer) => void
+  >();
+  private readonly routedLogger = new Logger(RoutedWsAdapter.name);
+  private runtime?: ConsumerRuntime;
+
+  constructor(
+    private readonly app: INestApplication,
+    private readonly options: RoutedWsAdapterOptions = {},
+  ) {
+    super(app, { messageParser: (data) => ({ event: FRAME_EVENT, data }) });
+  }
+
+  override create(
+    port: number,
+    options: Record<string, unknown> & { path?: string } = {},
+  ): unknown {
+    const server = super.create(port, {
+      maxPayload: this.options.maxPayload ?? 65_536,
+      ...options,
+    }) as WebSocketServer;
+    if (options.path) {
+      const routes = this.routes.get(port) ?? [];
+      routes.push({
+        path: options.path,
+        server,
+        match: match(options.path, { decode: safeDecode }),
+      });
+      this.routes.set(port, routes);
+    }
+    return server;
+  }
+
+  /**
+   * A client's protocol error (a frame over `maxPayload`, a bad opcode) ends
+   * that one connection, with the close code `ws` chose: one warning line,
+   * not an error with a stack.
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    server.on('connection', (socket: WebSocket) =>
+      socket.on('error', (error: Error) =>
+        this.routedLogger.warn(`Connection closed: ${error.message}`),
+      ),
+    );
+    server.on('error', (error: Error) => this.routedLogger.error(error));
+    return server;
+  }
+
+  /** Frames to the gateway with one listener per connection (see `bindFrameHandlers`). */
+  override bindMessageHandlers(
+    client: WebSocket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    bindFrameHandlers(
+      client,
+      handlers,
+      transform,
+      this.messageParser,
+      this.logger,
+    );
+  }
+
+  override async dispose(): Promise<void> {
+    for (const [server, listener] of this.upgradeListeners) {
+      server.off('upgrade', listener);
+    }
+    this.upgradeListeners.clear();
+    this.routes.clear();
+    await super.dispose();
+  }
+
+  protected override ensureHttpServerExists(
+    port: number,
+    httpServer = createServer(),
+  ): Server | undefined {
+    if (this.httpServersRegistry.has(port)) {
+      return undefined;
+    }
+    this.httpServersRegistry.set(port, httpServer);
+    const listener = (
+      request: IncomingMessage,
+      socket: Duplex,
+      head: Buffer,
+    ): void => {
+      // A throw here would be an uncaught exception: refuse instead.
+      try {
+        this.upgrade(port, request, socket, head);
+      } catch (error) {
+        this.routedLogger.error(`upgrade failed: ${String(error)}`);
+        refuse(socket, 500, 'Internal error');
+      }
+    };
+    httpServer.on('upgrade', listener);
+    this.upgradeListeners.set(httpServer, listener);
+    return httpServer;
+  }
+
+  private upgrade(
+    port: number,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): void {
+    socket.on('error', () => socket.destroy()); // a reset client must not crash the process
+    const pathname = requestPath(request.url);
+    if (pathname === undefined) {
+      return refuse(socket, 400, 'Bad request path');
+    }
+    let found: { route: Route; params: Record<string, string> } | undefined;
+    for (const route of this.routes.get(port) ?? []) {
+      const result = route.match(pathname);
+      if (result) {
+        found = { route, params: result.params };
+        break;
+      }
+    }
+    if (!found) {
+      return refuse(socket, 404, 'No WebSocket route for this path');
+    }
+    if (!isOriginAllowed(request, this.options.allowedOrigins)) {
+      return refuse(socket, 403, 'Origin not allowed');
+    }
+    const runtime = (this.runtime ??= this.app.get(ConsumerRuntime));
+    if (runtime.size >= (this.options.maxConnections ?? Infinity)) {
+      return refuse(socket, 503, 'Too many connections');
+    }
+    void this.connect(found.route, found.params, request, socket, head);
+  }
+
+  private async connect(
+    route: Route,
+    params: Record<string, string>,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<void> {
+    const runtime = (this.runtime ??= this.app.get(ConsumerRuntime));
+    let consumer;
+    try {
+      consumer = await runtime.open(
+        route.path,
+        request,
+        params,
+        this.options.handshakeTimeoutMs,
+      );
+    } catch (error) {
+      if (error instanceof HandshakeRefusedError) {
+        return refuse(socket, error.status, error.message);
+      }
+      this.routedLogger.error(
+        `connect failed on ${route.path}: ${String(error)}`,
+      );
+      return refuse(socket, 503, 'Service unavailable');
+    }
+    let accepted = false;
+    socket.once('close', () => {
+      if (!accepted) {
+        void runtime.abandon(consumer);
+      }
+    });
+    if (socket.destroyed) {
+      return void runtime.abandon(consumer);
+    }
+    route.server.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      accepted = true;
+      runtime.accept(consumer, ws, this.options.maxBufferedBytes);
+      route.server.emit('connection', ws, request);
+    });
+  }
+}
+
+/** The path of an origin-form request target (`/a/b?c`), or undefined for anything else. */
+function requestPath(url = '/'): string | undefined {
+  if (!url.startsWith('/')) {
+    return undefined;
+  }
+  try {
+    return new URL(`http://localhost${url}`).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decodes a path parameter; a malformed escape leaves the route unmatched. */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return '\u0000';
+  }
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  if (socket.writable) {
+    const body = `${reason}\n`;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  } else {
+    socket.destroy();
+  }
+}

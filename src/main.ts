@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { setupApp } from './app.setup';
+import { ConfigValidationError } from './config/config-validation.error';
+
+async function bootstrap(): Promise<void> {
+  let app: NestExpressApplication;
+  try {
+    // Logs are held until the configuration is known to be valid, so a bad
+    // environment prints its one line per variable and nothing else.
+    app = await NestFactory.create<NestExpressApplication>(AppModule, {
+      bufferLogs: true,
+      autoFlushLogs: false,
+      abortOnError: false,
+    });
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(
+        `Invalid configuration:\n${error.problems.map((line) => `  ${line}\n`).join('')}`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
+  app.flushLogs();
+  const config = setupApp(app);
+  await app.listen(config.port, config.host);
+  new Logger('Bootstrap').log(
+    `Chat on http://${config.host}:${config.port} (channel layer: ${config.channelLayer.backend})`,
+  );
+}
+
+void bootstrap();

@@ -1,0 +1,117 @@
+import { Redis } from 'ioredis';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { RedisChannelLayer } from '../../src/channel-layer/backends/redis/redis-channel-layer';
+import { PYTHON_MSGPACK } from '../../src/channel-layer/backends/redis/message-codec';
+import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
+import { RedisServer, useRedisServers } from '../helpers/redis-server';
+import { describeChannelLayerContract } from './channel-layer.contract';
+
+describe('RedisChannelLayer', () => {
+  const servers = useRedisServers(2);
+
+  describeChannelLayerContract(
+    'redis, one shard',
+    async (options) =>
+      new RedisChannelLayer({ ...options, hosts: [servers[0].url] }),
+  );
+
+  describeChannelLayerContract(
+    'redis, two shards',
+    async (options) =>
+      new RedisChannelLayer({
+        ...options,
+        hosts: servers.map((server) => server.url),
+      }),
+  );
+
+  describeChannelLayerContract(
+    'redis, encrypted',
+    async (options) =>
+      new RedisChannelLayer({
+        ...options,
+        hosts: [servers[0].url],
+        symmetricEncryptionKeys: ['new-key', 'old-key'],
+      }),
+  );
+
+  describe.each([
+    { name: 'one shard (one script)', shards: 1 },
+    { name: 'two shards', shards: 2 },
+  ])('group send data layout, $name', ({ shards }) => {
+    it('should write one value per process key, byte for byte as channels_redis 4.0', async () => {
+      const hosts = servers.slice(0, shards).map((server) => server.url);
+      const layer = new RedisChannelLayer({ hosts, prefix: 'layout' });
+      const members = [
+        'specific.django1!a',
+        'specific.django1!b',
+        'specific.django2!c',
+        'worker.named',
+      ];
+      for (const channel of members) {
+        await layer.groupAdd('room', channel);
+      }
+      const message = { type: 'chat.message', message: 'hi', n: 1 };
+      await layer.groupSend('room', message);
+
+      const expected = new Map([
+        [
+          'layout' + 'specific.django1!',
+          ['specific.django1!a', 'specific.django1!b'],
+        ],
+        ['layout' + 'specific.django2!', ['specific.django2!c']],
+        ['layout' + 'worker.named', ['worker.named']],
+      ]);
+      for (const [key, channels] of expected) {
+        const name = key.slice('layout'.length);
+        const client = new Redis(hosts[shardIndex(name, shards)], {
+          protocol: 2,
+        });
+        const values = await client.zrangeBuffer(key, '0', '-1');
+        client.disconnect();
+        expect(values).toHaveLength(1);
+        expect(values[0].subarray(12).toString('hex')).toBe(
+          PYTHON_MSGPACK.pack({
+            ...message,
+            __asgi_channel__: channels,
+          }).toString('hex'),
+        );
+      }
+      await layer.flush();
+      await layer.close();
+    });
+  });
+
+  describe('first connection', () => {
+    it('should fail a burst of sends while Redis never answered, with one shared wait and no listener per send', async () => {
+      // A process of its own (the built layer): Node's warnings go to the
+      // real process, which jest's sandbox does not show.
+      const absent = await RedisServer.reserve();
+      const layerModule = join(
+        __dirname,
+        '../../dist/channel-layer/backends/redis/redis-channel-layer.js',
+      );
+      const script = `
+        const { RedisChannelLayer } = require(${JSON.stringify(layerModule)});
+        (async () => {
+          const layer = new RedisChannelLayer({ hosts: [${JSON.stringify(absent.url)}] });
+          const channel = await layer.newChannel();
+          const sends = await Promise.allSettled(
+            Array.from({ length: 50 }, (_, n) => layer.send(channel, { type: 'burst', n })),
+          );
+          await layer.close();
+          console.log(JSON.stringify(sends.map((send) => send.status)));
+        })();`;
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+        '-e',
+        script,
+      ]);
+      await absent.dispose();
+      expect(JSON.parse(stdout.trim().split('\n').pop() ?? '[]')).toEqual(
+        Array.from({ length: 50 }, () => 'rejected'),
+      );
+      expect(stderr).not.toContain('MaxListenersExceededWarning');
+    });
+  });
+});

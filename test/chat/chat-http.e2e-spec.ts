@@ -1,0 +1,136 @@
+import { ChannelLayer } from '../../src/channel-layer';
+import { createApp, type TestApp } from '../helpers/create-app';
+import { holdNextCall } from '../helpers/held-call';
+import { WsClient } from '../helpers/ws-client';
+
+describe('Chat pages, probes and handshake (e2e)', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createApp({ ALLOWED_ORIGINS: 'https://chat.example.com' });
+  });
+
+  afterAll(async () => {
+    await testApp.app.close();
+  });
+
+  it.each(['/', '/chat/'])(
+    'should serve the index page at %s with the tutorial ids',
+    async (path) => {
+      const response = await fetch(`${testApp.http}${path}`);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain('id="room-name-input"');
+      expect(html).toContain('id="room-name-submit"');
+    },
+  );
+
+  it('should serve the room page with the tutorial ids', async () => {
+    const response = await fetch(`${testApp.http}/chat/lobby/`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    for (const id of [
+      'chat-log',
+      'chat-message-input',
+      'chat-message-submit',
+    ]) {
+      expect(html).toContain(`id="${id}"`);
+    }
+  });
+
+  it('should serve the page script', async () => {
+    const response = await fetch(`${testApp.http}/static/room.js`);
+    expect(response.status).toBe(200);
+    await expect(response.text()).resolves.toContain('/ws/chat/');
+  });
+
+  it('should answer /healthz and /readyz with 200', async () => {
+    const health = await fetch(`${testApp.http}/healthz`);
+    expect(health.status).toBe(200);
+    await expect(health.json()).resolves.toEqual({ status: 'ok' });
+    const ready = await fetch(`${testApp.http}/readyz`);
+    expect(ready.status).toBe(200);
+    await expect(ready.json()).resolves.toEqual({ status: 'ready' });
+  });
+
+  it('should refuse an unknown WebSocket path at the handshake with 404', async () => {
+    await expect(WsClient.connect(`${testApp.ws}/ws/nowhere/`)).rejects.toThrow(
+      'refused with 404',
+    );
+  });
+
+  it.each(['bad%0Aroom', 'x'.repeat(95)])(
+    'should refuse the invalid room %p with 400',
+    async (room) => {
+      await expect(
+        WsClient.connect(`${testApp.ws}/ws/chat/${room}/`),
+      ).rejects.toThrow('refused with 400');
+    },
+  );
+
+  it('should refuse a disallowed Origin with 403', async () => {
+    await expect(
+      WsClient.connect(`${testApp.ws}/ws/chat/lobby/`, {
+        origin: 'https://evil.example.com',
+      }),
+    ).rejects.toThrow('refused with 403');
+  });
+
+  it('should accept an allowed Origin and a client without Origin', async () => {
+    const browser = await WsClient.connect(`${testApp.ws}/ws/chat/lobby/`, {
+      origin: 'https://chat.example.com',
+    });
+    const tool = await WsClient.connect(`${testApp.ws}/ws/chat/lobby/`);
+    await Promise.all([browser.close(), tool.close()]);
+  });
+});
+
+describe('Origin default (e2e)', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createApp();
+  });
+
+  afterAll(async () => {
+    await testApp.app.close();
+  });
+
+  it('should allow only the request’s own host when ALLOWED_ORIGINS is unset', async () => {
+    const own = await WsClient.connect(`${testApp.ws}/ws/chat/lobby/`, {
+      origin: testApp.http,
+    });
+    await own.close();
+    await expect(
+      WsClient.connect(`${testApp.ws}/ws/chat/lobby/`, {
+        origin: 'http://other.example.com',
+      }),
+    ).rejects.toThrow('refused with 403');
+  });
+});
+
+describe('Graceful shutdown (e2e)', () => {
+  it('should close every socket with 1001 and leave the groups', async () => {
+    const testApp = await createApp();
+    const client = await WsClient.connect(`${testApp.ws}/ws/chat/closing/`);
+    await testApp.app.close();
+    await expect(client.closed).resolves.toMatchObject({ code: 1001 });
+  });
+
+  it('should answer /readyz with 503 from the start of the shutdown, while sockets close', async () => {
+    const testApp = await createApp();
+    const layer = testApp.app.get(ChannelLayer);
+    const disconnect = holdNextCall(layer, 'groupDiscard');
+    const client = await WsClient.connect(`${testApp.ws}/ws/chat/draining/`);
+    const closing = testApp.app.close();
+    await disconnect.started;
+    const response = await fetch(`${testApp.http}/readyz`);
+    disconnect.release();
+    await closing;
+    expect(response.status).toBe(503);
+    await expect(response.json()).resolves.toMatchObject({
+      reason: 'shutting down',
+    });
+    await expect(client.closed).resolves.toMatchObject({ code: 1001 });
+  });
+});

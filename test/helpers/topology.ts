@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { ManagedProcess } from './managed-process';
+import { RedisServer, freePort } from './redis-server';
+
+const ROOT = join(__dirname, '..', '..');
+/** The balancer configuration docker/compose.yaml uses, unchanged. */
+export const HAPROXY_CONFIG = join(ROOT, 'docker', 'haproxy.cfg');
+/** Debian's HAProxy, as .ci/run installs it. */
+export const HAPROXY_PATH = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy';
+
+/** One app process, named as its `server` line in docker/haproxy.cfg. */
+export interface AppInstance {
+  readonly name: string;
+  readonly port: number;
+  process: ManagedProcess;
+}
+
+/**
+ * docker/compose.yaml without containers, on loopback: a `redis-server`, two
+ * app processes started as the image starts them (`node dist/main.js`, from
+ * the build), and Debian's HAProxy with docker/haproxy.cfg, its addresses
+ * given through the environment variables the file reads.
+ */
+export class Topology {
+  private constructor(
+    readonly redis: RedisServer,
+    readonly instances: readonly AppInstance[],
+    readonly balancer: ManagedProcess,
+    private readonly balancerPort: number,
+  ) {}
+
+  /** The balancer's base URL, as a browser would use it. */
+  get http(): string {
+    return `http://127.0.0.1:${this.balancerPort}`;
+  }
+
+  /** The balancer's base WebSocket URL. */
+  get ws(): string {
+    return `ws://127.0.0.1:${this.balancerPort}`;
+  }
+
+  /** Starts everything and resolves once the balancer accepts connections. */
+  static async start(): Promise<Topology> {
+    const redis = await RedisServer.start();
+    const instances: AppInstance[] = [];
+    let balancer: ManagedProcess | undefined;
+    try {
+      for (const name of ['app1', 'app2']) {
+        const port = await freePort();
+        instances.push({ name, port, process: startApp(name, port, redis) });
+      }
+      await Promise.all(
+        instances.map(({ process }) => process.waitForLine(/Chat on http:/)),
+      );
+      const balancerPort = await freePort();
+      balancer = ManagedProcess.start(
+        'haproxy',
+        HAPROXY_PATH,
+        ['-W', '-db', '-f', HAPROXY_CONFIG],
+        {
+          env: {
+            LB_BIND: `127.0.0.1:${balancerPort}`,
+            APP1_ADDR: `127.0.0.1:${instances[0].port}`,
+            APP2_ADDR: `127.0.0.1:${instances[1].port}`,
+          },
+        },
+      );
+      // Printed by the master once its worker has bound the port.
+      await balancer.waitForLine(/Loading success/);
+      return new Topology(redis, instances, balancer, balancerPort);
+    } catch (error) {
+      await Promise.all([
+        ...instances.map(({ process }) => process.kill()),
+        balancer?.kill(),
+      ]);
+      await redis.dispose();
+      throw error;
+    }
+  }
+
+  /** The instance named `name` (`app1`, `app2`). */
+  instance(name: string): AppInstance {
+    const found = this.instances.find((instance) => instance.name === name);
+    if (!found) {
+      throw new Error(`no instance ${name}`);
+    }
+    return found;
+  }
+
+  /** Stops every process, forcefully: for `afterAll`, whatever happened. */
+  async stop(): Promise<void> {
+    await Promise.all([
+      this.balancer.kill(),
+      ...this.instances.map(({ process }) => process.kill()),
+    ]);
+    await this.redis.dispose();
+  }
+}
+
+/** `node dist/main.js` as docker/Dockerfile's CMD runs it, on loopback. */
+function startApp(
+  name: string,
+  port: number,
+  redis: RedisServer,
+): ManagedProcess {
+  return ManagedProcess.start(name, process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env: {
+      NODE_ENV: 'production',
+      NO_COLOR: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CHANNEL_LAYER: 'redis-pubsub',
+      REDIS_URL: redis.url,
+    },
+  });
+}

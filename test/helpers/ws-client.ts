@@ -1,0 +1,75 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { WebSocket } from 'ws';
+
+/** A real `ws` client whose frames are awaited one by one. */
+export class WsClient {
+  private readonly frames: string[] = [];
+  private readonly waiters: Array<(frame: string) => void> = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(
+    readonly socket: WebSocket,
+    /** The headers of the handshake's 101 response (a balancer may add its own). */
+    readonly upgradeHeaders: IncomingHttpHeaders,
+  ) {
+    socket.on('message', (data: Buffer) => {
+      const frame = data.toString();
+      const waiter = this.waiters.shift();
+      if (waiter) {
+        waiter(frame);
+      } else {
+        this.frames.push(frame);
+      }
+    });
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) =>
+        resolve({ code, reason: reason.toString() }),
+      ),
+    );
+  }
+
+  /** Opens a connection; resolves on `open`, rejects with the HTTP status on refusal. */
+  static connect(
+    url: string,
+    options: { origin?: string } = {},
+  ): Promise<WsClient> {
+    const socket = new WebSocket(url, options);
+    let headers: IncomingHttpHeaders = {};
+    socket.once('upgrade', (response) => (headers = response.headers));
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new WsClient(socket, headers)));
+      socket.once('unexpected-response', (_request, response) => {
+        reject(new Error(`refused with ${response.statusCode}`));
+        socket.terminate();
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** Sends a JSON value, or a raw string/Buffer as is. */
+  send(data: unknown): void {
+    this.socket.send(
+      typeof data === 'string' || Buffer.isBuffer(data)
+        ? data
+        : JSON.stringify(data),
+    );
+  }
+
+  /** The next frame, parsed as JSON. */
+  async nextMessage(): Promise<unknown> {
+    const frame =
+      this.frames.shift() ??
+      (await new Promise<string>((resolve) => this.waiters.push(resolve)));
+    return JSON.parse(frame) as unknown;
+  }
+
+  /** Frames received and not yet taken. */
+  get pending(): number {
+    return this.frames.length;
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+    await this.closed;
+  }
+}
