@@ -116,10 +116,6 @@ describe('Limits (e2e)', () => {
       CHAT_RATE_LIMIT: '100000',
       CHAT_RATE_BURST: '100000',
       CHAT_MAX_MESSAGE_LENGTH: '30000',
-      // Room for all of them in every channel: "the others get everything"
-      // must not hinge on how far a busy machine lets a receive loop fall
-      // behind (a member at capacity is skipped, as the contract says).
-      CHANNEL_CAPACITY: '1000',
     });
     const [slow, fast] = [
       await join(testApp, 'slow-reader'),
@@ -128,10 +124,11 @@ describe('Limits (e2e)', () => {
     slow.socket.pause();
     const count = 600;
     const text = 'x'.repeat(30_000);
+    // The reading member takes each message before sending the next, so
+    // what waits for it stays under the bound however busy the machine is;
+    // only the paused member falls behind.
     for (let n = 0; n < count; n++) {
       fast.send({ message: text });
-    }
-    for (let n = 0; n < count; n++) {
       await expect(fast.nextMessage()).resolves.toEqual({ message: text });
     }
     slow.socket.resume();

@@ -4,7 +4,11 @@ import { WebSocket } from 'ws';
 /** A real `ws` client whose frames are awaited one by one. */
 export class WsClient {
   private readonly frames: string[] = [];
-  private readonly waiters: Array<(frame: string) => void> = [];
+  private readonly waiters: Array<{
+    resolve: (frame: string) => void;
+    reject: (error: Error) => void;
+  }> = [];
+  private closeCode: number | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(
@@ -16,15 +20,19 @@ export class WsClient {
       const frame = data.toString();
       const waiter = this.waiters.shift();
       if (waiter) {
-        waiter(frame);
+        waiter.resolve(frame);
       } else {
         this.frames.push(frame);
       }
     });
     this.closed = new Promise((resolve) =>
-      socket.once('close', (code, reason) =>
-        resolve({ code, reason: reason.toString() }),
-      ),
+      socket.once('close', (code, reason) => {
+        this.closeCode = code;
+        for (const waiter of this.waiters.splice(0)) {
+          waiter.reject(new Error(`closed with ${code} before a frame came`));
+        }
+        resolve({ code, reason: reason.toString() });
+      }),
     );
   }
 
@@ -55,11 +63,19 @@ export class WsClient {
     );
   }
 
-  /** The next frame, parsed as JSON. */
+  /** The next frame, parsed as JSON; rejects once the socket has closed and no frame is left. */
   async nextMessage(): Promise<unknown> {
     const frame =
       this.frames.shift() ??
-      (await new Promise<string>((resolve) => this.waiters.push(resolve)));
+      (await new Promise<string>((resolve, reject) => {
+        if (this.closeCode === undefined) {
+          this.waiters.push({ resolve, reject });
+        } else {
+          reject(
+            new Error(`closed with ${this.closeCode} before a frame came`),
+          );
+        }
+      }));
     return JSON.parse(frame) as unknown;
   }
 
