@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RedisPubSubChannelLayer } from '../../src/channel-layer/backends/redis-pubsub/redis-pubsub-channel-layer';
 import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
-import { useRedisServers } from '../helpers/redis-server';
+import { useRedisServers } from '../helpers/use-redis-servers';
 import { describeChannelLayerContract } from './channel-layer.contract';
 
 /** Pub/sub keeps nothing: no capacity, and no message for a channel nobody listens on. */

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { RedisChannelLayer } from '../../src/channel-layer/backends/redis/redis-channel-layer';
 import { PYTHON_MSGPACK } from '../../src/channel-layer/backends/redis/message-codec';
 import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
-import { RedisServer, useRedisServers } from '../helpers/redis-server';
+import { RedisServer } from '../helpers/redis-server';
+import { useRedisServers } from '../helpers/use-redis-servers';
 import { describeChannelLayerContract } from './channel-layer.contract';
 
 describe('RedisChannelLayer', () => {

@@ -2,7 +2,7 @@ import { ChannelLayer } from '../../src/channel-layer';
 import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { PythonPeer } from '../helpers/python-peer';
-import { useRedisServers } from '../helpers/redis-server';
+import { useRedisServers } from '../helpers/use-redis-servers';
 import { WsClient } from '../helpers/ws-client';
 
 /** A room whose group channel `asgi__group__chat_<room>` lives on `shard` of `count`. */

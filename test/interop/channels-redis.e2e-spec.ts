@@ -3,7 +3,7 @@ import { nonLocalName } from '../../src/channel-layer/channel-names';
 import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { PythonPeer } from '../helpers/python-peer';
-import { useRedisServers } from '../helpers/redis-server';
+import { useRedisServers } from '../helpers/use-redis-servers';
 import { WsClient } from '../helpers/ws-client';
 
 /** The real channels_redis 4.0 (Debian's python3-channels-redis) and this app on one Redis. */
