@@ -28,6 +28,11 @@ const CLOSE_POLICY_VIOLATION = 1008;
 export class ChatGateway implements ChannelConsumer {
   private readonly logger = new Logger(ChatGateway.name);
   private readonly buckets = new WeakMap<Consumer, TokenBucket>();
+  /**
+   * Each group message's frame, encoded once for all the members of this
+   * process: a layer hands one message object to all of them (read-only).
+   */
+  private readonly frames = new WeakMap<ChannelMessage, Buffer>();
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -79,7 +84,12 @@ export class ChatGateway implements ChannelConsumer {
   /** A message of the room's group: written back to this socket. */
   @ChannelHandler('chat.message')
   chatMessage(consumer: Consumer, message: ChannelMessage): void {
-    consumer.sendJson({ message: message.message });
+    let frame = this.frames.get(message);
+    if (!frame) {
+      frame = Buffer.from(JSON.stringify({ message: message.message }));
+      this.frames.set(message, frame);
+    }
+    consumer.sendText(frame);
   }
 
   private groupOf(consumer: Consumer): string {

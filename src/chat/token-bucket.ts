@@ -1,3 +1,6 @@
+/** Shared by all buckets: a default written inline would be a closure per bucket. */
+const monotonicNow = (): number => performance.now();
+
 /**
  * A token bucket: `burst` tokens, refilled at `ratePerSecond`; each message
  * takes one. Written here because it is a dozen lines with a clock to
@@ -12,7 +15,7 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = burst;
     this.updatedAt = now();

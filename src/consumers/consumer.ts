@@ -39,12 +39,18 @@ export class Consumer {
     consumers.set(socket, this);
   }
 
+  /** Sends `data` as one JSON text frame (see `sendText`). */
+  sendJson(data: unknown): void {
+    this.sendText(JSON.stringify(data));
+  }
+
   /**
-   * Sends `data` as one JSON text frame; a no-op once the socket is closing.
+   * Sends one text frame as is; a no-op once the socket is closing. A frame
+   * sent to many sockets can be encoded once, as a `Buffer` of UTF-8 text.
    * A client that stopped reading is closed with 1013 once what waits for it
    * passes the bound, instead of growing this process's memory.
    */
-  sendJson(data: unknown): void {
+  sendText(frame: string | Buffer): void {
     const socket = this.socket;
     if (socket?.readyState !== WebSocket.OPEN) {
       return;
@@ -53,7 +59,7 @@ export class Consumer {
       socket.close(CLOSE_TOO_SLOW, 'Client too slow');
       return;
     }
-    socket.send(JSON.stringify(data));
+    socket.send(frame, { binary: false });
   }
 
   /** Closes the socket with `code`. */

@@ -20,8 +20,9 @@ interface Queued {
 }
 
 interface Waiter {
-  deliver(message: ChannelMessage): void;
-  fail(error: Error): void;
+  resolve(message: ChannelMessage): void;
+  reject(error: Error): void;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -35,6 +36,12 @@ export class MemoryChannelLayer implements ChannelLayer {
   private readonly queues = new Map<string, Queued[]>();
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly groups = new Map<string, Map<string, number>>();
+  /**
+   * Signals listened to already, with the channels their receives wait on: a
+   * consumer passes one signal to every receive, so it is listened to once,
+   * not added and removed around each message.
+   */
+  private readonly watched = new WeakMap<AbortSignal, string[]>();
   private readonly capacities: CapacityRules;
   private readonly expiryMs: number;
   private readonly groupExpiryMs: number;
@@ -82,19 +89,11 @@ export class MemoryChannelLayer implements ChannelLayer {
     if (queued) {
       return queued;
     }
+    if (signal) {
+      this.watch(signal, channel);
+    }
     return new Promise<ChannelMessage>((resolve, reject) => {
-      const waiter: Waiter = {
-        deliver: (message) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(message);
-        },
-        fail: reject,
-      };
-      const onAbort = (): void => {
-        this.removeWaiter(channel, waiter);
-        reject(signal?.reason as Error);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter: Waiter = { resolve, reject, signal };
       const list = this.waiters.get(channel);
       if (list) {
         list.push(waiter);
@@ -157,7 +156,7 @@ export class MemoryChannelLayer implements ChannelLayer {
     const waiters = [...this.waiters.values()].flat();
     this.waiters.clear();
     for (const waiter of waiters) {
-      waiter.fail(error);
+      waiter.reject(error);
     }
     await this.flush();
   }
@@ -168,12 +167,13 @@ export class MemoryChannelLayer implements ChannelLayer {
 
   /** Hands `message` to a waiting receiver or queues it; false when full. */
   private deliver(channel: string, message: ChannelMessage): boolean {
-    const waiter = this.waiters.get(channel)?.shift();
+    const list = this.waiters.get(channel);
+    const waiter = list?.shift();
     if (waiter) {
-      if (this.waiters.get(channel)?.length === 0) {
+      if (list?.length === 0) {
         this.waiters.delete(channel);
       }
-      waiter.deliver(message);
+      waiter.resolve(message);
       return true;
     }
     const queue = this.liveQueue(channel);
@@ -208,15 +208,37 @@ export class MemoryChannelLayer implements ChannelLayer {
     return queue;
   }
 
-  private removeWaiter(channel: string, waiter: Waiter): void {
-    const list = this.waiters.get(channel);
-    const index = list?.indexOf(waiter) ?? -1;
-    if (list && index !== -1) {
-      list.splice(index, 1);
-      if (list.length === 0) {
+  /** Listens to `signal` once for all of its receives on `channel`. */
+  private watch(signal: AbortSignal, channel: string): void {
+    const channels = this.watched.get(signal);
+    if (channels) {
+      if (!channels.includes(channel)) {
+        channels.push(channel);
+      }
+      return;
+    }
+    this.watched.set(signal, [channel]);
+    signal.addEventListener('abort', () => this.cancel(signal), {
+      once: true,
+    });
+  }
+
+  /** Rejects, synchronously, every receive waiting with `signal`. */
+  private cancel(signal: AbortSignal): void {
+    for (const channel of this.watched.get(signal) ?? []) {
+      const list = this.waiters.get(channel) ?? [];
+      const cancelled = list.filter((waiter) => waiter.signal === signal);
+      const left = list.filter((waiter) => waiter.signal !== signal);
+      if (left.length === 0) {
         this.waiters.delete(channel);
+      } else {
+        this.waiters.set(channel, left);
+      }
+      for (const waiter of cancelled) {
+        waiter.reject(signal.reason as Error);
       }
     }
+    this.watched.delete(signal);
   }
 
   /** Drops expired messages and lapsed memberships nobody touched. */
