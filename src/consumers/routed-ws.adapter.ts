@@ -1,14 +1,8 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import {
-  STATUS_CODES,
-  createServer,
-  type IncomingMessage,
-  type Server,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { MessageMappingProperties } from '@nestjs/websockets';
-import { match, type MatchFunction } from 'path-to-regexp';
 import type { Observable } from 'rxjs';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bindFrameHandlers } from './bind-frame-handlers';
@@ -16,6 +10,9 @@ import { ConsumerRuntime } from './consumer-runtime';
 import { FRAME_EVENT } from './consumers.constants';
 import { HandshakeRefusedError } from './handshake-refused.error';
 import { isOriginAllowed } from './origin';
+import { refuseUpgrade } from './refuse-upgrade';
+import { requestPath } from './request-path';
+import { type WsRoute, WsRoutes } from './ws-routes';
 
 /** Options of `RoutedWsAdapter`. */
 export interface RoutedWsAdapterOptions {
@@ -31,12 +28,6 @@ export interface RoutedWsAdapterOptions {
   maxBufferedBytes?: number;
 }
 
-interface Route {
-  readonly path: string;
-  readonly server: WebSocketServer;
-  readonly match: MatchFunction<Record<string, string>>;
-}
-
 /**
  * A `WsAdapter` that routes upgrades by URL pattern with parameters
  * (`/ws/chat/:room/`, like Channels' URLRouter), runs the gateway's `connect`
@@ -44,7 +35,7 @@ interface Route {
  * `FRAME_EVENT` handler. Unknown paths and disallowed origins are refused.
  */
 export class RoutedWsAdapter extends WsAdapter {
-  private readonly routes = new Map<number, Route[]>();
+  private readonly routes = new WsRoutes();
   private readonly upgradeListeners = new Map<
     Server,
     (request: IncomingMessage, socket: Duplex, head: Buffer) => void
@@ -68,13 +59,7 @@ export class RoutedWsAdapter extends WsAdapter {
       ...options,
     }) as WebSocketServer;
     if (options.path) {
-      const routes = this.routes.get(port) ?? [];
-      routes.push({
-        path: options.path,
-        server,
-        match: match(options.path, { decode: safeDecode }),
-      });
-      this.routes.set(port, routes);
+      this.routes.add(port, options.path, server);
     }
     return server;
   }
@@ -136,7 +121,7 @@ export class RoutedWsAdapter extends WsAdapter {
         this.upgrade(port, request, socket, head);
       } catch (error) {
         this.routedLogger.error(`upgrade failed: ${String(error)}`);
-        refuse(socket, 500, 'Internal error');
+        refuseUpgrade(socket, 500, 'Internal error');
       }
     };
     httpServer.on('upgrade', listener);
@@ -153,31 +138,24 @@ export class RoutedWsAdapter extends WsAdapter {
     socket.on('error', () => socket.destroy()); // a reset client must not crash the process
     const pathname = requestPath(request.url);
     if (pathname === undefined) {
-      return refuse(socket, 400, 'Bad request path');
+      return refuseUpgrade(socket, 400, 'Bad request path');
     }
-    let found: { route: Route; params: Record<string, string> } | undefined;
-    for (const route of this.routes.get(port) ?? []) {
-      const result = route.match(pathname);
-      if (result) {
-        found = { route, params: result.params };
-        break;
-      }
-    }
+    const found = this.routes.find(port, pathname);
     if (!found) {
-      return refuse(socket, 404, 'No WebSocket route for this path');
+      return refuseUpgrade(socket, 404, 'No WebSocket route for this path');
     }
     if (!isOriginAllowed(request, this.options.allowedOrigins)) {
-      return refuse(socket, 403, 'Origin not allowed');
+      return refuseUpgrade(socket, 403, 'Origin not allowed');
     }
     const runtime = (this.runtime ??= this.app.get(ConsumerRuntime));
     if (runtime.size >= (this.options.maxConnections ?? Infinity)) {
-      return refuse(socket, 503, 'Too many connections');
+      return refuseUpgrade(socket, 503, 'Too many connections');
     }
     void this.connect(found.route, found.params, request, socket, head);
   }
 
   private async connect(
-    route: Route,
+    route: WsRoute,
     params: Record<string, string>,
     request: IncomingMessage,
     socket: Duplex,
@@ -194,12 +172,12 @@ export class RoutedWsAdapter extends WsAdapter {
       );
     } catch (error) {
       if (error instanceof HandshakeRefusedError) {
-        return refuse(socket, error.status, error.message);
+        return refuseUpgrade(socket, error.status, error.message);
       }
       this.routedLogger.error(
         `connect failed on ${route.path}: ${String(error)}`,
       );
-      return refuse(socket, 503, 'Service unavailable');
+      return refuseUpgrade(socket, 503, 'Service unavailable');
     }
     let accepted = false;
     socket.once('close', () => {
@@ -215,38 +193,5 @@ export class RoutedWsAdapter extends WsAdapter {
       runtime.accept(consumer, ws, this.options.maxBufferedBytes);
       route.server.emit('connection', ws, request);
     });
-  }
-}
-
-/** The path of an origin-form request target (`/a/b?c`), or undefined for anything else. */
-function requestPath(url = '/'): string | undefined {
-  if (!url.startsWith('/')) {
-    return undefined;
-  }
-  try {
-    return new URL(`http://localhost${url}`).pathname;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Decodes a path parameter; a malformed escape leaves the route unmatched. */
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return '\u0000';
-  }
-}
-
-function refuse(socket: Duplex, status: number, reason: string): void {
-  if (socket.writable) {
-    const body = `${reason}\n`;
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
-        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  } else {
-    socket.destroy();
   }
 }

@@ -3,6 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import { MultiFernet } from './fernet';
 
+/**
+ * The message field naming the channel a message is for (from a group send,
+ * the list of channels that share its key), under channels_redis's name:
+ * every peer reads and writes it.
+ */
+export const CHANNEL_KEY = '__asgi_channel__';
+
 /** channels_redis puts 12 random bytes before each value, so equal messages differ in a sorted set. */
 const RANDOM_PREFIX_LENGTH = 12;
 

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { ChannelLayer } from '../../channel-layer';
 import { assertMessage } from '../../assert-message';
@@ -19,22 +18,21 @@ import {
 import {
   ChannelFullError,
   ChannelLayerClosedError,
-  ChannelLayerUnavailableError,
   ForeignChannelError,
 } from '../../errors';
 import type { RedisChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { groupKey } from './group-key';
+import { GroupMemberships } from './group-memberships';
+import { GroupSender } from './group-sender';
 import { LocalChannels } from './local-channels';
-import { MessageCodec } from './message-codec';
-import { createRedisClient, whenReady } from './redis-client';
-import { defineChannelScripts } from './redis-scripts';
+import { CHANNEL_KEY, MessageCodec } from './message-codec';
+import { createRedisClient } from './redis-client';
+import { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 import { SharedReceiver } from './shared-receiver';
 import { ShardReader } from './shard-reader';
-import { shardIndex } from './shards';
-
-const CHANNEL_KEY = '__asgi_channel__';
 
 /**
  * `channels_redis.core.RedisChannelLayer` in TypeScript, with its data layout:
@@ -50,17 +48,14 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly groupExpiry: number;
   private readonly capacities: CapacityRules;
   private readonly codec: MessageCodec;
-  private readonly clients: Redis[];
+  private readonly shards: RedisShards;
   private readonly readers: ShardReader[];
   private readonly clientPrefix = randomUUID().replaceAll('-', '');
   private readonly localKeys = new Set<string>();
   private readonly local: LocalChannels;
-  /** Group memberships of this process's channels, restored after a Redis restart. */
-  private readonly memberships = new Map<string, Set<string>>();
+  private readonly memberships: GroupMemberships;
+  private readonly groupSender: GroupSender;
   private readonly shared: SharedReceiver;
-  /** Per shard, the restoration of memberships after its last (re)connection. */
-  private readonly restoring: Array<Promise<void>> = [];
-  private sendIndex = 0;
   private closed = false;
 
   constructor(
@@ -76,28 +71,28 @@ export class RedisChannelLayer implements ChannelLayer {
     this.codec = new MessageCodec(options.symmetricEncryptionKeys, this.expiry);
     this.local = new LocalChannels(
       (channel) => this.capacities.capacityOf(channel),
-      (channel) => this.forgetMemberships(channel),
+      (channel) => this.memberships.forget(channel),
     );
-    this.clients = options.hosts.map((url, index) => {
-      const client = createRedisClient(url, `channels:${index}`, this.logger, {
-        enableAutoPipelining: true,
-      });
-      defineChannelScripts(client);
-      client.on('ready', () => {
-        const restoring = this.restoreMemberships(index);
-        restoring.catch(() => undefined);
-        this.restoring[index] = restoring;
-      });
-      return client;
-    });
-    this.readers = options.hosts.map(
-      (url, index) =>
-        new ShardReader(
-          createRedisClient(url, `channels:${index}:reader`, this.logger),
-          () => [...this.localKeys],
-          (raw) => this.dispatch(raw),
-          this.logger,
-        ),
+    this.shards = new RedisShards(options.hosts, this.logger, (index) =>
+      this.memberships.restoreOnReady(index),
+    );
+    this.memberships = new GroupMemberships(
+      this.shards,
+      this.prefix,
+      this.groupExpiry,
+      this.logger,
+    );
+    this.groupSender = new GroupSender(
+      this.shards,
+      this.codec,
+      this.capacities,
+      this.prefix,
+      this.expiry,
+      this.groupExpiry,
+      this.logger,
+    );
+    this.readers = options.hosts.map((url, index) =>
+      this.startReader(url, index),
     );
     this.shared = new SharedReceiver(options.hosts, this.codec, this.logger);
     this.localKeys.add(this.prefix + this.processName(DEFAULT_CHANNEL_PREFIX));
@@ -122,7 +117,9 @@ export class RedisChannelLayer implements ChannelLayer {
     // hashes the full name here, where nobody reads). A named channel goes
     // round-robin, as channels_redis: its receivers each wait on one shard at
     // a time, so every shard must see messages.
-    const index = isLocal ? this.shardOf(target) : this.nextSendIndex();
+    const index = isLocal
+      ? this.shards.shardOf(target)
+      : this.shards.nextSendIndex();
     const value = this.codec.encode(
       isLocal ? { ...message, [CHANNEL_KEY]: channel } : message,
     );
@@ -131,7 +128,7 @@ export class RedisChannelLayer implements ChannelLayer {
     }
     let added: number;
     try {
-      added = await this.run(index, (client) =>
+      added = await this.shards.run(index, (client) =>
         client.channelsSend(
           this.prefix + target,
           value,
@@ -175,10 +172,10 @@ export class RedisChannelLayer implements ChannelLayer {
     assertGroupName(group);
     assertChannelName(channel);
     if (this.local.has(channel)) {
-      this.remember(group, channel);
+      this.memberships.remember(group, channel);
     }
-    const key = this.groupKey(group);
-    await this.run(this.shardOf(group), (client) =>
+    const key = groupKey(this.prefix, group);
+    await this.shards.run(this.shards.shardOf(group), (client) =>
       client
         .multi()
         .zadd(key, nextScore(), channel)
@@ -191,9 +188,9 @@ export class RedisChannelLayer implements ChannelLayer {
     this.assertOpen();
     assertGroupName(group);
     assertChannelName(channel);
-    this.memberships.get(group)?.delete(channel);
-    await this.run(this.shardOf(group), (client) =>
-      client.zrem(this.groupKey(group), channel),
+    this.memberships.discard(group, channel);
+    await this.shards.run(this.shards.shardOf(group), (client) =>
+      client.zrem(groupKey(this.prefix, group), channel),
     );
   }
 
@@ -201,65 +198,19 @@ export class RedisChannelLayer implements ChannelLayer {
     this.assertOpen();
     assertGroupName(group);
     assertMessage(message);
-    const capacity = this.capacities.uniform;
-    const head =
-      this.clients.length === 1 && capacity !== undefined
-        ? this.codec.encodeHead(message, CHANNEL_KEY)
-        : undefined;
-    if (head && capacity !== undefined) {
-      // One shard, no encryption, one capacity: the whole send in one script.
-      const full = await this.run(0, (client) =>
-        client.channelsGroupFanout(
-          this.groupKey(group),
-          nextScore(),
-          this.groupExpiry,
-          this.expiry,
-          capacity,
-          this.prefix,
-          head,
-        ),
-      );
-      this.reportFull(full, group);
-      return;
-    }
-    const members = await this.run(this.shardOf(group), (client) =>
-      client.channelsGroupMembers(
-        this.groupKey(group),
-        nextScore(),
-        this.groupExpiry,
-      ),
-    );
-    const byShard = this.planGroupSend(members, message);
-    const now = nextScore();
-    await Promise.all(
-      [...byShard].map(async ([index, { keys, values, capacities }]) => {
-        const full = await this.run(index, (client) =>
-          client.channelsGroupSend(
-            keys.length,
-            ...keys,
-            ...values,
-            ...capacities,
-            now,
-            this.expiry,
-          ),
-        );
-        this.reportFull(full, group);
-      }),
-    );
+    await this.groupSender.send(group, message);
   }
 
   async flush(): Promise<void> {
     this.assertOpen();
-    await Promise.all(
-      this.clients.map((_, index) =>
-        this.run(index, (client) => client.channelsFlush(`${this.prefix}*`)),
-      ),
+    await this.shards.runOnEach((client) =>
+      client.channelsFlush(`${this.prefix}*`),
     );
     // What a reader popped just before the flush must not land after it.
     const key = this.prefix + this.processName(DEFAULT_CHANNEL_PREFIX);
     await Promise.all(
       this.readers.map((reader, index) =>
-        this.run(index, (client) =>
+        this.shards.run(index, (client) =>
           reader.sync((marker) => client.zadd(key, 0, marker)),
         ),
       ),
@@ -277,60 +228,22 @@ export class RedisChannelLayer implements ChannelLayer {
       ...this.readers.map((reader) => reader.stop()),
       this.shared.close(),
     ]);
-    await Promise.all(
-      this.clients.map((client) =>
-        client.quit().catch(() => client.disconnect()),
-      ),
-    );
+    await this.shards.quit();
   }
 
   async ping(): Promise<void> {
     this.assertOpen();
-    await Promise.all(
-      this.clients.map((_, index) =>
-        this.run(index, (client) => client.ping()),
-      ),
+    await this.shards.runOnEach((client) => client.ping());
+  }
+
+  /** Shard `index`'s receive loop, on a connection of its own: BZPOPMIN blocks it. */
+  private startReader(url: string, index: number): ShardReader {
+    return new ShardReader(
+      createRedisClient(url, `channels:${index}:reader`, this.logger),
+      () => [...this.localKeys],
+      (raw) => this.dispatch(raw),
+      this.logger,
     );
-  }
-
-  private reportFull(full: number, group: string): void {
-    if (full > 0) {
-      this.logger.debug?.(
-        `${full} channel keys over capacity in group ${group}`,
-      );
-    }
-  }
-
-  /** One message per destination key, carrying the list of its channels (as channels_redis 4.0). */
-  private planGroupSend(members: string[], message: ChannelMessage) {
-    const channelsByKey = new Map<string, string[]>();
-    for (const channel of members) {
-      const key = this.prefix + nonLocalName(channel);
-      const channels = channelsByKey.get(key);
-      if (channels) {
-        channels.push(channel);
-      } else {
-        channelsByKey.set(key, [channel]);
-      }
-    }
-    const byShard = new Map<
-      number,
-      { keys: string[]; values: Buffer[]; capacities: number[] }
-    >();
-    for (const [key, channels] of channelsByKey) {
-      const index = this.shardOf(key.slice(this.prefix.length));
-      let batch = byShard.get(index);
-      if (!batch) {
-        batch = { keys: [], values: [], capacities: [] };
-        byShard.set(index, batch);
-      }
-      batch.keys.push(key);
-      batch.values.push(
-        this.codec.encode({ ...message, [CHANNEL_KEY]: channels }),
-      );
-      batch.capacities.push(this.capacities.capacityOf(channels[0]));
-    }
-    return byShard;
   }
 
   /** Routes one raw message from a shard reader to its local channels. */
@@ -351,94 +264,8 @@ export class RedisChannelLayer implements ChannelLayer {
     }
   }
 
-  private remember(group: string, channel: string): void {
-    let channels = this.memberships.get(group);
-    if (!channels) {
-      channels = new Set();
-      this.memberships.set(group, channels);
-    }
-    channels.add(channel);
-  }
-
-  private forgetMemberships(channel: string): void {
-    for (const [group, channels] of this.memberships) {
-      if (channels.delete(channel) && channels.size === 0) {
-        this.memberships.delete(group);
-      }
-    }
-  }
-
-  /** Re-adds this process's memberships on a shard that (re)connected: a restarted Redis lost them. */
-  private async restoreMemberships(index: number): Promise<void> {
-    const pipeline = this.clients[index].pipeline();
-    let count = 0;
-    for (const [group, channels] of this.memberships) {
-      if (this.shardOf(group) === index && channels.size > 0) {
-        const key = this.groupKey(group);
-        const now = nextScore();
-        pipeline.zadd(
-          key,
-          ...[...channels].flatMap((channel) => [now, channel]),
-        );
-        pipeline.expire(key, this.groupExpiry);
-        count += channels.size;
-      }
-    }
-    if (count === 0) {
-      return;
-    }
-    try {
-      const failure = (await pipeline.exec())?.find(([error]) => error)?.[0];
-      if (failure) {
-        throw failure;
-      }
-    } catch (error) {
-      this.logger.warn(
-        `could not restore ${count} group memberships: ${String(error)}`,
-      );
-      throw new ChannelLayerUnavailableError('redis', error);
-    }
-  }
-
-  /** Waits for the shard's memberships to be back, restoring them again if that failed. */
-  private async restored(index: number): Promise<void> {
-    try {
-      await this.restoring[index];
-    } catch {
-      this.restoring[index] = this.restoreMemberships(index);
-      await this.restoring[index];
-    }
-  }
-
   private processName(prefix: string): string {
     return `${prefix}.${this.clientPrefix}!`;
-  }
-
-  private groupKey(group: string): string {
-    return `${this.prefix}:group:${group}`;
-  }
-
-  private nextSendIndex(): number {
-    this.sendIndex = (this.sendIndex + 1) % this.clients.length;
-    return this.sendIndex;
-  }
-
-  private shardOf(name: string): number {
-    return shardIndex(name, this.clients.length);
-  }
-
-  /** Runs a call on shard `index`, turning connection failures into `ChannelLayerUnavailableError`. */
-  private async run<T>(
-    index: number,
-    call: (client: Redis) => Promise<T>,
-  ): Promise<T> {
-    const client = this.clients[index];
-    try {
-      await whenReady(client);
-      return await call(client);
-    } catch (error) {
-      throw new ChannelLayerUnavailableError('redis', error);
-    }
   }
 
   private assertOpen(): void {

@@ -1,0 +1,101 @@
+import type { Logger } from '@nestjs/common';
+import { ChannelLayerUnavailableError } from '../../errors';
+import { groupKey } from './group-key';
+import type { RedisShards } from './redis-shards';
+import { nextScore } from './scores';
+
+/**
+ * The group memberships of this process's own channels, kept in memory so
+ * that a shard which comes back empty (a restarted Redis) gets them again:
+ * otherwise connected consumers would silently stop receiving group messages.
+ * A channel's memberships are forgotten with the channel.
+ */
+export class GroupMemberships {
+  private readonly memberships = new Map<string, Set<string>>();
+  /** Per shard, the restoration of memberships after its last (re)connection. */
+  private readonly restoring: Array<Promise<void>> = [];
+
+  /**
+   * @param prefix the layer's key prefix.
+   * @param groupExpiry seconds a membership lasts, renewed on restoration.
+   */
+  constructor(
+    private readonly shards: RedisShards,
+    private readonly prefix: string,
+    private readonly groupExpiry: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Records that `channel`, one of this process's, joined `group`. */
+  remember(group: string, channel: string): void {
+    let channels = this.memberships.get(group);
+    if (!channels) {
+      channels = new Set();
+      this.memberships.set(group, channels);
+    }
+    channels.add(channel);
+  }
+
+  /** Records that `channel` left `group`. */
+  discard(group: string, channel: string): void {
+    this.memberships.get(group)?.delete(channel);
+  }
+
+  /** Forgets every membership of a released channel. */
+  forget(channel: string): void {
+    for (const [group, channels] of this.memberships) {
+      if (channels.delete(channel) && channels.size === 0) {
+        this.memberships.delete(group);
+      }
+    }
+  }
+
+  /** Starts restoring shard `index`'s memberships, once it has (re)connected. */
+  restoreOnReady(index: number): void {
+    const restoring = this.restore(index);
+    restoring.catch(() => undefined);
+    this.restoring[index] = restoring;
+  }
+
+  /** Waits for the shard's memberships to be back, restoring them again if that failed. */
+  async restored(index: number): Promise<void> {
+    try {
+      await this.restoring[index];
+    } catch {
+      this.restoring[index] = this.restore(index);
+      await this.restoring[index];
+    }
+  }
+
+  /** Re-adds this process's memberships on a shard that (re)connected: a restarted Redis lost them. */
+  private async restore(index: number): Promise<void> {
+    const pipeline = this.shards.pipeline(index);
+    let count = 0;
+    for (const [group, channels] of this.memberships) {
+      if (this.shards.shardOf(group) === index && channels.size > 0) {
+        const key = groupKey(this.prefix, group);
+        const now = nextScore();
+        pipeline.zadd(
+          key,
+          ...[...channels].flatMap((channel) => [now, channel]),
+        );
+        pipeline.expire(key, this.groupExpiry);
+        count += channels.size;
+      }
+    }
+    if (count === 0) {
+      return;
+    }
+    try {
+      const failure = (await pipeline.exec())?.find(([error]) => error)?.[0];
+      if (failure) {
+        throw failure;
+      }
+    } catch (error) {
+      this.logger.warn(
+        `could not restore ${count} group memberships: ${String(error)}`,
+      );
+      throw new ChannelLayerUnavailableError('redis', error);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import type { Logger } from '@nestjs/common';
+import type { CapacityRules } from '../../capacity';
+import { nonLocalName } from '../../channel-names';
+import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import { groupKey } from './group-key';
+import { CHANNEL_KEY, type MessageCodec } from './message-codec';
+import type { RedisShards } from './redis-shards';
+import { nextScore } from './scores';
+
+/** The messages of a group send bound for one shard, in `channelsGroupSend`'s argument order. */
+interface ShardBatch {
+  keys: string[];
+  values: Buffer[];
+  capacities: number[];
+}
+
+/**
+ * `groupSend` of a `RedisChannelLayer`: one message per destination key, as
+ * channels_redis 4.0 writes it, full keys skipped. With one shard, no
+ * encryption and one capacity the whole send is one script call; otherwise
+ * it takes two round trips, the members first, then each shard's share.
+ */
+export class GroupSender {
+  /**
+   * @param prefix the layer's key prefix.
+   * @param expiry seconds a message lasts.
+   * @param groupExpiry seconds a membership lasts.
+   */
+  constructor(
+    private readonly shards: RedisShards,
+    private readonly codec: MessageCodec,
+    private readonly capacities: CapacityRules,
+    private readonly prefix: string,
+    private readonly expiry: number,
+    private readonly groupExpiry: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Sends `message` to every member of `group`; members that are full are skipped. */
+  async send(group: string, message: ChannelMessage): Promise<void> {
+    const capacity = this.capacities.uniform;
+    const head =
+      this.shards.count === 1 && capacity !== undefined
+        ? this.codec.encodeHead(message, CHANNEL_KEY)
+        : undefined;
+    if (head && capacity !== undefined) {
+      // One shard, no encryption, one capacity: the whole send in one script.
+      const full = await this.shards.run(0, (client) =>
+        client.channelsGroupFanout(
+          groupKey(this.prefix, group),
+          nextScore(),
+          this.groupExpiry,
+          this.expiry,
+          capacity,
+          this.prefix,
+          head,
+        ),
+      );
+      this.reportFull(full, group);
+      return;
+    }
+    await this.sendByShard(group, message);
+  }
+
+  /** The two-round-trip send: read the members, then send each shard its batch. */
+  private async sendByShard(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<void> {
+    const members = await this.shards.run(
+      this.shards.shardOf(group),
+      (client) =>
+        client.channelsGroupMembers(
+          groupKey(this.prefix, group),
+          nextScore(),
+          this.groupExpiry,
+        ),
+    );
+    const byShard = this.plan(members, message);
+    const now = nextScore();
+    await Promise.all(
+      [...byShard].map(async ([index, { keys, values, capacities }]) => {
+        const full = await this.shards.run(index, (client) =>
+          client.channelsGroupSend(
+            keys.length,
+            ...keys,
+            ...values,
+            ...capacities,
+            now,
+            this.expiry,
+          ),
+        );
+        this.reportFull(full, group);
+      }),
+    );
+  }
+
+  /** One message per destination key, carrying the list of its channels (as channels_redis 4.0). */
+  private plan(
+    members: string[],
+    message: ChannelMessage,
+  ): Map<number, ShardBatch> {
+    const channelsByKey = new Map<string, string[]>();
+    for (const channel of members) {
+      const key = this.prefix + nonLocalName(channel);
+      const channels = channelsByKey.get(key);
+      if (channels) {
+        channels.push(channel);
+      } else {
+        channelsByKey.set(key, [channel]);
+      }
+    }
+    const byShard = new Map<number, ShardBatch>();
+    for (const [key, channels] of channelsByKey) {
+      const index = this.shards.shardOf(key.slice(this.prefix.length));
+      let batch = byShard.get(index);
+      if (!batch) {
+        batch = { keys: [], values: [], capacities: [] };
+        byShard.set(index, batch);
+      }
+      batch.keys.push(key);
+      batch.values.push(
+        this.codec.encode({ ...message, [CHANNEL_KEY]: channels }),
+      );
+      batch.capacities.push(this.capacities.capacityOf(channels[0]));
+    }
+    return byShard;
+  }
+
+  private reportFull(full: number, group: string): void {
+    if (full > 0) {
+      this.logger.debug?.(
+        `${full} channel keys over capacity in group ${group}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { Logger } from '@nestjs/common';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { ChannelLayerUnavailableError } from '../../errors';
+import { createRedisClient, whenReady } from './redis-client';
+import { defineChannelScripts } from './redis-scripts';
+import { shardIndex } from './shards';
+
+/**
+ * The command connections of a `RedisChannelLayer`, one per shard, with the
+ * layer's scripts defined. Auto-pipelining batches the many small commands of
+ * concurrent sends into one write per event-loop turn.
+ */
+export class RedisShards {
+  private readonly clients: Redis[];
+  private sendIndex = 0;
+
+  /**
+   * @param hosts one Redis URL per shard, in the order every peer lists them.
+   * @param onReady called with a shard's index each time its connection is
+   *   (re)established: a restarted Redis has lost what it held.
+   */
+  constructor(
+    hosts: readonly string[],
+    logger: Logger,
+    onReady: (index: number) => void,
+  ) {
+    this.clients = hosts.map((url, index) => {
+      const client = createRedisClient(url, `channels:${index}`, logger, {
+        enableAutoPipelining: true,
+      });
+      defineChannelScripts(client);
+      client.on('ready', () => onReady(index));
+      return client;
+    });
+  }
+
+  /** How many shards there are. */
+  get count(): number {
+    return this.clients.length;
+  }
+
+  /** The shard that holds `name`, as channels_redis picks it. */
+  shardOf(name: string): number {
+    return shardIndex(name, this.clients.length);
+  }
+
+  /** The next shard in round-robin order, for a named channel's sends. */
+  nextSendIndex(): number {
+    this.sendIndex = (this.sendIndex + 1) % this.clients.length;
+    return this.sendIndex;
+  }
+
+  /** Runs a call on shard `index`, turning connection failures into `ChannelLayerUnavailableError`. */
+  async run<T>(index: number, call: (client: Redis) => Promise<T>): Promise<T> {
+    const client = this.clients[index];
+    try {
+      await whenReady(client);
+      return await call(client);
+    } catch (error) {
+      throw new ChannelLayerUnavailableError('redis', error);
+    }
+  }
+
+  /** Runs a call on every shard at once, as `run` does on one. */
+  async runOnEach<T>(call: (client: Redis) => Promise<T>): Promise<T[]> {
+    return Promise.all(this.clients.map((_, index) => this.run(index, call)));
+  }
+
+  /**
+   * A pipeline on shard `index`'s connection, without waiting for it to be
+   * ready: for work done when it has just become ready.
+   */
+  pipeline(index: number): ChainableCommander {
+    return this.clients[index].pipeline();
+  }
+
+  /** Closes every connection, gracefully when Redis answers. */
+  async quit(): Promise<void> {
+    await Promise.all(
+      this.clients.map((client) =>
+        client.quit().catch(() => client.disconnect()),
+      ),
+    );
+  }
+}
