@@ -231,9 +231,15 @@ export class RedisChannelLayer implements ChannelLayer {
     await this.shards.quit();
   }
 
+  /** Answers once every shard answers and has this process's memberships back after a restart. */
   async ping(): Promise<void> {
     this.assertOpen();
     await this.shards.runOnEach((client) => client.ping());
+    await Promise.all(
+      Array.from({ length: this.shards.count }, (_, index) =>
+        this.memberships.restored(index),
+      ),
+    );
   }
 
   /** Shard `index`'s receive loop, on a connection of its own: BZPOPMIN blocks it. */
