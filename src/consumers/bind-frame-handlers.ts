@@ -27,9 +27,6 @@ export function bindFrameHandlers(
   parse: FrameParser,
   logger: Logger,
 ): void {
-  const byEvent = new Map(
-    handlers.map((handler) => [handler.message, handler]),
-  );
   const reply = (response: unknown): void => {
     if (client.readyState === WebSocket.OPEN) {
       client.send(JSON.stringify(response));
@@ -44,7 +41,11 @@ export function bindFrameHandlers(
       logger.error(error); // the app's own parser failed: a bug, not client input
       return;
     }
-    const handler = message ? byEvent.get(message.event) : undefined;
+    // A gateway has a handful of handlers: a Map per connection would cost
+    // more memory than this search costs time.
+    const handler = message
+      ? handlers.find((candidate) => candidate.message === message.event)
+      : undefined;
     if (!message || !handler) {
       return;
     }

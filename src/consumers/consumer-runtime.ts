@@ -84,11 +84,10 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     }
     this.opening++;
     try {
-      const consumer = new Consumer(
-        await this.layer.newChannel(),
-        params,
-        request,
-      );
+      const consumer = new Consumer(await this.layer.newChannel(), params, {
+        headers: request.headers,
+        url: request.url ?? '/',
+      });
       const connected = Promise.resolve(definition.gateway.connect?.(consumer));
       try {
         await withTimeout(connected, timeoutMs);

@@ -179,17 +179,15 @@ export class RoutedWsAdapter extends WsAdapter {
       );
       return refuseUpgrade(socket, 503, 'Service unavailable');
     }
-    let accepted = false;
-    socket.once('close', () => {
-      if (!accepted) {
-        void runtime.abandon(consumer);
-      }
-    });
+    // Until the handshake completes; a listener left on would keep this
+    // whole call (request, head) alive as long as the connection.
+    const abandon = (): void => void runtime.abandon(consumer);
+    socket.once('close', abandon);
     if (socket.destroyed) {
-      return void runtime.abandon(consumer);
+      return abandon();
     }
     route.server.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      accepted = true;
+      socket.off('close', abandon);
       runtime.accept(consumer, ws, this.options.maxBufferedBytes);
       route.server.emit('connection', ws, request);
     });
