@@ -20,6 +20,8 @@ interface PeerConfig {
   capacity: number;
   /** Group sends per second, paced; absent: as fast as the window allows. */
   rate?: number;
+  /** Unmeasured group sends before the measured ones (JIT, connection pools). */
+  warmup?: number;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -49,12 +51,16 @@ async function main(): Promise<void> {
   if (config.role === 'sender') {
     await out({ ready: true });
     await lines.next();
-    const start = now();
+    const warmup = config.warmup ?? 0;
+    let start = now();
     let next = 0;
     await Promise.all(
       Array.from({ length: config.window }, async () => {
-        while (next < config.count) {
+        while (next < warmup + config.count) {
           const seq = next++;
+          if (seq === warmup) {
+            start = now(); // the measured sends start here
+          }
           // Paced: message `seq` is due at start + seq / rate, not earlier.
           const wait = config.rate
             ? start + (seq * 1000) / config.rate - now()
@@ -66,6 +72,7 @@ async function main(): Promise<void> {
             type: 'bench.message',
             seq,
             t: now(),
+            ...(seq < warmup && { warmup: true }),
           });
         }
       }),
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
   } else {
     const expected = config.count * config.channels;
     const latencies: number[] = [];
+    let last = 0;
     // One controller per channel, as the consumer runtime has per connection.
     const controllers: AbortController[] = [];
     let finish = (): void => undefined;
@@ -81,11 +89,15 @@ async function main(): Promise<void> {
     const take = async (channel: string): Promise<void> => {
       const controller = new AbortController();
       controllers.push(controller);
-      for (let i = 0; i < config.count; i++) {
+      for (let i = 0; i < (config.warmup ?? 0) + config.count; i++) {
         const message = await layer.receive(channel, {
           signal: controller.signal,
         });
-        latencies.push(now() - (message.t as number));
+        if (message.warmup) {
+          continue;
+        }
+        last = now();
+        latencies.push(last - (message.t as number));
         if (latencies.length === expected) {
           finish();
         }
@@ -102,7 +114,7 @@ async function main(): Promise<void> {
     );
     await out({ ready: true });
     await Promise.race([finished, lines.next()]);
-    await out({ received: latencies.length, latencies });
+    await out({ received: latencies.length, latencies, last });
     controllers.forEach((controller) => controller.abort());
     await Promise.all(loops);
   }

@@ -3,12 +3,12 @@
 Usage: /usr/bin/python3 bench/layer/peer.py '<json>'
 {"role": "receiver" | "sender", "layer": "core" | "pubsub", "hosts": [...],
  "group": "...", "channels": n (receiver), "count": n (messages per channel or sent),
- "window": n (sends in flight), "capacity": n,
+ "window": n (sends in flight), "capacity": n, "warmup": n (unmeasured group sends first),
  "rate": n (optional: group sends per second, paced; absent: as fast as the window allows)}
 
 A receiver joins `channels` new channels to the group, prints {"ready": true},
 takes `count` messages on each (or stops at "stop" on stdin) and prints
-{"received", "latencies"}. A sender prints {"ready": true}, waits for "go",
+{"received", "latencies", "last"} ("last": when the last message came). A sender prints {"ready": true}, waits for "go",
 sends `count` group messages, `window` at a time, and prints {"sent", "start", "end"}.
 Times are Unix milliseconds, as the Node side writes them.
 """
@@ -43,13 +43,17 @@ async def stdin_lines():
 async def receiver(config, layer):
     count = config["count"]
     latencies = []
+    last = [0.0]
     expected = count * config["channels"]
     finished = asyncio.Event()
 
     async def take(channel):
-        for _ in range(count):
+        for _ in range(config.get("warmup", 0) + count):
             message = await layer.receive(channel)
-            latencies.append(time.time() * 1000 - message["t"])
+            if message.get("warmup"):
+                continue
+            last[0] = time.time() * 1000
+            latencies.append(last[0] - message["t"])
             if len(latencies) == expected:
                 finished.set()
 
@@ -61,7 +65,7 @@ async def receiver(config, layer):
     out({"ready": True})
     stop = asyncio.create_task(stdin.readline())
     await asyncio.wait([stop, asyncio.create_task(finished.wait())], return_when=asyncio.FIRST_COMPLETED)
-    out({"received": len(latencies), "latencies": latencies})
+    out({"received": len(latencies), "latencies": latencies, "last": last[0]})
     for task in tasks:
         task.cancel()
 
@@ -70,19 +74,25 @@ async def sender(config, layer):
     stdin = await stdin_lines()
     out({"ready": True})
     await stdin.readline()
-    start = time.time() * 1000
+    warmup = config.get("warmup", 0)
+    start = [time.time() * 1000]
     window = asyncio.Semaphore(config["window"])
     rate = config.get("rate")
 
     async def send(seq):
         async with window:
+            if seq == warmup:
+                start[0] = time.time() * 1000  # the measured sends start here
             if rate:
                 # Open loop at a fixed rate: message `seq` is due at start + seq / rate.
-                await asyncio.sleep(max(0.0, (start + seq * 1000 / rate - time.time() * 1000) / 1000))
-            await layer.group_send(config["group"], {"type": "bench.message", "seq": seq, "t": time.time() * 1000})
+                await asyncio.sleep(max(0.0, (start[0] + seq * 1000 / rate - time.time() * 1000) / 1000))
+            message = {"type": "bench.message", "seq": seq, "t": time.time() * 1000}
+            if seq < warmup:
+                message["warmup"] = True
+            await layer.group_send(config["group"], message)
 
-    await asyncio.gather(*(send(seq) for seq in range(config["count"])))
-    out({"sent": config["count"], "start": start, "end": time.time() * 1000})
+    await asyncio.gather(*(send(seq) for seq in range(warmup + config["count"])))
+    out({"sent": config["count"], "start": start[0], "end": time.time() * 1000})
 
 
 async def main():

@@ -27,7 +27,19 @@ const quick = process.argv.includes('--quick');
 const only = process.argv
   .find((arg) => arg.startsWith('--only='))
   ?.slice('--only='.length);
-const DELIVERIES = quick ? 20_000 : 100_000;
+/**
+ * Deliveries a full-speed run aims at, and its most group sends, per flavour:
+ * as long as channels_redis takes a few seconds at most (its core layer does
+ * about 1,000 deliveries/s to a lone member), so that fixed costs (start,
+ * the last message's way) weigh little on either side.
+ */
+const FULL_SPEED = {
+  core: { deliveries: quick ? 20_000 : 100_000, maxSends: 10_000 },
+  pubsub: {
+    deliveries: quick ? 200_000 : 1_000_000,
+    maxSends: quick ? 10_000 : 50_000,
+  },
+} as const;
 const RUN_TIMEOUT_MS = quick ? 15_000 : 40_000;
 /** How long the paced phase sends for. */
 const PACED_SECONDS = quick ? 2 : 5;
@@ -35,12 +47,29 @@ const CAPACITY = 100_000;
 /** Group sends in flight at once, as from many connections of a busy server. */
 const WINDOW = 16;
 
-/** One run: `count` group sends, at `rate` per second if set, else at full speed. */
+/** The group sends of one run. */
+interface Run {
+  count: number;
+  rate?: number;
+  warmup?: number;
+}
+
+/** What a receiver reports: its latencies, and when its last message came (Unix ms). */
+interface Receipt {
+  received: number;
+  latencies: number[];
+  last: number;
+}
+
+/**
+ * One run: `warmup` unmeasured group sends, then `count` measured ones, at
+ * `rate` per second if set, else at full speed.
+ */
 async function runOnce(
   impl: Impl,
   { flavour, members, processes }: Case,
   hosts: string[],
-  { count, rate }: { count: number; rate?: number },
+  { count, rate, warmup }: Run,
 ): Promise<Outcome> {
   const group = `bench_${flavour}_${members}_${processes}`;
   const layer =
@@ -54,6 +83,7 @@ async function runOnce(
     hosts,
     group,
     count,
+    warmup,
     window: WINDOW,
     capacity: CAPACITY,
     rate,
@@ -73,8 +103,7 @@ async function runOnce(
   });
   const peers = [...receivers, sender];
   let sent: { start: number };
-  let results: Array<{ received: number; latencies: number[] }>;
-  let lastReceive: number;
+  let results: Receipt[];
   try {
     await Promise.all(peers.map((peer) => peer.next()));
     const timer = setTimeout(() => {
@@ -85,11 +114,8 @@ async function runOnce(
     sender.tell('go');
     [sent, ...results] = await Promise.all([
       sender.next<{ start: number; end: number }>(),
-      ...receivers.map((receiver) =>
-        receiver.next<{ received: number; latencies: number[] }>(),
-      ),
+      ...receivers.map((receiver) => receiver.next<Receipt>()),
     ]);
-    lastReceive = Date.now();
     clearTimeout(timer);
   } finally {
     await Promise.all(peers.map((peer) => peer.stop()));
@@ -98,8 +124,14 @@ async function runOnce(
     .flatMap((result) => result.latencies)
     .sort((a, b) => a - b);
   const expected = count * members;
+  // When the last message came, as the receivers saw it: the time they then
+  // take to report their latencies is not the layer's.
+  const lastReceive = Math.max(...results.map((result) => result.last));
   return {
-    deliveriesPerSecond: latencies.length / ((lastReceive - sent.start) / 1000),
+    deliveriesPerSecond:
+      latencies.length === 0
+        ? 0
+        : latencies.length / ((lastReceive - sent.start) / 1000),
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     loss: (expected - latencies.length) / expected,
@@ -126,7 +158,7 @@ async function runBoth(
   admin: Redis,
   benchCase: Case,
   hosts: string[],
-  run: { count: number; rate?: number },
+  run: Run,
 ): Promise<{ ours: Outcome | Error; theirs: Outcome | Error }> {
   const outcomes: Array<Outcome | Error> = [];
   for (const impl of ['nest-channels', 'channels_redis'] as const) {
@@ -146,8 +178,16 @@ async function runCase(
   hosts: string[],
 ): Promise<Row> {
   const { members } = benchCase;
-  const count = Math.max(20, Math.min(10_000, Math.ceil(DELIVERIES / members)));
-  const fullSpeed = await runBoth(admin, benchCase, hosts, { count });
+  const { deliveries, maxSends } = FULL_SPEED[benchCase.flavour];
+  const count = Math.max(
+    20,
+    Math.min(maxSends, Math.ceil(deliveries / members)),
+  );
+  // Warmed up first: steady state, not how fast V8 compiles (Python has no JIT).
+  const fullSpeed = await runBoth(admin, benchCase, hosts, {
+    count,
+    warmup: Math.ceil(count / 4),
+  });
   const { ours, theirs } = fullSpeed;
   if (ours instanceof Error || theirs instanceof Error) {
     return { case: benchCase, fullSpeed };
