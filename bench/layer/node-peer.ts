@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     await out({ ready: true });
     await lines.next();
     const warmup = config.warmup ?? 0;
-    let start = now();
+    const go = now();
+    let start = go;
     let next = 0;
     await Promise.all(
       Array.from({ length: config.window }, async () => {
@@ -61,9 +62,9 @@ async function main(): Promise<void> {
           if (seq === warmup) {
             start = now(); // the measured sends start here
           }
-          // Paced: message `seq` is due at start + seq / rate, not earlier.
+          // Paced: message `seq` is due at go + seq / rate, not earlier.
           const wait = config.rate
-            ? start + (seq * 1000) / config.rate - now()
+            ? go + (seq * 1000) / config.rate - now()
             : 0;
           if (wait > 0) {
             await sleep(wait);

@@ -75,7 +75,8 @@ async def sender(config, layer):
     out({"ready": True})
     await stdin.readline()
     warmup = config.get("warmup", 0)
-    start = [time.time() * 1000]
+    go = time.time() * 1000
+    start = [go]
     window = asyncio.Semaphore(config["window"])
     rate = config.get("rate")
 
@@ -84,8 +85,8 @@ async def sender(config, layer):
             if seq == warmup:
                 start[0] = time.time() * 1000  # the measured sends start here
             if rate:
-                # Open loop at a fixed rate: message `seq` is due at start + seq / rate.
-                await asyncio.sleep(max(0.0, (start[0] + seq * 1000 / rate - time.time() * 1000) / 1000))
+                # Open loop at a fixed rate: message `seq` is due at go + seq / rate.
+                await asyncio.sleep(max(0.0, (go + seq * 1000 / rate - time.time() * 1000) / 1000))
             message = {"type": "bench.message", "seq": seq, "t": time.time() * 1000}
             if seq < warmup:
                 message["warmup"] = True

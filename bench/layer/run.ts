@@ -194,9 +194,11 @@ async function runCase(
   }
   const slower = Math.min(ours.deliveriesPerSecond, theirs.deliveriesPerSecond);
   const rate = Math.max(1, Math.floor(slower / 2 / members));
+  const pacedCount = Math.max(20, Math.round(rate * PACED_SECONDS));
   const paced = await runBoth(admin, benchCase, hosts, {
-    count: Math.max(20, Math.round(rate * PACED_SECONDS)),
+    count: pacedCount,
     rate,
+    warmup: Math.ceil(pacedCount / 4),
   });
   return { case: benchCase, fullSpeed, paced: { rate, ...paced } };
 }
