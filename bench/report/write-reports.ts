@@ -50,7 +50,7 @@ export async function writeReports(
     '',
     ...idleTable(results),
     '',
-    '## Targets from issue 6',
+    '## Goals: the benchmark targets this project set itself',
     '',
     ...issueChecks(results),
     '',

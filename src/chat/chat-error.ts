@@ -1,4 +1,4 @@
-/** A reply to the sender only: `{"error": "<code>", "detail": "<human text>"}` (CONTRACT §3). */
+/** A reply to the sender only: `{"error": "<code>", "detail": "<human text>"}` (README: The chat protocol). */
 export interface ChatError {
   error: ChatErrorCode;
   detail: string;

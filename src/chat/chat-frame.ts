@@ -20,7 +20,7 @@ function exceeds(text: string, max: number): boolean {
 }
 
 /**
- * Validates one WebSocket frame as CONTRACT §3 says: a text frame of a JSON
+ * Validates one WebSocket frame as README's chat protocol says: a text frame of a JSON
  * object with a string `message` of at most `maxLength` characters.
  */
 export function parseChatFrame(

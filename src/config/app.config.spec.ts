@@ -14,7 +14,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('parseAppConfig', () => {
-  it('should give CONTRACT §4 defaults for an empty environment', () => {
+  it("should give the defaults of README's Configuration section for an empty environment", () => {
     expect(parseAppConfig({})).toEqual({
       port: 3000,
       host: '0.0.0.0',

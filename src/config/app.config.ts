@@ -10,7 +10,7 @@ import {
 import { ConfigValidationError } from './config-validation.error';
 import { EnvReader } from './env-reader';
 
-/** The application's settings (CONTRACT §4), typed. */
+/** The application's settings (README: Configuration), typed. */
 export interface AppConfig {
   port: number;
   host: string;
@@ -92,7 +92,7 @@ function channelLayerOptions(env: EnvReader): ChannelLayerOptions {
 }
 
 /**
- * Reads CONTRACT §4's variables from `env`.
+ * Reads the variables of README's Configuration section from `env`.
  * @throws ConfigValidationError with one line per bad variable.
  */
 export function parseAppConfig(env: Record<string, unknown>): AppConfig {

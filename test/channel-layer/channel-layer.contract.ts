@@ -7,7 +7,7 @@ import {
   type CommonChannelLayerOptions,
 } from '../../src/channel-layer';
 
-/** Where a backend's semantics differ from CONTRACT §1, said explicitly. */
+/** Where a backend's semantics differ from the `ChannelLayer` contract, said explicitly. */
 export interface ContractDifferences {
   /** The backend keeps no capacity (Redis pub/sub): sends never fail as full. */
   noCapacity?: boolean;
@@ -20,7 +20,7 @@ type CreateLayer = (
 ) => Promise<ChannelLayer>;
 
 /**
- * The behaviour of CONTRACT §1, written once and run against every backend
+ * The behaviour of the `ChannelLayer` contract, written once and run against every backend
  * (socket.io's `testSuite(createAdapter)`, Phoenix's shared adapter suite).
  */
 export function describeChannelLayerContract(

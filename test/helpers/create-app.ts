@@ -19,7 +19,7 @@ export interface TestApp {
 
 /**
  * Starts the real application, as `main.ts` does, on a free loopback port,
- * with `env` as its environment (CONTRACT §4 variables).
+ * with `env` as its environment (README: Configuration).
  */
 export async function createApp(
   env: Record<string, string> = {},
