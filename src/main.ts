@@ -33,4 +33,10 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // A taken port or a HOST that does not resolve: one clear line, exit 1.
+  process.stderr.write(
+    `Could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -12,26 +12,7 @@ import { releaseConsumerChannel, runConsumerChannel } from './consumer-channel';
 import type { ConsumerDefinition } from './consumer-definition.interface';
 import { CLOSE_GOING_AWAY } from './consumers.constants';
 import { HandshakeRefusedError } from './handshake-refused.error';
-
-class HandshakeTimeoutError extends Error {}
-
-/** `promise`, or a `HandshakeTimeoutError` after `ms`. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  if (!Number.isFinite(ms)) {
-    return promise;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new HandshakeTimeoutError()), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { HandshakeTimeoutError, withTimeout } from './with-timeout';
 
 interface Live {
   readonly definition: ConsumerDefinition;
@@ -48,7 +29,8 @@ interface Live {
 export class ConsumerRuntime implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ConsumerRuntime.name);
   private readonly live = new Map<Consumer, Live>();
-  private opening = 0;
+  /** Handshakes under way. */
+  private readonly openings = new Set<Promise<Consumer>>();
   private shuttingDown = false;
 
   constructor(
@@ -63,14 +45,14 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
 
   /** Connections being opened or open. */
   get size(): number {
-    return this.live.size + this.opening;
+    return this.live.size + this.openings.size;
   }
 
   /**
-   * Creates the consumer of an upgrade request routed to `path` and runs its
-   * gateway's `connect`, for at most `timeoutMs`. Rejects with
-   * `HandshakeRefusedError` to refuse; a `connect` that finishes after the
-   * timeout is undone with `disconnect`.
+   * Creates the consumer of an upgrade request routed to `path` (its channel,
+   * then the gateway's `connect`), for at most `timeoutMs` in all. Rejects
+   * with `HandshakeRefusedError` to refuse; a channel or `connect` that comes
+   * after the timeout, or after shutdown began, is undone.
    */
   async open(
     path: string,
@@ -82,30 +64,12 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     if (!definition || this.shuttingDown) {
       throw new HandshakeRefusedError(503, 'Not accepting connections');
     }
-    this.opening++;
+    const opening = this.connect(definition, request, params, timeoutMs);
+    this.openings.add(opening);
     try {
-      const consumer = new Consumer(await this.layer.newChannel(), params, {
-        headers: request.headers,
-        url: request.url ?? '/',
-      });
-      const connected = Promise.resolve(definition.gateway.connect?.(consumer));
-      try {
-        await withTimeout(connected, timeoutMs);
-      } catch (error) {
-        if (error instanceof HandshakeTimeoutError) {
-          void this.undoLateConnect(definition, consumer, connected);
-          throw new HandshakeRefusedError(503, 'Handshake timed out');
-        }
-        await releaseConsumerChannel(this.layer, consumer.channel);
-        throw error;
-      }
-      this.live.set(consumer, {
-        definition,
-        controller: new AbortController(),
-      });
-      return consumer;
+      return await opening;
     } finally {
-      this.opening--;
+      this.openings.delete(opening);
     }
   }
 
@@ -138,12 +102,59 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
   /** Closes every connection with 1001 and waits for their `disconnect`. */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    // Handshakes under way end first (each within its timeout), undone.
+    await Promise.allSettled(this.openings);
     await Promise.all(
       [...this.live.keys()].map((consumer) => {
         consumer.close(CLOSE_GOING_AWAY, 'Server shutting down');
         return this.end(consumer, CLOSE_GOING_AWAY);
       }),
     );
+  }
+
+  private async connect(
+    definition: ConsumerDefinition,
+    request: IncomingMessage,
+    params: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<Consumer> {
+    const deadline = Date.now() + timeoutMs;
+    const channel = this.layer.newChannel();
+    const name = await withTimeout(channel, timeoutMs).catch((error) => {
+      if (error instanceof HandshakeTimeoutError) {
+        void channel.then(
+          (late) => releaseConsumerChannel(this.layer, late),
+          () => undefined,
+        );
+        throw new HandshakeRefusedError(503, 'Handshake timed out');
+      }
+      throw error;
+    });
+    const consumer = new Consumer(name, params, {
+      headers: request.headers,
+      url: request.url ?? '/',
+    });
+    // An async wrapper: a `connect` that throws synchronously is a rejection too.
+    const connected = (async () => definition.gateway.connect?.(consumer))();
+    try {
+      await withTimeout(connected, deadline - Date.now());
+    } catch (error) {
+      if (error instanceof HandshakeTimeoutError) {
+        void this.undoLateConnect(definition, consumer, connected);
+        throw new HandshakeRefusedError(503, 'Handshake timed out');
+      }
+      await releaseConsumerChannel(this.layer, consumer.channel);
+      throw error;
+    }
+    if (this.shuttingDown) {
+      await this.undoLateConnect(definition, consumer, connected);
+      throw new HandshakeRefusedError(503, 'Not accepting connections');
+    }
+    this.live.set(consumer, {
+      definition,
+      controller: new AbortController(),
+    });
+    return consumer;
   }
 
   /** Undoes a `connect` that finished after its handshake was refused. */

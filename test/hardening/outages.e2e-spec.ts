@@ -121,6 +121,40 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
       }
     });
 
+    it('should answer layer_unavailable, not hang, while Redis stops answering, and chat again once it does', async () => {
+      const redis = await RedisServer.start();
+      const proxy = await LatencyProxy.start(redis.port);
+      const testApp = await createApp({
+        CHANNEL_LAYER: backend,
+        REDIS_URL: proxy.url,
+      });
+      try {
+        const [alice, bob] = [
+          await WsClient.connect(`${testApp.ws}/ws/chat/partition/`),
+          await WsClient.connect(`${testApp.ws}/ws/chat/partition/`),
+        ];
+        proxy.stall();
+        alice.send({ message: 'into the partition' });
+        await expect(alice.nextMessage()).resolves.toMatchObject({
+          error: 'layer_unavailable',
+        });
+
+        proxy.resume();
+        await readyzUntil(testApp, 200);
+        bob.send({ message: 'healed' });
+        // A send that timed out may still arrive once Redis answers again.
+        let seen: unknown;
+        do {
+          seen = await alice.nextMessage();
+        } while ((seen as { message?: string }).message !== 'healed');
+        await Promise.all([alice.close(), bob.close()]);
+      } finally {
+        await testApp.app.close();
+        await proxy.stop();
+        await redis.dispose();
+      }
+    });
+
     it('should keep rooms on the surviving shard working when one shard of two is down', async () => {
       const shards = [await RedisServer.start(), await RedisServer.start()];
       const testApp = await createApp({

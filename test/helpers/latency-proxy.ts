@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 /**
  * A TCP proxy on loopback that holds every chunk, both ways, for `delayMs`
  * (changeable while it runs): a slow network between the app and Redis.
+ * `stall()` holds everything, connections open, until `resume()` (a network
+ * partition that heals, as TCP would deliver what it held).
  */
 export class LatencyProxy {
   delayMs = 0;
+  private held?: Array<() => void>;
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
 
@@ -19,7 +22,12 @@ export class LatencyProxy {
       ] as const) {
         this.sockets.add(from);
         from.on('data', (chunk) => {
-          setTimeout(() => to.write(chunk), this.delayMs);
+          const forward = (): boolean => to.write(chunk);
+          if (this.held) {
+            this.held.push(forward);
+          } else {
+            setTimeout(forward, this.delayMs);
+          }
         });
         from.on('close', () => to.destroy());
         from.on('error', () => to.destroy());
@@ -33,6 +41,16 @@ export class LatencyProxy {
       proxy.server.listen(0, '127.0.0.1', resolve),
     );
     return proxy;
+  }
+
+  stall(): void {
+    this.held ??= [];
+  }
+
+  resume(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    held.forEach((forward) => forward());
   }
 
   get url(): string {

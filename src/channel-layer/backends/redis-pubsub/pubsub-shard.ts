@@ -1,7 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ChannelLayerUnavailableError } from '../../errors';
-import { createRedisClient, whenReady } from '../redis/redis-client';
+import {
+  COMMAND_TIMEOUT_MS,
+  createRedisClient,
+  whenReady,
+} from '../redis/redis-client';
 
 /**
  * One Redis server of the pub/sub layer: a connection that publishes, and
@@ -34,13 +38,14 @@ export class PubSubShard {
       logger,
       {
         enableAutoPipelining: true,
+        commandTimeout: COMMAND_TIMEOUT_MS,
       },
     );
     this.subscriber = createRedisClient(
       url,
       `channels-pubsub:${index}:subscriber`,
       logger,
-      { autoResubscribe: false },
+      { autoResubscribe: false, commandTimeout: COMMAND_TIMEOUT_MS },
     );
     this.subscriber.on('messageBuffer', (name: Buffer, data: Buffer) =>
       onMessage(name.toString(), data),

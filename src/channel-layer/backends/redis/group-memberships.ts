@@ -36,9 +36,12 @@ export class GroupMemberships {
     channels.add(channel);
   }
 
-  /** Records that `channel` left `group`. */
+  /** Records that `channel` left `group`; a group with no local member is forgotten. */
   discard(group: string, channel: string): void {
-    this.memberships.get(group)?.delete(channel);
+    const channels = this.memberships.get(group);
+    if (channels?.delete(channel) && channels.size === 0) {
+      this.memberships.delete(group);
+    }
   }
 
   /** Forgets every membership of a released channel. */

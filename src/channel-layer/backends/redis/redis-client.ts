@@ -8,6 +8,14 @@ const FIRST_CONNECT_TIMEOUT_MS = 3_000;
 /** Clients that have been ready at least once. */
 const everReady = new WeakSet<Redis>();
 
+/**
+ * How long a command waits for its reply before it fails, in milliseconds:
+ * a Redis that stops answering on a connection that stays open (a network
+ * partition, a hung failover) must not leave a send waiting for TCP to give
+ * up minutes later. Not for blocking reads, whose wait is their purpose.
+ */
+export const COMMAND_TIMEOUT_MS = 5_000;
+
 /** Longest pause between reconnection attempts, in milliseconds. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
 

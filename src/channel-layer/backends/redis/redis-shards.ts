@@ -1,7 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { ChannelLayerUnavailableError } from '../../errors';
-import { createRedisClient, whenReady } from './redis-client';
+import {
+  COMMAND_TIMEOUT_MS,
+  createRedisClient,
+  whenReady,
+} from './redis-client';
 import { defineChannelScripts } from './redis-scripts';
 import { shardIndex } from './shards';
 
@@ -27,6 +31,7 @@ export class RedisShards {
     this.clients = hosts.map((url, index) => {
       const client = createRedisClient(url, `channels:${index}`, logger, {
         enableAutoPipelining: true,
+        commandTimeout: COMMAND_TIMEOUT_MS,
       });
       defineChannelScripts(client);
       client.on('ready', () => onReady(index));
