@@ -12,6 +12,7 @@ import { HandshakeRefusedError } from './handshake-refused.error';
 import { isOriginAllowed } from './origin';
 import { refuseUpgrade } from './refuse-upgrade';
 import { requestPath } from './request-path';
+import { serveAsHttp } from './serve-as-http';
 import { type WsRoute, WsRoutes } from './ws-routes';
 
 /** Options of `RoutedWsAdapter`. */
@@ -118,6 +119,9 @@ export class RoutedWsAdapter extends WsAdapter {
     ): void => {
       // A throw here would be an uncaught exception: refuse instead.
       try {
+        if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
+          return serveAsHttp(httpServer, request, socket);
+        }
         this.upgrade(port, request, socket, head);
       } catch (error) {
         this.routedLogger.error(`upgrade failed: ${String(error)}`);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { ChannelLayer } from '../../src/channel-layer';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { holdNextCall } from '../helpers/held-call';
@@ -51,6 +52,30 @@ describe('Chat pages, probes and handshake (e2e)', () => {
     const ready = await fetch(`${testApp.http}/readyz`);
     expect(ready.status).toBe(200);
     await expect(ready.json()).resolves.toEqual({ status: 'ready' });
+  });
+
+  it('should answer an HTTP request that offers another upgrade (h2c) as plain HTTP', async () => {
+    const answer = await new Promise<{ status?: number; body: string }>(
+      (resolve, reject) => {
+        const probe = request(`${testApp.http}/healthz`, {
+          headers: {
+            Connection: 'Upgrade, HTTP2-Settings',
+            Upgrade: 'h2c',
+            'HTTP2-Settings': 'AAMAAABkAARAAAAAAAIAAAAA',
+          },
+        });
+        probe.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode, body }),
+          );
+        });
+        probe.on('error', reject);
+        probe.end();
+      },
+    );
+    expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
   });
 
   it('should refuse an unknown WebSocket path at the handshake with 404', async () => {
