@@ -1,5 +1,7 @@
 import { request } from 'node:http';
 import { ChannelLayer } from '../../src/channel-layer';
+import { ChatGateway } from '../../src/chat/chat.gateway';
+import { ConsumerRuntime, HandshakeRefusedError } from '../../src/consumers';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { holdNextCall } from '../helpers/held-call';
 import { WsClient } from '../helpers/ws-client';
@@ -110,6 +112,31 @@ describe('Chat pages, probes and handshake (e2e)', () => {
   });
 });
 
+describe('Refusing connect (e2e)', () => {
+  it('should release the channel of a connect that refuses by throwing synchronously', async () => {
+    const testApp = await createApp();
+    try {
+      jest
+        .spyOn(testApp.app.get(ChatGateway), 'connect')
+        .mockImplementationOnce(() => {
+          throw new HandshakeRefusedError(403, 'Forbidden');
+        });
+      const receive = jest.spyOn(testApp.app.get(ChannelLayer), 'receive');
+      await expect(
+        WsClient.connect(`${testApp.ws}/ws/chat/refused/`),
+      ).rejects.toThrow('refused with 403');
+      // A receive with an aborted signal is how a channel is released.
+      expect(receive).toHaveBeenCalledWith(
+        expect.stringMatching(/^specific\./),
+        { signal: expect.objectContaining({ aborted: true }) as AbortSignal },
+      );
+    } finally {
+      jest.restoreAllMocks();
+      await testApp.app.close();
+    }
+  });
+});
+
 describe('Origin default (e2e)', () => {
   let testApp: TestApp;
 
@@ -140,6 +167,34 @@ describe('Graceful shutdown (e2e)', () => {
     const client = await WsClient.connect(`${testApp.ws}/ws/chat/closing/`);
     await testApp.app.close();
     await expect(client.closed).resolves.toMatchObject({ code: 1001 });
+  });
+
+  it('should let a handshake under way finish before the layer closes, and undo it', async () => {
+    const testApp = await createApp();
+    const layer = testApp.app.get(ChannelLayer);
+    const connect = holdNextCall(layer, 'groupAdd');
+    const left: Array<'left' | 'failed'> = [];
+    const groupDiscard = layer.groupDiscard.bind(layer);
+    jest
+      .spyOn(layer, 'groupDiscard')
+      .mockImplementation(async (group, channel) => {
+        await groupDiscard(group, channel).then(
+          () => left.push('left'),
+          () => left.push('failed'),
+        );
+      });
+    const opening = WsClient.connect(`${testApp.ws}/ws/chat/half-open/`);
+    await connect.started;
+    const closing = testApp.app.close();
+    const runtime = testApp.app.get(ConsumerRuntime);
+    while (runtime.accepting) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    connect.release();
+    await expect(opening).rejects.toThrow('refused with 503');
+    await closing;
+    expect(left).toEqual(['left']);
+    jest.restoreAllMocks();
   });
 
   it('should answer /readyz with 503 from the start of the shutdown, while sockets close', async () => {
