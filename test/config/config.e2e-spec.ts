@@ -33,4 +33,14 @@ describe('Configuration at start (built app)', () => {
     );
     expect(stdout).toBe('');
   });
+
+  it('should stop with one line and exit 1 when it cannot listen', async () => {
+    const { code, stderr } = await run({
+      HOST: 'no-such-host.invalid',
+      PORT: '0',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^Could not start: .*no-such-host\.invalid\n$/m);
+    expect(stderr).not.toContain('    at ');
+  });
 });
