@@ -82,7 +82,19 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
       }
     });
 
-    it('should keep chatting through a slow link, answer 503 while Redis is slower than the probe allows, and recover', async () => {
+    /**
+     * Alice and Bob in `room`, on an app that reaches its own Redis through
+     * a `LatencyProxy`; everything is stopped afterwards.
+     */
+    async function throughProxy(
+      room: string,
+      body: (link: {
+        proxy: LatencyProxy;
+        testApp: TestApp;
+        alice: WsClient;
+        bob: WsClient;
+      }) => Promise<void>,
+    ): Promise<void> {
       const redis = await RedisServer.start();
       const proxy = await LatencyProxy.start(redis.port);
       const testApp = await createApp({
@@ -91,68 +103,65 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
       });
       try {
         const [alice, bob] = [
-          await WsClient.connect(`${testApp.ws}/ws/chat/slow-link/`),
-          await WsClient.connect(`${testApp.ws}/ws/chat/slow-link/`),
+          await WsClient.connect(`${testApp.ws}/ws/chat/${room}/`),
+          await WsClient.connect(`${testApp.ws}/ws/chat/${room}/`),
         ];
-        proxy.delayMs = 150;
-        alice.send({ message: 'through a slow link' });
-        await expect(bob.nextMessage()).resolves.toEqual({
-          message: 'through a slow link',
-        });
-        await expect(alice.nextMessage()).resolves.toEqual({
-          message: 'through a slow link',
-        });
-
-        proxy.delayMs = 1_500;
-        await expect(readyzUntil(testApp, 503)).resolves.toMatchObject({
-          reason: expect.stringContaining('no answer') as string,
-        });
-        proxy.delayMs = 0;
-        await readyzUntil(testApp, 200);
-        bob.send({ message: 'fast again' });
-        await expect(alice.nextMessage()).resolves.toEqual({
-          message: 'fast again',
-        });
+        await body({ proxy, testApp, alice, bob });
         await Promise.all([alice.close(), bob.close()]);
       } finally {
         await testApp.app.close();
         await proxy.stop();
         await redis.dispose();
       }
+    }
+
+    it('should keep chatting through a slow link, answer 503 while Redis is slower than the probe allows, and recover', async () => {
+      await throughProxy(
+        'slow-link',
+        async ({ proxy, testApp, alice, bob }) => {
+          proxy.delayMs = 150;
+          alice.send({ message: 'through a slow link' });
+          await expect(bob.nextMessage()).resolves.toEqual({
+            message: 'through a slow link',
+          });
+          await expect(alice.nextMessage()).resolves.toEqual({
+            message: 'through a slow link',
+          });
+
+          proxy.delayMs = 1_500;
+          await expect(readyzUntil(testApp, 503)).resolves.toMatchObject({
+            reason: expect.stringContaining('no answer') as string,
+          });
+          proxy.delayMs = 0;
+          await readyzUntil(testApp, 200);
+          bob.send({ message: 'fast again' });
+          await expect(alice.nextMessage()).resolves.toEqual({
+            message: 'fast again',
+          });
+        },
+      );
     });
 
     it('should answer layer_unavailable, not hang, while Redis stops answering, and chat again once it does', async () => {
-      const redis = await RedisServer.start();
-      const proxy = await LatencyProxy.start(redis.port);
-      const testApp = await createApp({
-        CHANNEL_LAYER: backend,
-        REDIS_URL: proxy.url,
-      });
-      try {
-        const [alice, bob] = [
-          await WsClient.connect(`${testApp.ws}/ws/chat/partition/`),
-          await WsClient.connect(`${testApp.ws}/ws/chat/partition/`),
-        ];
-        proxy.stall();
-        alice.send({ message: 'into the partition' });
-        await expect(alice.nextMessage()).resolves.toMatchObject({
-          error: 'layer_unavailable',
-        });
+      await throughProxy(
+        'partition',
+        async ({ proxy, testApp, alice, bob }) => {
+          proxy.stall();
+          alice.send({ message: 'into the partition' });
+          await expect(alice.nextMessage()).resolves.toMatchObject({
+            error: 'layer_unavailable',
+          });
 
-        proxy.resume();
-        await readyzUntil(testApp, 200);
-        bob.send({ message: 'healed' });
-        // A send that timed out may still arrive once Redis answers again.
-        let seen: unknown;
-        do {
-          seen = await alice.nextMessage();
-        } while ((seen as { message?: string }).message !== 'healed');
-        await Promise.all([alice.close(), bob.close()]);
-      } finally {
-        await testApp.app.close();
-        await proxy.stop();
-        await redis.dispose();
-      }
+          proxy.resume();
+          await readyzUntil(testApp, 200);
+          bob.send({ message: 'healed' });
+          // A send that timed out may still arrive once Redis answers again.
+          let seen: unknown;
+          do {
+            seen = await alice.nextMessage();
+          } while ((seen as { message?: string }).message !== 'healed');
+        },
+      );
     });
 
     it('should keep rooms on the surviving shard working when one shard of two is down', async () => {
