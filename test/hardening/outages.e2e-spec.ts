@@ -5,27 +5,10 @@ import { createApp, type TestApp } from '../helpers/create-app';
 import { LatencyProxy } from '../helpers/latency-proxy';
 import { readyzUntil } from '../helpers/readyz';
 import { RedisServer } from '../helpers/redis-server';
+import { roomOnShard } from '../helpers/room-on-shard';
 import { WsClient } from '../helpers/ws-client';
 
 type Backend = 'redis' | 'redis-pubsub';
-
-/** The name a backend hashes to place group `chat_<room>`: the group, or its pub/sub channel. */
-const groupShardName = (backend: Backend, room: string): string =>
-  backend === 'redis' ? `chat_${room}` : `asgi__group__chat_${room}`;
-
-/** A room name whose group `chat_<room>` lives on `shard` of `count`. */
-function roomOnShard(
-  backend: Backend,
-  shard: number,
-  count: number,
-  tag: string,
-): string {
-  for (let n = 0; ; n++) {
-    if (shardIndex(groupShardName(backend, `${tag}${n}`), count) === shard) {
-      return `${tag}${n}`;
-    }
-  }
-}
 
 /**
  * The shard a room must live on to keep working while the other is down:

@@ -2,17 +2,9 @@ import { ChannelLayer } from '../../src/channel-layer';
 import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { PythonPeer } from '../helpers/python-peer';
+import { roomOnShard } from '../helpers/room-on-shard';
 import { useRedisServers } from '../helpers/use-redis-servers';
 import { WsClient } from '../helpers/ws-client';
-
-/** A room whose group channel `asgi__group__chat_<room>` lives on `shard` of `count`. */
-function roomOnShard(shard: number, count: number, tag: string): string {
-  for (let n = 0; ; n++) {
-    if (shardIndex(`asgi__group__chat_${tag}${n}`, count) === shard) {
-      return `${tag}${n}`;
-    }
-  }
-}
 
 /**
  * The real channels_redis 4.0 `RedisPubSubChannelLayer` and this app with
@@ -65,7 +57,7 @@ describe('Interop with channels_redis 4.0 RedisPubSubChannelLayer (e2e)', () => 
     it.each(shardList)(
       'should deliver a Django group_send to chat_<room> to the WebSocket clients (group on shard %i)',
       async (shard) => {
-        const room = roomOnShard(shard, shards, 'from-django');
+        const room = roomOnShard('redis-pubsub', shard, shards, 'from-django');
         const [alice, bob] = await Promise.all([
           WsClient.connect(`${testApp.ws}/ws/chat/${room}/`),
           WsClient.connect(`${testApp.ws}/ws/chat/${room}/`),
@@ -88,7 +80,7 @@ describe('Interop with channels_redis 4.0 RedisPubSubChannelLayer (e2e)', () => 
     it.each(shardList)(
       'should deliver a WebSocket message to a Django channel in the group (group on shard %i)',
       async (shard) => {
-        const room = roomOnShard(shard, shards, 'to-django');
+        const room = roomOnShard('redis-pubsub', shard, shards, 'to-django');
         const channel = await django.newChannel();
         await django.groupAdd(`chat_${room}`, channel);
         const received = django.receive(channel);
