@@ -183,13 +183,21 @@ describe('Graceful shutdown (e2e)', () => {
           () => left.push('failed'),
         );
       });
+    const runtime = testApp.app.get(ConsumerRuntime);
+    const shutdown = runtime.beforeApplicationShutdown.bind(runtime);
+    let began = (): void => undefined;
+    const shutdownBegan = new Promise<void>((resolve) => (began = resolve));
+    jest
+      .spyOn(runtime, 'beforeApplicationShutdown')
+      .mockImplementationOnce(() => {
+        const done = shutdown();
+        began();
+        return done;
+      });
     const opening = WsClient.connect(`${testApp.ws}/ws/chat/half-open/`);
     await connect.started;
     const closing = testApp.app.close();
-    const runtime = testApp.app.get(ConsumerRuntime);
-    while (runtime.accepting) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await shutdownBegan;
     connect.release();
     await expect(opening).rejects.toThrow('refused with 503');
     await closing;

@@ -46,10 +46,8 @@ export class GroupMemberships {
 
   /** Forgets every membership of a released channel. */
   forget(channel: string): void {
-    for (const [group, channels] of this.memberships) {
-      if (channels.delete(channel) && channels.size === 0) {
-        this.memberships.delete(group);
-      }
+    for (const group of [...this.memberships.keys()]) {
+      this.discard(group, channel);
     }
   }
 
