@@ -69,8 +69,9 @@ export class ChatGateway implements ChannelConsumer {
     if ('error' in parsed) {
       return parsed;
     }
+    let sent;
     try {
-      await this.layer.groupSend(this.groupOf(consumer), {
+      sent = await this.layer.groupSend(this.groupOf(consumer), {
         type: 'chat.message',
         message: parsed.message,
       });
@@ -78,7 +79,14 @@ export class ChatGateway implements ChannelConsumer {
       this.logger.warn(`group send failed: ${String(error)}`);
       return CHAT_ERRORS.layerUnavailable();
     }
-    return undefined;
+    if (sent.accepted > 0) {
+      return undefined;
+    }
+    // The sender is a member itself: no destination at all means the layer
+    // lost the membership (a Redis that came back empty, a dropped subscriber).
+    return sent.full > 0
+      ? CHAT_ERRORS.roomOverloaded()
+      : CHAT_ERRORS.layerUnavailable();
   }
 
   /** A message of the room's group: written back to this socket. */
