@@ -1,6 +1,5 @@
 import { setTimeout as elapse } from 'node:timers/promises';
-import { createApp, type TestApp } from '../helpers/create-app';
-import { RedisServer } from '../helpers/redis-server';
+import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { WsClient } from '../helpers/ws-client';
 
 /** Seconds a membership lasts unless renewed, short so that the test can outlive it. */
@@ -14,27 +13,14 @@ const GROUP_EXPIRY_S = 2;
 describe.each(['memory', 'redis', 'redis-pubsub'])(
   'A connection older than GROUP_EXPIRY, CHANNEL_LAYER=%s (e2e)',
   (backend) => {
-    let redis: RedisServer;
-    let testApp: TestApp;
-
-    beforeAll(async () => {
-      redis = await RedisServer.start();
-      testApp = await createApp({
-        CHANNEL_LAYER: backend,
-        REDIS_URL: redis.url,
-        GROUP_EXPIRY: String(GROUP_EXPIRY_S),
-      });
-    });
-
-    afterAll(async () => {
-      await testApp.app.close();
-      await redis.dispose();
+    const suite = useAppWithRedis(backend, {
+      GROUP_EXPIRY: String(GROUP_EXPIRY_S),
     });
 
     it('should still receive its room’s messages', async () => {
       const [alice, bob] = [
-        await WsClient.connect(`${testApp.ws}/ws/chat/long-lived/`),
-        await WsClient.connect(`${testApp.ws}/ws/chat/long-lived/`),
+        await WsClient.connect(`${suite.app.ws}/ws/chat/long-lived/`),
+        await WsClient.connect(`${suite.app.ws}/ws/chat/long-lived/`),
       ];
       // The condition under test is time itself: both memberships must
       // outlive GROUP_EXPIRY, twice over.

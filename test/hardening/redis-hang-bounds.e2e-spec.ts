@@ -3,9 +3,9 @@ import {
   ChannelLayer,
   ChannelLayerUnavailableError,
 } from '../../src/channel-layer';
-import { createApp, type TestApp } from '../helpers/create-app';
+import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { readyzUntil } from '../helpers/readyz';
-import { RedisServer } from '../helpers/redis-server';
+import type { RedisServer } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
 
 /** Commands a connection holds in flight at most (the layer's documented bound). */
@@ -19,29 +19,17 @@ const MAX_IN_FLIGHT = 10_000;
 describe.each(['redis', 'redis-pubsub'])(
   'Bounds while Redis hangs, CHANNEL_LAYER=%s (e2e)',
   (backend) => {
-    let redis: RedisServer;
-    let testApp: TestApp;
-
-    beforeEach(async () => {
-      redis = await RedisServer.start();
-      testApp = await createApp({
-        CHANNEL_LAYER: backend,
-        REDIS_URL: redis.url,
-        WS_HANDSHAKE_TIMEOUT_MS: '1000',
-      });
-    });
-
-    afterEach(async () => {
-      redis.thaw();
-      await testApp.app.close();
-      await redis.dispose();
-    });
+    const suite = useAppWithRedis(
+      backend,
+      { WS_HANDSHAKE_TIMEOUT_MS: '1000' },
+      true,
+    );
 
     it('should hold at most a bounded number of sends, fail every one of them, and deliver none later', async () => {
-      const layer = testApp.app.get(ChannelLayer);
+      const layer = suite.app.app.get(ChannelLayer);
       const channel = await layer.newChannel();
       await layer.groupAdd('bounded', channel);
-      redis.freeze();
+      suite.redis.freeze();
       const count = MAX_IN_FLIGHT + 2_000;
       const outcomes = await Promise.allSettled(
         Array.from({ length: count }, (_, n) =>
@@ -58,8 +46,8 @@ describe.each(['redis', 'redis-pubsub'])(
         reasons.filter((r) => r?.message.includes('not keeping up')).length,
       ).toBeGreaterThanOrEqual(count - MAX_IN_FLIGHT);
 
-      redis.thaw();
-      await readyzUntil(testApp, 200);
+      suite.redis.thaw();
+      await readyzUntil(suite.app, 200);
       await layer.groupSend('bounded', { type: 'after' });
       await expect(layer.receive(channel)).resolves.toEqual({ type: 'after' });
     }, 60_000);
@@ -72,30 +60,14 @@ describe.each(['redis', 'redis-pubsub'])(
  * filling a dead channel's key with every message of the room.
  */
 describe('Handshakes while Redis hangs, CHANNEL_LAYER=redis (e2e)', () => {
-  let redis: RedisServer;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    testApp = await createApp({
-      CHANNEL_LAYER: 'redis',
-      REDIS_URL: redis.url,
-      WS_HANDSHAKE_TIMEOUT_MS: '1000',
-    });
-  });
-
-  afterAll(async () => {
-    redis.thaw();
-    await testApp.app.close();
-    await redis.dispose();
-  });
+  const suite = useAppWithRedis('redis', { WS_HANDSHAKE_TIMEOUT_MS: '1000' });
 
   it('should leave no member behind for handshakes refused while Redis hangs', async () => {
-    const live = await WsClient.connect(`${testApp.ws}/ws/chat/exact/`);
-    redis.freeze();
+    const live = await WsClient.connect(`${suite.app.ws}/ws/chat/exact/`);
+    suite.redis.freeze();
     const refused = await Promise.allSettled(
       Array.from({ length: 5 }, () =>
-        WsClient.connect(`${testApp.ws}/ws/chat/exact/`),
+        WsClient.connect(`${suite.app.ws}/ws/chat/exact/`),
       ),
     );
     expect(refused.map((outcome) => outcome.status)).toEqual(
@@ -104,17 +76,17 @@ describe('Handshakes while Redis hangs, CHANNEL_LAYER=redis (e2e)', () => {
     // A send issued after those handshakes fails once the layer has given
     // up on everything issued before it: the hang outlasts their deadlines.
     await expect(
-      testApp.app.get(ChannelLayer).groupSend('probe', { type: 'probe' }),
+      suite.app.app.get(ChannelLayer).groupSend('probe', { type: 'probe' }),
     ).rejects.toThrow(ChannelLayerUnavailableError);
-    redis.thaw();
-    await readyzUntil(testApp, 200);
+    suite.redis.thaw();
+    await readyzUntil(suite.app, 200);
 
-    const other = await WsClient.connect(`${testApp.ws}/ws/chat/exact/`);
+    const other = await WsClient.connect(`${suite.app.ws}/ws/chat/exact/`);
     other.send({ message: 'who is here' });
     await expect(live.nextMessage()).resolves.toEqual({
       message: 'who is here',
     });
-    await expect(groupSize(redis, 'chat_exact')).resolves.toBe(2);
+    await expect(groupSize(suite.redis, 'chat_exact')).resolves.toBe(2);
     await Promise.all([live.close(), other.close()]);
   }, 60_000);
 });

@@ -1,5 +1,4 @@
-import { createApp, type TestApp } from '../helpers/create-app';
-import { RedisServer } from '../helpers/redis-server';
+import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { WsClient } from '../helpers/ws-client';
 
 /** How long Redis stays frozen (SIGSTOP), as a stuck failover or a partition. */
@@ -85,29 +84,14 @@ class Chatter {
 describe.each(['redis', 'redis-pubsub'])(
   'A Redis that hangs for 15 s, CHANNEL_LAYER=%s (e2e)',
   (backend) => {
-    let redis: RedisServer;
-    let testApp: TestApp;
-
-    beforeAll(async () => {
-      redis = await RedisServer.start();
-      testApp = await createApp({
-        CHANNEL_LAYER: backend,
-        REDIS_URL: redis.url,
-      });
-    });
-
-    afterAll(async () => {
-      redis.thaw();
-      await testApp.app.close();
-      await redis.dispose();
-    });
+    const suite = useAppWithRedis(backend);
 
     it('should deliver each message once or answer it with an error, and chat again without reconnecting', async () => {
       const chatters: Chatter[] = [];
       for (const room of ['a', 'b']) {
         for (const n of [0, 1, 2]) {
           const client = await WsClient.connect(
-            `${testApp.ws}/ws/chat/hang-${room}/`,
+            `${suite.app.ws}/ws/chat/hang-${room}/`,
           );
           chatters.push(new Chatter(`${room}${n}`, client));
         }
@@ -122,10 +106,10 @@ describe.each(['redis', 'redis-pubsub'])(
           return c.until((received) => received === text);
         }),
       );
-      redis.freeze();
+      suite.redis.freeze();
       chatters.forEach((c) => c.chat());
       await new Promise((resolve) => setTimeout(resolve, HANG_MS));
-      redis.thaw();
+      suite.redis.thaw();
       // Chat resumes: a message sent after the thaw comes back to its sender.
       await Promise.all(chatters.map((c) => c.untilOwnFrom(c.sent.length)));
       chatters.forEach((c) => c.stop());
