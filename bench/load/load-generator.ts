@@ -4,12 +4,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChild, track } from '../common/children';
 import { LatencyHistogram } from '../common/latency-histogram';
 import type { ClientProtocol } from '../targets/target';
+import type { SendSchedule } from './send-schedule';
 import type { ClientSpec, WorkerReply, WorkerRequest } from './worker-protocol';
 
 /** A worker using this share of one core or more is saturated: its results are generator-bound. */
 export const SATURATED_CPU = 0.9;
 /** How long a request to a worker may take. */
 const REQUEST_TIMEOUT_MS = 120_000;
+
+/** One step of load: what to send, and how long to wait for its deliveries. */
+export interface StepPlan {
+  /** Messages/s in all, split over the senders. */
+  rate: number;
+  senders: number;
+  /** Deliveries each message makes (the room's clients, sender included). */
+  fanOut: number;
+  durationMs: number;
+  drainMs: number;
+  /** @default 'ticks' */
+  schedule?: SendSchedule;
+}
 
 /** What one rate step measured. */
 export interface StepResult {
@@ -98,22 +112,18 @@ export class LoadGenerator {
   }
 
   /**
-   * Sends `rate` messages/s in all (split over the senders) for `durationMs`,
-   * then waits up to `drainMs` for the `fanOut` deliveries of each.
+   * Sends `plan.rate` messages/s in all (split over the senders) for
+   * `plan.durationMs`, then waits up to `plan.drainMs` for the `fanOut`
+   * deliveries of each.
    */
-  async step(
-    step: number,
-    rate: number,
-    senders: number,
-    fanOut: number,
-    durationMs: number,
-    drainMs: number,
-  ): Promise<StepResult> {
+  async step(step: number, plan: StepPlan): Promise<StepResult> {
+    const { rate, senders, fanOut, durationMs, drainMs } = plan;
     const replies = await this.all({
       cmd: 'step',
       step,
       ratePerSender: rate / senders,
       durationMs,
+      schedule: plan.schedule ?? 'ticks',
     });
     const sent = replies.reduce((sum, reply) => sum + (reply.sent ?? 0), 0);
     const expected = sent * fanOut;

@@ -73,14 +73,13 @@ export async function ramp(
   let stepNo = firstStep;
   const run = async (rate: number): Promise<MeasuredStep> => {
     const before = await sampler.snapshot();
-    const result = await generator.step(
-      stepNo++,
+    const result = await generator.step(stepNo++, {
       rate,
-      plan.senders,
-      plan.fanOut,
-      plan.stepMs,
-      plan.drainMs,
-    );
+      senders: plan.senders,
+      fanOut: plan.fanOut,
+      durationMs: plan.stepMs,
+      drainMs: plan.drainMs,
+    });
     const after = await sampler.snapshot();
     const serverCpuS =
       after.cpuMs.reduce((sum, ms, i) => sum + ms - before.cpuMs[i], 0) / 1000;

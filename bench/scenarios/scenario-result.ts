@@ -33,3 +33,46 @@ export interface IdleFigures {
 
 /** What a scenario gives for one target: figures, or why there are none. */
 export type Outcome<T> = { figures: T } | { error: string };
+
+/** One fixed-load run (one repetition) of one target. */
+export interface FixedLoadRun {
+  /** Messages sent in the measured window, all senders. */
+  sent: number;
+  /** Deliveries expected (sent × clients per room) and received. */
+  expected: number;
+  received: number;
+  /** 1 − received / expected. */
+  loss: number;
+  /** Latency from each message's scheduled send time, ms. */
+  p50: number;
+  p99: number;
+  max: number;
+  /** CPU seconds of the server processes (and of Redis, for targets on Redis) over the window. */
+  serverCpuS: number;
+  /** Of `serverCpuS`, what redis-server used (0 for targets without Redis). */
+  redisCpuS: number;
+  /** `serverCpuS` in µs per delivery received. */
+  cpuUsPerDelivery: number;
+  /** Highest CPU share (of one core) of a load-generator worker. */
+  generatorCpu: number;
+  /** Connections lost during the run. */
+  lostConnections: number;
+}
+
+/** A target's fixed-load runs of one scenario and their medians. */
+export interface FixedLoadFigures {
+  runs: FixedLoadRun[];
+  /** Repetitions that failed (start, connect), with the first error. */
+  failed: number;
+  firstError?: string;
+  /** Medians over `runs`. */
+  cpuUsPerDelivery: number;
+  p50: number;
+  p99: number;
+  loss: number;
+  /** Deliveries expected and received, summed over the runs. */
+  expected: number;
+  received: number;
+  /** Highest generator CPU share of any run. */
+  generatorCpu: number;
+}
