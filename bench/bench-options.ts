@@ -11,6 +11,8 @@ import { parseEnvAssignment } from './targets/target-variants';
  * extra app targets with a named variant or KEY=VALUE parts; `--readme`.
  */
 export interface BenchOptions {
+  /** The arguments as given, for the report's title. */
+  argv: readonly string[];
   quick: boolean;
   only?: string[];
   /** Whether S3 and the S1/S2 ramps (saturation) run. */
@@ -119,6 +121,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const saturation = !argv.includes('--fixed-only');
   const fixed = !argv.includes('--no-fixed');
   return {
+    argv,
     quick,
     only,
     saturation,

@@ -42,7 +42,7 @@ function row(
     figures.generatorCpu >= SATURATED_CPU ? ' ⚠ generator-bound' : '';
   return (
     `| ${result.name} | ${result.processes} | ${figures.runs.length}${failed} | ${cpuCell(figures)} | ` +
-    `${redisUs > 0 ? redisUs.toFixed(1) : '–'} | ${fmtMs(figures.p50)} | ${fmtMs(figures.p99)} | ` +
+    `${figures.runs[0]?.withRedis ? redisUs.toFixed(1) : '–'} | ${fmtMs(figures.p50)} | ${fmtMs(figures.p99)} | ` +
     `${(figures.loss * 100).toFixed(2)} % | ${fmtRate(figures.received)} / ${fmtRate(figures.expected)} | ` +
     `${(figures.generatorCpu * 100).toFixed(0)} %${bound} | ${vs.join(' | ')} | ` +
     `${fmtRatio(ratio(figures.p99, fixedOf(results, 'raw ws', key)?.p99))} |`

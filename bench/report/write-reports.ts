@@ -96,7 +96,7 @@ export async function writeReports(
       .map((v) => v.toFixed(2))
       .join(' ')}`;
   const markdown = [
-    `# npm run bench${options.quick ? ' -- --quick' : ''}`,
+    `# npm run bench${options.argv.length > 0 ? ` -- ${options.argv.join(' ')}` : ''}`,
     '',
     `Machine: ${machine}. Load generator: ${options.workers} worker processes on the same machine.` +
       describeEnv(options),

@@ -100,6 +100,7 @@ export async function runFixedLoad(
       p99: result.latency.quantile(0.99),
       max: result.latency.max,
       serverCpuS,
+      withRedis,
       redisCpuS: withRedis ? used[used.length - 1] / 1000 : 0,
       cpuUsPerDelivery:
         result.received === 0

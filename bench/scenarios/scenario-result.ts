@@ -49,6 +49,8 @@ export interface FixedLoadRun {
   max: number;
   /** CPU seconds of the server processes (and of Redis, for targets on Redis) over the window. */
   serverCpuS: number;
+  /** Whether `serverCpuS` includes redis-server's CPU (targets on Redis). */
+  withRedis: boolean;
   /** Of `serverCpuS`, what redis-server used (0 for targets without Redis). */
   redisCpuS: number;
   /** `serverCpuS` in µs per delivery received. */
