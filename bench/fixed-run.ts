@@ -31,8 +31,9 @@ export type FixedLoadResults = Partial<
 type Tally = Map<string, { runs: FixedLoadRun[]; errors: string[] }>;
 
 function describeRun(run: FixedLoadRun): string {
-  const redis =
-    run.redisCpuS > 0 ? ` incl. redis ${run.redisCpuS.toFixed(2)} s` : '';
+  const redis = run.withRedis
+    ? ` incl. redis ${run.redisCpuS.toFixed(2)} s`
+    : '';
   return (
     `${run.cpuUsPerDelivery.toFixed(1)} µs/delivery (CPU ${run.serverCpuS.toFixed(2)} s${redis}), ` +
     `p50 ${fmtMs(run.p50)} p99 ${fmtMs(run.p99)}, ` +
