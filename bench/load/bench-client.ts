@@ -17,6 +17,9 @@ const CONNECT_TIMEOUT_MS = 15_000;
  * parse per received message.
  */
 export class BenchClient {
+  /** Set by `close()`: a connection the bench closes itself is not a lost one. */
+  private closing = false;
+
   private constructor(
     private readonly socket: WebSocket,
     private readonly protocol: ClientProtocol,
@@ -61,7 +64,7 @@ export class BenchClient {
         clearTimeout(timer);
         reject(error);
       });
-      socket.once('close', () => ready && onLost());
+      socket.once('close', () => ready && !client.closing && onLost());
     });
   }
 
@@ -89,6 +92,7 @@ export class BenchClient {
 
   /** Closes the connection; resolves once it is closed (or after 5 s). */
   close(): Promise<void> {
+    this.closing = true;
     if (this.socket.readyState === WebSocket.CLOSED) {
       return Promise.resolve();
     }

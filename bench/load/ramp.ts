@@ -55,6 +55,7 @@ export function describeStep(step: MeasuredStep): string {
     `${fmtRate(step.rate)} msg/s sent → ${fmtRate(deliveredPerS(step))} delivered/s, ` +
     `p50 ${fmtMs(step.latency.quantile(0.5))} p99 ${fmtMs(step.latency.quantile(0.99))}, ` +
     `loss ${(lossOf(step) * 100).toFixed(2)} %, gen CPU ${(step.generatorCpu * 100).toFixed(0)} %` +
+    `${step.lost > 0 ? `, ${step.lost} connections lost` : ''}` +
     `${step.held ? ' ✓' : ' ✗'}${step.generatorBound ? ' (generator-bound)' : ''}`
   );
 }
