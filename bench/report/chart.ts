@@ -81,14 +81,18 @@ export async function renderChart(
   const vegaLite = await import('vega-lite');
   const vega = await import('vega');
   const order = results.map((result) => result.name);
+  const values = [...bars(results), ...fixedBars(results)];
+  // Facets in the order their bars come (vega-lite would sort them by name).
+  const charts = [...new Set(values.map((bar) => bar.chart))];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'nest-channels vs peers (npm run bench)', subtitle },
-    data: { values: [...bars(results), ...fixedBars(results)] },
+    data: { values },
     facet: {
       row: {
         field: 'chart',
         type: 'nominal',
+        sort: charts,
         title: null,
         header: {
           labelAngle: 0,

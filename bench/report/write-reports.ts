@@ -53,7 +53,7 @@ function fixedSections(
 ): string[] {
   const plan = options.fixedLoad;
   return [
-    `Fixed load: medians of ${plan.reps} interleaved repetitions (every target's first, then every target's second, …), ` +
+    `Fixed load: medians of ${plan.reps} interleaved repetition${plan.reps > 1 ? 's' : ''} (every target's first, then every target's second, …), ` +
       `each on freshly started processes: ${plan.warmupMs / 1000} s warm-up at the same rate, then ${plan.measureMs / 1000} s measured ` +
       `and up to ${plan.drainMs / 1000} s for the last deliveries (later ones count as lost). Sends follow a fixed schedule ` +
       "and latency is measured from each message's scheduled send time, so a stall counts in full (no coordinated omission). " +
