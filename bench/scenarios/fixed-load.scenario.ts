@@ -1,5 +1,9 @@
 import { lossOf } from '../load/ramp';
-import type { LoadGenerator, StepPlan } from '../load/load-generator';
+import type {
+  LoadGenerator,
+  StepPlan,
+  StepResult,
+} from '../load/load-generator';
 import type { ServerSampler } from '../load/server-sampler';
 import type { RunningTarget, Target } from '../targets/target';
 import type { FixedLoadRun } from './scenario-result';
@@ -49,6 +53,31 @@ export interface FixedLoadPlan {
 const cpuDelta = (before: number[], after: number[]): number[] =>
   after.map((ms, index) => ms - before[index]);
 
+/** A measured step's figures; `usedMs` is each sampled process's CPU, redis-server's last when `withRedis`. */
+function figuresOf(
+  result: StepResult,
+  usedMs: number[],
+  withRedis: boolean,
+): FixedLoadRun {
+  const serverCpuS = usedMs.reduce((sum, ms) => sum + ms, 0) / 1000;
+  return {
+    sent: result.sent,
+    expected: result.expected,
+    received: result.received,
+    loss: lossOf(result),
+    p50: result.latency.quantile(0.5),
+    p99: result.latency.quantile(0.99),
+    max: result.latency.max,
+    serverCpuS,
+    withRedis,
+    redisCpuS: withRedis ? usedMs[usedMs.length - 1] / 1000 : 0,
+    cpuUsPerDelivery:
+      result.received === 0 ? Number.NaN : (serverCpuS * 1e6) / result.received,
+    generatorCpu: result.generatorCpu,
+    lostConnections: result.lost,
+  };
+}
+
 /**
  * One repetition: connects the scenario's clients, warms up, then sends at the
  * fixed rate for the measured window and reads the deliveries, their latency
@@ -89,26 +118,8 @@ export async function runFixedLoad(
       ...step,
       durationMs: plan.measureMs,
     });
-    const used = cpuDelta(before.cpuMs, (await sampler.snapshot()).cpuMs);
-    const serverCpuS = used.reduce((sum, ms) => sum + ms, 0) / 1000;
-    return {
-      sent: result.sent,
-      expected: result.expected,
-      received: result.received,
-      loss: lossOf(result),
-      p50: result.latency.quantile(0.5),
-      p99: result.latency.quantile(0.99),
-      max: result.latency.max,
-      serverCpuS,
-      withRedis,
-      redisCpuS: withRedis ? used[used.length - 1] / 1000 : 0,
-      cpuUsPerDelivery:
-        result.received === 0
-          ? Number.NaN
-          : (serverCpuS * 1e6) / result.received,
-      generatorCpu: result.generatorCpu,
-      lostConnections: result.lost,
-    };
+    const after = await sampler.snapshot();
+    return figuresOf(result, cpuDelta(before.cpuMs, after.cpuMs), withRedis);
   } finally {
     await generator.closeAll();
   }
