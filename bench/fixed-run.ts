@@ -1,5 +1,5 @@
 import type { BenchContext } from './bench-context';
-import { fmtMs } from './common/format';
+import { fmtErrors, fmtMs } from './common/format';
 import { ServerSampler } from './load/server-sampler';
 import { settle } from './load/settle';
 import {
@@ -31,6 +31,7 @@ export type FixedLoadResults = Partial<
 type Tally = Map<string, { runs: FixedLoadRun[]; errors: string[] }>;
 
 function describeRun(run: FixedLoadRun): string {
+  const errors = fmtErrors(run.errorReplies);
   const redis = run.withRedis
     ? ` incl. redis ${run.redisCpuS.toFixed(2)} s`
     : '';
@@ -38,6 +39,7 @@ function describeRun(run: FixedLoadRun): string {
     `${run.cpuUsPerDelivery.toFixed(1)} µs/delivery (CPU ${run.serverCpuS.toFixed(2)} s${redis}), ` +
     `p50 ${fmtMs(run.p50)} p99 ${fmtMs(run.p99)}, ` +
     `received ${run.received}/${run.expected} (loss ${(run.loss * 100).toFixed(2)} %), ` +
+    (errors ? `error replies ${errors}, ` : '') +
     `gen CPU ${(run.generatorCpu * 100).toFixed(0)} %`
   );
 }

@@ -68,17 +68,30 @@ export class BenchClient {
     });
   }
 
-  /** The chat text out of a received frame, or undefined. */
-  static textOf(frame: string, protocol: ClientProtocol): string | undefined {
+  /**
+   * A received frame's chat text (`message`) or error reply (`error`, as the
+   * app's `{"error": "room_overloaded", …}`); both undefined for anything else.
+   */
+  static read(
+    frame: string,
+    protocol: ClientProtocol,
+  ): { message?: string; error?: string } {
     try {
       const parsed: unknown = JSON.parse(
         protocol === 'chat' ? frame : frame.slice(SIO_EVENT.length),
       );
-      const body = protocol === 'chat' ? parsed : (parsed as unknown[])[1];
-      const message = (body as { message?: unknown } | null)?.message;
-      return typeof message === 'string' ? message : undefined;
+      const body = (
+        protocol === 'chat' ? parsed : (parsed as unknown[])[1]
+      ) as {
+        message?: unknown;
+        error?: unknown;
+      } | null;
+      return {
+        message: typeof body?.message === 'string' ? body.message : undefined,
+        error: typeof body?.error === 'string' ? body.error : undefined,
+      };
     } catch {
-      return undefined;
+      return {};
     }
   }
 

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChild, track } from '../common/children';
+import { sumCounts, type Counts } from '../common/counts';
 import { LatencyHistogram } from '../common/latency-histogram';
 import type { ClientProtocol } from '../targets/target';
 import type { SendSchedule } from './send-schedule';
@@ -37,6 +38,8 @@ export interface StepResult {
   generatorCpu: number;
   /** Connections lost during the step. */
   lost: number;
+  /** Error replies received during the step, by kind (`room_overloaded`). */
+  errors: Counts;
 }
 
 type Request = WorkerRequest extends infer R
@@ -151,6 +154,7 @@ export class LoadGenerator {
         ...collected.map((r) => (r.cpuMs ?? 0) / Math.max(1, r.wallMs ?? 1)),
       ),
       lost: collected.reduce((sum, reply) => sum + (reply.lost ?? 0), 0),
+      errors: sumCounts(collected.flatMap((reply) => reply.errors ?? [])),
     };
   }
 

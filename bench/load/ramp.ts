@@ -1,4 +1,4 @@
-import { fmtMs, fmtRate } from '../common/format';
+import { fmtErrors, fmtMs, fmtRate } from '../common/format';
 import {
   SATURATED_CPU,
   type LoadGenerator,
@@ -51,11 +51,13 @@ export const deliveredPerS = (step: StepResult): number =>
   step.sent === 0 ? 0 : (step.rate * step.received) / step.sent;
 
 export function describeStep(step: MeasuredStep): string {
+  const errors = fmtErrors(step.errors);
   return (
     `${fmtRate(step.rate)} msg/s sent → ${fmtRate(deliveredPerS(step))} delivered/s, ` +
     `p50 ${fmtMs(step.latency.quantile(0.5))} p99 ${fmtMs(step.latency.quantile(0.99))}, ` +
     `loss ${(lossOf(step) * 100).toFixed(2)} %, gen CPU ${(step.generatorCpu * 100).toFixed(0)} %` +
     `${step.lost > 0 ? `, ${step.lost} connections lost` : ''}` +
+    `${errors ? `, error replies ${errors}` : ''}` +
     `${step.held ? ' ✓' : ' ✗'}${step.generatorBound ? ' (generator-bound)' : ''}`
   );
 }

@@ -44,6 +44,8 @@ export interface WorkerReply {
   max?: number;
   cpuMs?: number;
   wallMs?: number;
+  /** collect: error replies during the step, `[kind, count]`. */
+  errors?: Array<[string, number]>;
   /** Connections lost since they opened. */
   lost?: number;
 }

@@ -19,6 +19,8 @@ interface StepStats {
   histogram: LatencyHistogram;
   cpu: NodeJS.CpuUsage;
   started: number;
+  /** Error replies (`{"error": kind}`) received while this step was the latest. */
+  errors: Map<string, number>;
 }
 
 let clients: BenchClient[] = [];
@@ -26,6 +28,8 @@ let senders: BenchClient[] = [];
 let lost = 0;
 let protocol: ClientProtocol = 'chat';
 const steps = new Map<number, StepStats>();
+/** The step sending last: error replies carry no step, so they count towards it. */
+let latestStep = 0;
 
 function statsOf(step: number): StepStats {
   let stats = steps.get(step);
@@ -35,6 +39,7 @@ function statsOf(step: number): StepStats {
       histogram: new LatencyHistogram(),
       cpu: process.cpuUsage(),
       started: performance.now(),
+      errors: new Map(),
     };
     steps.set(step, stats);
   }
@@ -42,15 +47,19 @@ function statsOf(step: number): StepStats {
 }
 
 function onFrame(frame: string): void {
-  const text = BenchClient.textOf(frame, protocol);
-  const bar = text?.indexOf('|') ?? -1;
-  if (text === undefined || bar < 0) {
+  const { message, error } = BenchClient.read(frame, protocol);
+  if (error !== undefined) {
+    const errors = steps.get(latestStep)?.errors;
+    errors?.set(error, (errors.get(error) ?? 0) + 1);
+  }
+  const bar = message?.indexOf('|') ?? -1;
+  if (message === undefined || bar < 0) {
     return;
   }
-  const stats = steps.get(Number(text.slice(0, bar)));
+  const stats = steps.get(Number(message.slice(0, bar)));
   if (stats) {
     stats.received++;
-    stats.histogram.record(epochNow() - Number(text.slice(bar + 1)));
+    stats.histogram.record(epochNow() - Number(message.slice(bar + 1)));
   }
 }
 
@@ -101,6 +110,7 @@ async function step(
   schedule: SendSchedule,
 ): Promise<WorkerReply> {
   statsOf(step);
+  latestStep = step;
   const sent = await sendOnSchedule(
     schedule,
     ratePerSender * senders.length,
@@ -121,6 +131,7 @@ function collect(step: number): WorkerReply {
     ...stats.histogram.toJSON(),
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: performance.now() - stats.started,
+    errors: [...stats.errors],
     lost,
   };
 }

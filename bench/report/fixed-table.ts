@@ -1,4 +1,4 @@
-import { fmtMs, fmtRate, fmtRatio } from '../common/format';
+import { fmtErrors, fmtMs, fmtRate, fmtRatio } from '../common/format';
 import { median } from '../common/percentile';
 import type { FixedLoadScenario } from '../scenarios/fixed-load.scenario';
 import type { FixedLoadFigures } from '../scenarios/scenario-result';
@@ -37,13 +37,14 @@ function row(
       ),
     ),
   );
+  const errors = fmtErrors(figures.errorReplies);
   const failed = figures.failed > 0 ? ` (${figures.failed} failed)` : '';
   const bound =
     figures.generatorCpu >= SATURATED_CPU ? ' ⚠ generator-bound' : '';
   return (
     `| ${result.name} | ${result.processes} | ${figures.runs.length}${failed} | ${cpuCell(figures)} | ` +
     `${figures.runs[0]?.withRedis ? redisUs.toFixed(1) : '–'} | ${fmtMs(figures.p50)} | ${fmtMs(figures.p99)} | ` +
-    `${(figures.loss * 100).toFixed(2)} % | ${fmtRate(figures.received)} / ${fmtRate(figures.expected)} | ` +
+    `${(figures.loss * 100).toFixed(2)} %${errors ? ` (error replies: ${errors})` : ''} | ${fmtRate(figures.received)} / ${fmtRate(figures.expected)} | ` +
     `${(figures.generatorCpu * 100).toFixed(0)} %${bound} | ${vs.join(' | ')} | ` +
     `${fmtRatio(ratio(figures.p99, fixedOf(results, 'raw ws', key)?.p99))} |`
   );

@@ -1,3 +1,4 @@
+import { sumCounts } from '../common/counts';
 import { median } from '../common/percentile';
 import type { FixedLoadFigures, FixedLoadRun } from './scenario-result';
 
@@ -23,5 +24,8 @@ export function summarizeFixedLoad(
     expected: runs.reduce((sum, run) => sum + run.expected, 0),
     received: runs.reduce((sum, run) => sum + run.received, 0),
     generatorCpu: Math.max(0, ...runs.map((run) => run.generatorCpu)),
+    errorReplies: sumCounts(
+      runs.flatMap((run) => Object.entries(run.errorReplies)),
+    ),
   };
 }

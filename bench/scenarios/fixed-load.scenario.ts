@@ -1,3 +1,4 @@
+import { sumCounts, type Counts } from '../common/counts';
 import { lossOf } from '../load/ramp';
 import type {
   LoadGenerator,
@@ -58,6 +59,7 @@ function figuresOf(
   result: StepResult,
   usedMs: number[],
   withRedis: boolean,
+  warmupErrors: Counts,
 ): FixedLoadRun {
   const serverCpuS = usedMs.reduce((sum, ms) => sum + ms, 0) / 1000;
   return {
@@ -75,6 +77,10 @@ function figuresOf(
       result.received === 0 ? Number.NaN : (serverCpuS * 1e6) / result.received,
     generatorCpu: result.generatorCpu,
     lostConnections: result.lost,
+    errorReplies: sumCounts([
+      ...Object.entries(warmupErrors),
+      ...Object.entries(result.errors),
+    ]),
   };
 }
 
@@ -112,14 +118,19 @@ export async function runFixedLoad(
       drainMs: plan.drainMs,
       schedule: 'fixed',
     };
-    await generator.step(0, step);
+    const warmup = await generator.step(0, step);
     const before = await sampler.snapshot();
     const result = await generator.step(1, {
       ...step,
       durationMs: plan.measureMs,
     });
     const after = await sampler.snapshot();
-    return figuresOf(result, cpuDelta(before.cpuMs, after.cpuMs), withRedis);
+    return figuresOf(
+      result,
+      cpuDelta(before.cpuMs, after.cpuMs),
+      withRedis,
+      warmup.errors,
+    );
   } finally {
     await generator.closeAll();
   }

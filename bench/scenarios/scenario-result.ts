@@ -1,3 +1,5 @@
+import type { Counts } from '../common/counts';
+
 /** S1/S2 figures of one target: the highest rate it held. */
 export interface ThroughputFigures {
   /** Messages sent per second (all senders). */
@@ -59,6 +61,8 @@ export interface FixedLoadRun {
   generatorCpu: number;
   /** Connections lost during the run. */
   lostConnections: number;
+  /** Error replies the clients got during the run (warm-up included), by kind. */
+  errorReplies: Counts;
 }
 
 /** A target's fixed-load runs of one scenario and their medians. */
@@ -77,4 +81,6 @@ export interface FixedLoadFigures {
   received: number;
   /** Highest generator CPU share of any run. */
   generatorCpu: number;
+  /** Error replies by kind, summed over the runs. */
+  errorReplies: Counts;
 }
