@@ -19,7 +19,8 @@ started (also on Ctrl-C). It has two modes, both run by default:
   start + _n_ / rate) and latency is measured from the scheduled time, so a stall is counted in
   full (no coordinated omission). Reported per target, as medians: CPU µs per delivery of the
   server processes plus, for targets on Redis, redis-server's (pidusage, over the measured
-  window), p50 and p99, and loss (deliveries expected against received).
+  window), p50 and p99, and loss (deliveries expected against received; one later than 2 s
+  after the window counts as lost), with the app's error replies (\`room_overloaded\`, …) by kind.
 
 Options: \`--quick\` a short run (2 repetitions of 2 s; about 10 minutes for every target on 2
 cores, a full run about 35); \`--only=nest,raw\` targets whose name contains a word;
