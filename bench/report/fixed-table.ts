@@ -14,9 +14,14 @@ const HEADER = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
 
-/** `35.6 (33.1–38.0)`: the median and the spread of the repetitions. */
+/** `35.6 (33.1–38.0)`: the median and the spread of the repetitions (– without deliveries). */
 function cpuCell(figures: FixedLoadFigures): string {
-  const values = figures.runs.map((run) => run.cpuUsPerDelivery);
+  const values = figures.runs
+    .map((run) => run.cpuUsPerDelivery)
+    .filter(Number.isFinite);
+  if (values.length === 0) {
+    return '–';
+  }
   return `${figures.cpuUsPerDelivery.toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
 }
 
@@ -27,7 +32,9 @@ function row(
   key: FixedLoadScenario['key'],
 ): string {
   const redisUs = median(
-    figures.runs.map((run) => (run.redisCpuS * 1e6) / run.received),
+    figures.runs.map((run) =>
+      run.received === 0 ? Number.NaN : (run.redisCpuS * 1e6) / run.received,
+    ),
   );
   const vs = PEERS.map((peer) =>
     fmtRatio(
@@ -43,7 +50,7 @@ function row(
     figures.generatorCpu >= SATURATED_CPU ? ' ⚠ generator-bound' : '';
   return (
     `| ${result.name} | ${result.processes} | ${figures.runs.length}${failed} | ${cpuCell(figures)} | ` +
-    `${figures.runs[0]?.withRedis ? redisUs.toFixed(1) : '–'} | ${fmtMs(figures.p50)} | ${fmtMs(figures.p99)} | ` +
+    `${figures.runs[0]?.withRedis && Number.isFinite(redisUs) ? redisUs.toFixed(1) : '–'} | ${fmtMs(figures.p50)} | ${fmtMs(figures.p99)} | ` +
     `${(figures.loss * 100).toFixed(2)} %${errors ? ` (error replies: ${errors})` : ''} | ${fmtRate(figures.received)} / ${fmtRate(figures.expected)} | ` +
     `${(figures.generatorCpu * 100).toFixed(0)} %${bound} | ${vs.join(' | ')} | ` +
     `${fmtRatio(ratio(figures.p99, fixedOf(results, 'raw ws', key)?.p99))} |`
