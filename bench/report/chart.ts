@@ -38,7 +38,8 @@ function fixedBars(results: readonly TargetResult[]): Bar[] {
       );
     }
   }
-  return list;
+  // A run with no deliveries has no CPU per delivery nor latency: no bar.
+  return list.filter((bar) => Number.isFinite(bar.value));
 }
 
 function bars(results: readonly TargetResult[]): Bar[] {
