@@ -33,6 +33,8 @@ export interface BenchOptions {
   restartAfterIdle: boolean;
   /** Unmeasured warm-up step before each ramp, ms (JIT, pools). */
   warmupMs: number;
+  /** Every target, both modes, no variant or extra environment: a run the README can quote. */
+  complete: boolean;
   /** Whether the README's Benchmarks section is rewritten. */
   updateReadme: boolean;
 }
@@ -120,6 +122,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   );
   const saturation = !argv.includes('--fixed-only');
   const fixed = !argv.includes('--no-fixed');
+  const complete =
+    !only &&
+    saturation &&
+    fixed &&
+    variants.length === 0 &&
+    Object.keys(appEnv).length === 0;
   return {
     argv,
     quick,
@@ -134,13 +142,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     restartAfterIdle: !quick,
     warmupMs: quick ? 300 : 1_000,
     deadlineMs: (quick ? 20 : 90) * 60_000,
-    updateReadme:
-      argv.includes('--readme') ||
-      (!quick &&
-        !only &&
-        saturation &&
-        fixed &&
-        variants.length === 0 &&
-        Object.keys(appEnv).length === 0),
+    complete,
+    updateReadme: argv.includes('--readme') || (!quick && complete),
   };
 }

@@ -50,7 +50,8 @@ over connections, measured on one process of each target. Ratios are the target'
 messages/s over this app's. The load generator runs on the same machine; a figure is marked
 generator-bound when one of its workers used 90 % of a core or more.
 \`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"\` profiles the Node targets. Results go to
-\`bench/results/\` (Markdown and an SVG drawn by vega-lite); a full run (no \`--quick\`, \`--only\`,
+\`bench/results/\` (Markdown and an SVG drawn by vega-lite: \`bench-quick\` for \`--quick\`, \`bench-partial\`
+for a run with any other option, else \`bench-latest\`); a full run (no \`--quick\`, \`--only\`,
 \`--with\`, \`--env\` or single mode; \`--readme\` forces it) rewrites what follows.
 
 On a small shared machine the rates move by 30 % or more from run to run (other jobs, and the

@@ -88,7 +88,12 @@ export async function writeReports(
   options: BenchOptions,
   elapsedS: number,
 ): Promise<{ markdown: string; files: string[] }> {
-  const base = options.quick ? 'bench-quick' : 'bench-latest';
+  // A partial run (--only, --with, --env, one mode) must not overwrite the last complete one.
+  const base = options.quick
+    ? 'bench-quick'
+    : options.complete
+      ? 'bench-latest'
+      : 'bench-partial';
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine =
     `${describeMachine()}; ${when} UTC; ${options.quick ? 'quick' : 'full'} run, ${elapsedS.toFixed(0)} s; ` +
