@@ -1,9 +1,29 @@
 import type { RampPlan } from './load/ramp';
+import type { FixedLoadPlan } from './scenarios/fixed-load.scenario';
+import { parseEnvAssignment } from './targets/target-variants';
 
-/** `npm run bench` settings: `--quick` for a short run, `--only=a,b` to pick targets by name. */
+/**
+ * `npm run bench` settings, from its arguments:
+ * `--quick` a short run; `--only=a,b` targets whose name contains a or b;
+ * `--fixed-only` only the fixed-load runs (no S3, no ramp); `--no-fixed` no
+ * fixed-load runs; `--reps=N` fixed-load repetitions; `--env=KEY=VALUE`
+ * (repeatable) extra environment for every app target; `--with=memory+nometrics,…`
+ * extra app targets with a named variant or KEY=VALUE parts; `--readme`.
+ */
 export interface BenchOptions {
+  /** The arguments as given, for the report's title. */
+  argv: readonly string[];
   quick: boolean;
   only?: string[];
+  /** Whether S3 and the S1/S2 ramps (saturation) run. */
+  saturation: boolean;
+  /** Whether the fixed-load runs run. */
+  fixed: boolean;
+  fixedLoad: FixedLoadPlan;
+  /** Extra environment for every app target (`--env=`). */
+  appEnv: Record<string, string>;
+  /** Variant app targets added to the run (`--with=`). */
+  variants: string[];
   /** Load-generator worker processes. */
   workers: number;
   ramp: Omit<RampPlan, 'startRate' | 'senders' | 'fanOut'>;
@@ -13,48 +33,116 @@ export interface BenchOptions {
   restartAfterIdle: boolean;
   /** Unmeasured warm-up step before each ramp, ms (JIT, pools). */
   warmupMs: number;
+  /** Every target, both modes, no variant or extra environment: a run the README can quote. */
+  complete: boolean;
   /** Whether the README's Benchmarks section is rewritten. */
   updateReadme: boolean;
 }
 
+/** Values of every `--name=value` argument, in order. */
+const valuesOf = (argv: readonly string[], name: string): string[] =>
+  argv
+    .filter((arg) => arg.startsWith(`--${name}=`))
+    .map((arg) => arg.slice(name.length + 3));
+
+/** A list argument (`--only=a,b`), undefined when absent. */
+const listOf = (argv: readonly string[], name: string): string[] | undefined =>
+  valuesOf(argv, name).at(-1)?.split(',').filter(Boolean);
+
+/** The fixed-load durations: 3 repetitions of 10 s (quick: 2 of 2 s). */
+function fixedLoadPlan(quick: boolean, reps?: string): FixedLoadPlan {
+  const plan: FixedLoadPlan = quick
+    ? { reps: 2, warmupMs: 500, measureMs: 2_000, drainMs: 1_000 }
+    : { reps: 3, warmupMs: 2_000, measureMs: 10_000, drainMs: 2_000 };
+  if (reps !== undefined) {
+    plan.reps = Number(reps);
+    if (!Number.isInteger(plan.reps) || plan.reps < 1) {
+      throw new Error(`bench: --reps=${reps} is not a whole number ≥ 1`);
+    }
+  }
+  return plan;
+}
+
+/** The ramp's steps: short ones for --quick. */
+function rampPlan(quick: boolean): BenchOptions['ramp'] {
+  return quick
+    ? {
+        maxRate: 100_000,
+        stepMs: 800,
+        drainMs: 500,
+        maxSteps: 8,
+        fastFactor: 4,
+        factor: 2,
+        refinements: 1,
+        comfortableShare: 0.4,
+        retries: 1,
+        stepsDown: 2,
+      }
+    : {
+        maxRate: 100_000,
+        stepMs: 3_000,
+        drainMs: 1_500,
+        maxSteps: 12,
+        fastFactor: 3,
+        factor: 1.5,
+        refinements: 2,
+        comfortableShare: 0.2,
+        retries: 2,
+        stepsDown: 3,
+      };
+}
+
+/** Every argument `npm run bench` takes (a value after `=` for the last four). */
+const KNOWN_ARGUMENTS = [
+  '--quick',
+  '--fixed-only',
+  '--no-fixed',
+  '--readme',
+  '--only',
+  '--with',
+  '--env',
+  '--reps',
+];
+
+/** Reads `npm run bench`'s arguments; throws on one it does not know, so a typo cannot go unnoticed. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const unknown = argv.filter(
+    (arg) => !KNOWN_ARGUMENTS.includes(arg.split('=')[0]),
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `bench: unknown argument ${unknown.join(' ')} (known: ${KNOWN_ARGUMENTS.join(' ')})`,
+    );
+  }
   const quick = argv.includes('--quick');
-  const only = argv
-    .find((arg) => arg.startsWith('--only='))
-    ?.slice('--only='.length)
-    .split(',');
+  const only = listOf(argv, 'only');
+  const variants = listOf(argv, 'with') ?? [];
+  const appEnv = Object.fromEntries(
+    valuesOf(argv, 'env').map(parseEnvAssignment),
+  );
+  const saturation = !argv.includes('--fixed-only');
+  const fixed = !argv.includes('--no-fixed');
+  const complete =
+    !only &&
+    saturation &&
+    fixed &&
+    variants.length === 0 &&
+    Object.keys(appEnv).length === 0;
   return {
+    argv,
     quick,
     only,
+    saturation,
+    fixed,
+    fixedLoad: fixedLoadPlan(quick, valuesOf(argv, 'reps').at(-1)),
+    appEnv,
+    variants,
     workers: Number(process.env.BENCH_WORKERS ?? 2),
-    ramp: quick
-      ? {
-          maxRate: 100_000,
-          stepMs: 800,
-          drainMs: 500,
-          maxSteps: 8,
-          fastFactor: 4,
-          factor: 2,
-          refinements: 1,
-          comfortableShare: 0.4,
-          retries: 1,
-          stepsDown: 2,
-        }
-      : {
-          maxRate: 100_000,
-          stepMs: 3_000,
-          drainMs: 1_500,
-          maxSteps: 12,
-          fastFactor: 3,
-          factor: 1.5,
-          refinements: 2,
-          comfortableShare: 0.2,
-          retries: 2,
-          stepsDown: 3,
-        },
+    ramp: rampPlan(quick),
     restartAfterIdle: !quick,
     warmupMs: quick ? 300 : 1_000,
-    deadlineMs: (quick ? 7 : 45) * 60_000,
-    updateReadme: argv.includes('--readme') || (!quick && !only),
+    deadlineMs: (quick ? 20 : 90) * 60_000,
+    complete,
+    updateReadme: argv.includes('--readme') || (!quick && complete),
   };
 }

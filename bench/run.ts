@@ -1,16 +1,22 @@
 import { Redis } from 'ioredis';
 import { RedisServer } from '../test/helpers/redis-server';
+import type { BenchContext } from './bench-context';
 import { parseBenchOptions } from './bench-options';
 import { installCleanup, killAllChildren } from './common/children';
+import { redisPid } from './common/redis-pid';
+import { runFixedLoads } from './fixed-run';
 import { LoadGenerator } from './load/load-generator';
 import { writeReports } from './report/write-reports';
-import { allTargets } from './targets/all-targets';
-import { runTarget, type TargetResult } from './target-run';
+import { runSaturation } from './saturation-run';
+import type { TargetResult } from './target-run';
+import { selectTargets } from './targets/select-targets';
+import type { Target } from './targets/target';
 
 /**
  * `npm run bench`: this app (memory, redis, redis-pubsub), a raw `ws` server,
  * Socket.IO + Redis adapter and Django Channels under daphne, side by side on
- * loopback: S1 (50 rooms × 10), S2 (1 room × 500), S3 (idle connections).
+ * loopback: S3 (idle connections), S1 (50 rooms × 10) and S2 (1 room × 500)
+ * ramped to saturation, then S1 and S2 at fixed rates, interleaved.
  */
 const options = parseBenchOptions(process.argv.slice(2));
 const startedAt = Date.now();
@@ -18,6 +24,39 @@ const log = (line: string): void =>
   console.log(
     `[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`,
   );
+
+/** Runs every phase the options ask for over the targets that can run here. */
+async function measure(
+  targets: readonly Target[],
+  context: BenchContext,
+): Promise<TargetResult[]> {
+  const results: TargetResult[] = targets.map((target) => {
+    const unavailable = target.unavailable();
+    if (unavailable) {
+      log(`${target.name}: skipped: ${unavailable}`);
+    }
+    return {
+      name: target.name,
+      processes: target.processes,
+      note: unavailable && `skipped: ${unavailable}`,
+    };
+  });
+  const runnable = targets.filter((_, index) => !results[index].note);
+  const runnableResults = results.filter((result) => !result.note);
+  if (options.saturation) {
+    await runSaturation(runnable, runnableResults, context, options);
+  }
+  if (options.fixed) {
+    log(
+      `fixed load: ${options.fixedLoad.reps} interleaved repetitions × ${runnable.length} targets × 2 scenarios`,
+    );
+    const fixed = await runFixedLoads(runnable, context, options.fixedLoad);
+    for (const result of runnableResults) {
+      Object.assign(result, fixed.get(result.name));
+    }
+  }
+  return results;
+}
 
 async function main(): Promise<void> {
   const redis = await RedisServer.start();
@@ -37,43 +76,21 @@ async function main(): Promise<void> {
   }, options.deadlineMs);
   deadline.unref();
 
-  const results: TargetResult[] = [];
-  const targets = allTargets().filter(
-    (target) =>
-      !options.only || options.only.some((name) => target.name.includes(name)),
-  );
+  const targets = selectTargets(options);
   log(
-    `bench${options.quick ? ' --quick' : ''}: ${targets.length} targets, ${generator.size} load workers, redis ${redis.url}`,
+    `bench${options.quick ? ' --quick' : ''}: ${targets.map((t) => t.name).join(', ')}; ` +
+      `${generator.size} load workers, redis ${redis.url}`,
   );
+  const context: BenchContext = {
+    redisUrl: redis.url,
+    redisPid: await redisPid(admin),
+    generator,
+    reset: async () => void (await admin.flushall()),
+    log,
+  };
+  let results: TargetResult[];
   try {
-    for (const [index, target] of targets.entries()) {
-      log(
-        `[${index + 1}/${targets.length}] ${target.name} (${target.processes} process${target.processes > 1 ? 'es' : ''})`,
-      );
-      const unavailable = target.unavailable();
-      if (unavailable) {
-        log(`  skipped: ${unavailable}`);
-        results.push({
-          name: target.name,
-          processes: target.processes,
-          note: `skipped: ${unavailable}`,
-        });
-        continue;
-      }
-      await admin.flushall();
-      results.push(
-        await runTarget(target, redis.url, generator, options, log).catch(
-          (error: unknown) => {
-            log(`  failed: ${String(error)}`);
-            return {
-              name: target.name,
-              processes: target.processes,
-              note: `failed: ${String(error).split('\n')[0]}`,
-            };
-          },
-        ),
-      );
-    }
+    results = await measure(targets, context);
     await generator.closeAll().catch(() => undefined);
   } finally {
     await generator.stop();

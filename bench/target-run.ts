@@ -1,5 +1,6 @@
 import { runIdle } from './scenarios/idle.scenario';
 import type {
+  FixedLoadFigures,
   IdleFigures,
   Outcome,
   ThroughputFigures,
@@ -23,6 +24,8 @@ export interface TargetResult {
   s1?: Outcome<ThroughputFigures>;
   s2?: Outcome<ThroughputFigures>;
   s3?: Outcome<IdleFigures[]>;
+  fixedS1?: Outcome<FixedLoadFigures>;
+  fixedS2?: Outcome<FixedLoadFigures>;
 }
 
 const failure = (error: unknown): { error: string } => ({

@@ -1,3 +1,5 @@
+import type { Counts } from './counts';
+
 /** Number formats shared by the bench reports; `–` for a missing value. */
 export const fmtRate = (value: number): string =>
   Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–';
@@ -16,3 +18,9 @@ export const fmtMiB = (bytes: number): string =>
 
 export const fmtKiB = (bytes: number): string =>
   Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : '–';
+
+/** Error replies by kind: `room_overloaded ×1,204, rate_limited ×3`, '' for none. */
+export const fmtErrors = (errors: Readonly<Counts>): string =>
+  Object.entries(errors)
+    .map(([kind, count]) => `${kind} ×${fmtRate(count)}`)
+    .join(', ');

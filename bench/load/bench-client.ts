@@ -17,6 +17,9 @@ const CONNECT_TIMEOUT_MS = 15_000;
  * parse per received message.
  */
 export class BenchClient {
+  /** Set by `close()`: a connection the bench closes itself is not a lost one. */
+  private closing = false;
+
   private constructor(
     private readonly socket: WebSocket,
     private readonly protocol: ClientProtocol,
@@ -61,21 +64,34 @@ export class BenchClient {
         clearTimeout(timer);
         reject(error);
       });
-      socket.once('close', () => ready && onLost());
+      socket.once('close', () => ready && !client.closing && onLost());
     });
   }
 
-  /** The chat text out of a received frame, or undefined. */
-  static textOf(frame: string, protocol: ClientProtocol): string | undefined {
+  /**
+   * A received frame's chat text (`message`) or error reply (`error`, as the
+   * app's `{"error": "room_overloaded", …}`); both undefined for anything else.
+   */
+  static read(
+    frame: string,
+    protocol: ClientProtocol,
+  ): { message?: string; error?: string } {
     try {
       const parsed: unknown = JSON.parse(
         protocol === 'chat' ? frame : frame.slice(SIO_EVENT.length),
       );
-      const body = protocol === 'chat' ? parsed : (parsed as unknown[])[1];
-      const message = (body as { message?: unknown } | null)?.message;
-      return typeof message === 'string' ? message : undefined;
+      const body = (
+        protocol === 'chat' ? parsed : (parsed as unknown[])[1]
+      ) as {
+        message?: unknown;
+        error?: unknown;
+      } | null;
+      return {
+        message: typeof body?.message === 'string' ? body.message : undefined,
+        error: typeof body?.error === 'string' ? body.error : undefined,
+      };
     } catch {
-      return undefined;
+      return {};
     }
   }
 
@@ -89,6 +105,7 @@ export class BenchClient {
 
   /** Closes the connection; resolves once it is closed (or after 5 s). */
   close(): Promise<void> {
+    this.closing = true;
     if (this.socket.readyState === WebSocket.CLOSED) {
       return Promise.resolve();
     }

@@ -2,14 +2,29 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChild, track } from '../common/children';
+import { sumCounts, type Counts } from '../common/counts';
 import { LatencyHistogram } from '../common/latency-histogram';
 import type { ClientProtocol } from '../targets/target';
+import type { SendSchedule } from './send-schedule';
 import type { ClientSpec, WorkerReply, WorkerRequest } from './worker-protocol';
 
 /** A worker using this share of one core or more is saturated: its results are generator-bound. */
 export const SATURATED_CPU = 0.9;
 /** How long a request to a worker may take. */
 const REQUEST_TIMEOUT_MS = 120_000;
+
+/** One step of load: what to send, and how long to wait for its deliveries. */
+export interface StepPlan {
+  /** Messages/s in all, split over the senders. */
+  rate: number;
+  senders: number;
+  /** Deliveries each message makes (the room's clients, sender included). */
+  fanOut: number;
+  durationMs: number;
+  drainMs: number;
+  /** @default 'ticks' */
+  schedule?: SendSchedule;
+}
 
 /** What one rate step measured. */
 export interface StepResult {
@@ -23,6 +38,8 @@ export interface StepResult {
   generatorCpu: number;
   /** Connections lost during the step. */
   lost: number;
+  /** Error replies received during the step, by kind (`room_overloaded`). */
+  errors: Counts;
 }
 
 type Request = WorkerRequest extends infer R
@@ -98,22 +115,18 @@ export class LoadGenerator {
   }
 
   /**
-   * Sends `rate` messages/s in all (split over the senders) for `durationMs`,
-   * then waits up to `drainMs` for the `fanOut` deliveries of each.
+   * Sends `plan.rate` messages/s in all (split over the senders) for
+   * `plan.durationMs`, then waits up to `plan.drainMs` for the `fanOut`
+   * deliveries of each.
    */
-  async step(
-    step: number,
-    rate: number,
-    senders: number,
-    fanOut: number,
-    durationMs: number,
-    drainMs: number,
-  ): Promise<StepResult> {
+  async step(step: number, plan: StepPlan): Promise<StepResult> {
+    const { rate, senders, fanOut, durationMs, drainMs } = plan;
     const replies = await this.all({
       cmd: 'step',
       step,
       ratePerSender: rate / senders,
       durationMs,
+      schedule: plan.schedule ?? 'ticks',
     });
     const sent = replies.reduce((sum, reply) => sum + (reply.sent ?? 0), 0);
     const expected = sent * fanOut;
@@ -141,6 +154,7 @@ export class LoadGenerator {
         ...collected.map((r) => (r.cpuMs ?? 0) / Math.max(1, r.wallMs ?? 1)),
       ),
       lost: collected.reduce((sum, reply) => sum + (reply.lost ?? 0), 0),
+      errors: sumCounts(collected.flatMap((reply) => reply.errors ?? [])),
     };
   }
 

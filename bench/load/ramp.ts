@@ -1,4 +1,4 @@
-import { fmtMs, fmtRate } from '../common/format';
+import { fmtErrors, fmtMs, fmtRate } from '../common/format';
 import {
   SATURATED_CPU,
   type LoadGenerator,
@@ -51,10 +51,13 @@ export const deliveredPerS = (step: StepResult): number =>
   step.sent === 0 ? 0 : (step.rate * step.received) / step.sent;
 
 export function describeStep(step: MeasuredStep): string {
+  const errors = fmtErrors(step.errors);
   return (
     `${fmtRate(step.rate)} msg/s sent → ${fmtRate(deliveredPerS(step))} delivered/s, ` +
     `p50 ${fmtMs(step.latency.quantile(0.5))} p99 ${fmtMs(step.latency.quantile(0.99))}, ` +
     `loss ${(lossOf(step) * 100).toFixed(2)} %, gen CPU ${(step.generatorCpu * 100).toFixed(0)} %` +
+    `${step.lost > 0 ? `, ${step.lost} connections lost` : ''}` +
+    `${errors ? `, error replies ${errors}` : ''}` +
     `${step.held ? ' ✓' : ' ✗'}${step.generatorBound ? ' (generator-bound)' : ''}`
   );
 }
@@ -73,14 +76,13 @@ export async function ramp(
   let stepNo = firstStep;
   const run = async (rate: number): Promise<MeasuredStep> => {
     const before = await sampler.snapshot();
-    const result = await generator.step(
-      stepNo++,
+    const result = await generator.step(stepNo++, {
       rate,
-      plan.senders,
-      plan.fanOut,
-      plan.stepMs,
-      plan.drainMs,
-    );
+      senders: plan.senders,
+      fanOut: plan.fanOut,
+      durationMs: plan.stepMs,
+      drainMs: plan.drainMs,
+    });
     const after = await sampler.snapshot();
     const serverCpuS =
       after.cpuMs.reduce((sum, ms, i) => sum + ms - before.cpuMs[i], 0) / 1000;

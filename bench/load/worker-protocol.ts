@@ -1,5 +1,6 @@
 import type { HistogramCounts } from '../common/latency-histogram';
 import type { ClientProtocol } from '../targets/target';
+import type { SendSchedule } from './send-schedule';
 
 /** One connection a worker opens. */
 export interface ClientSpec {
@@ -22,6 +23,7 @@ export type WorkerRequest =
       step: number;
       ratePerSender: number;
       durationMs: number;
+      schedule: SendSchedule;
     }
   | { id: number; cmd: 'progress'; step: number }
   | { id: number; cmd: 'collect'; step: number }
@@ -42,6 +44,8 @@ export interface WorkerReply {
   max?: number;
   cpuMs?: number;
   wallMs?: number;
+  /** collect: error replies during the step, `[kind, count]`. */
+  errors?: Array<[string, number]>;
   /** Connections lost since they opened. */
   lost?: number;
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LatencyHistogram } from '../common/latency-histogram';
 import type { ClientProtocol } from '../targets/target';
 import { BenchClient } from './bench-client';
+import { epochNow, sendOnSchedule, type SendSchedule } from './send-schedule';
 import type { ClientSpec, WorkerReply, WorkerRequest } from './worker-protocol';
 
 /**
@@ -10,7 +11,6 @@ import type { ClientSpec, WorkerReply, WorkerRequest } from './worker-protocol';
  * latencies of what its connections receive. Each message is `<step>|<send time>`.
  */
 const OPEN_AT_ONCE = 64;
-const TICK_MS = 5;
 /** Tries per connection: a busy server may reset or time out a handshake. */
 const CONNECT_TRIES = 3;
 
@@ -19,14 +19,17 @@ interface StepStats {
   histogram: LatencyHistogram;
   cpu: NodeJS.CpuUsage;
   started: number;
+  /** Error replies (`{"error": kind}`) received while this step was the latest. */
+  errors: Map<string, number>;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
 let clients: BenchClient[] = [];
 let senders: BenchClient[] = [];
 let lost = 0;
 let protocol: ClientProtocol = 'chat';
 const steps = new Map<number, StepStats>();
+/** The step sending last: error replies carry no step, so they count towards it. */
+let latestStep = 0;
 
 function statsOf(step: number): StepStats {
   let stats = steps.get(step);
@@ -36,6 +39,7 @@ function statsOf(step: number): StepStats {
       histogram: new LatencyHistogram(),
       cpu: process.cpuUsage(),
       started: performance.now(),
+      errors: new Map(),
     };
     steps.set(step, stats);
   }
@@ -43,15 +47,19 @@ function statsOf(step: number): StepStats {
 }
 
 function onFrame(frame: string): void {
-  const text = BenchClient.textOf(frame, protocol);
-  const bar = text?.indexOf('|') ?? -1;
-  if (text === undefined || bar < 0) {
+  const { message, error } = BenchClient.read(frame, protocol);
+  if (error !== undefined) {
+    const errors = steps.get(latestStep)?.errors;
+    errors?.set(error, (errors.get(error) ?? 0) + 1);
+  }
+  const bar = message?.indexOf('|') ?? -1;
+  if (message === undefined || bar < 0) {
     return;
   }
-  const stats = steps.get(Number(text.slice(0, bar)));
+  const stats = steps.get(Number(message.slice(0, bar)));
   if (stats) {
     stats.received++;
-    stats.histogram.record(now() - Number(text.slice(bar + 1)));
+    stats.histogram.record(epochNow() - Number(message.slice(bar + 1)));
   }
 }
 
@@ -93,30 +101,24 @@ async function connect(specs: ClientSpec[]): Promise<WorkerReply> {
 
 /**
  * This worker's senders send `ratePerSender` messages/s each for `durationMs`,
- * taking turns (so a low rate over many rooms still sends), paced every few ms.
+ * taking turns (so a low rate over many rooms still sends), on `schedule`.
  */
-function step(
+async function step(
   step: number,
   ratePerSender: number,
   durationMs: number,
+  schedule: SendSchedule,
 ): Promise<WorkerReply> {
   statsOf(step);
-  const start = performance.now();
-  const rate = ratePerSender * senders.length;
-  let sent = 0;
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = Math.min(performance.now() - start, durationMs);
-      const due = Math.round((rate * elapsed) / 1000);
-      for (; sent < due; sent++) {
-        senders[sent % senders.length].send(`${step}|${now().toFixed(3)}`);
-      }
-      if (elapsed >= durationMs) {
-        clearInterval(timer);
-        resolve({ id: 0, sent });
-      }
-    }, TICK_MS);
-  });
+  latestStep = step;
+  const sent = await sendOnSchedule(
+    schedule,
+    ratePerSender * senders.length,
+    durationMs,
+    (index, stamp) =>
+      senders[index % senders.length].send(`${step}|${stamp.toFixed(3)}`),
+  );
+  return { id: 0, sent };
 }
 
 function collect(step: number): WorkerReply {
@@ -129,6 +131,7 @@ function collect(step: number): WorkerReply {
     ...stats.histogram.toJSON(),
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: performance.now() - stats.started,
+    errors: [...stats.errors],
     lost,
   };
 }
@@ -139,7 +142,12 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       protocol = request.protocol;
       return connect(request.clients);
     case 'step':
-      return step(request.step, request.ratePerSender, request.durationMs);
+      return step(
+        request.step,
+        request.ratePerSender,
+        request.durationMs,
+        request.schedule,
+      );
     case 'progress':
       return { id: 0, received: statsOf(request.step).received, lost };
     case 'collect':

@@ -1,12 +1,45 @@
 import { S3_LEVELS } from '../scenarios/idle.scenario';
 import type { TargetResult } from '../target-run';
-import { idleOf, throughputOf } from './lookup';
+import { FIXED_SCENARIOS } from '../fixed-run';
+import { fixedOf, idleOf, throughputOf } from './lookup';
 
 interface Bar {
   chart: string;
   target: string;
   value: number;
   app: boolean;
+}
+
+/** Fixed-load bars: median CPU per delivery and median p99 of each scenario. */
+function fixedBars(results: readonly TargetResult[]): Bar[] {
+  const list: Bar[] = [];
+  for (const scenario of FIXED_SCENARIOS) {
+    const id = `${scenario.shape.id} fixed, ${scenario.deliveriesPerS.toLocaleString('en-US')} deliveries/s`;
+    for (const { name } of results) {
+      const figures = fixedOf(results, name, scenario.key);
+      if (!figures) {
+        continue;
+      }
+      const app = name.startsWith('nest ');
+      const round = (value: number): number => Math.round(value * 10) / 10;
+      list.push(
+        {
+          chart: `${id}: server (+ Redis) CPU µs per delivery, median`,
+          target: name,
+          value: round(figures.cpuUsPerDelivery),
+          app,
+        },
+        {
+          chart: `${id}: p99 latency ms, median`,
+          target: name,
+          value: round(figures.p99),
+          app,
+        },
+      );
+    }
+  }
+  // A run with no deliveries has no CPU per delivery nor latency: no bar.
+  return list.filter((bar) => Number.isFinite(bar.value));
 }
 
 function bars(results: readonly TargetResult[]): Bar[] {
@@ -49,14 +82,18 @@ export async function renderChart(
   const vegaLite = await import('vega-lite');
   const vega = await import('vega');
   const order = results.map((result) => result.name);
+  const values = [...bars(results), ...fixedBars(results)];
+  // Facets in the order their bars come (vega-lite would sort them by name).
+  const charts = [...new Set(values.map((bar) => bar.chart))];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'nest-channels vs peers (npm run bench)', subtitle },
-    data: { values: bars(results) },
+    data: { values },
     facet: {
       row: {
         field: 'chart',
         type: 'nominal',
+        sort: charts,
         title: null,
         header: {
           labelAngle: 0,

@@ -1,4 +1,5 @@
 import type {
+  FixedLoadFigures,
   IdleFigures,
   ThroughputFigures,
 } from '../scenarios/scenario-result';
@@ -29,3 +30,13 @@ export function idleOf(
 /** `a / b` when both exist. */
 export const ratio = (a?: number, b?: number): number =>
   a === undefined || b === undefined || b === 0 ? Number.NaN : a / b;
+
+/** Fixed-load figures of `name` in one scenario, if it has them. */
+export function fixedOf(
+  results: readonly TargetResult[],
+  name: string,
+  key: 'fixedS1' | 'fixedS2',
+): FixedLoadFigures | undefined {
+  const outcome = results.find((result) => result.name === name)?.[key];
+  return outcome && 'figures' in outcome ? outcome.figures : undefined;
+}

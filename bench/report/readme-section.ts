@@ -7,16 +7,38 @@ const END = '<!-- bench:end -->';
 const INTRO = `## Benchmarks
 
 \`npm run bench\` starts every target itself on 127.0.0.1, drives it with a Node load generator
-(\`ws\` clients in worker processes, each message carrying its send time), ramps the send rate to
-the highest one held with no loss and p99 under 100 ms, and stops everything it started (also
-on Ctrl-C). \`npm run bench -- --quick\` is a short run (under 5 minutes on 2 cores);
-\`--only=nest,raw\` picks targets by name. Targets: this app with \`CHANNEL_LAYER=memory\`
+(\`ws\` clients in worker processes, each message carrying its send time) and stops everything it
+started (also on Ctrl-C). It has two modes, both run by default:
+
+- **Saturation**: S3, then S1 and S2 with the send rate ramped to the highest one held with no
+  loss and p99 under 100 ms.
+- **Fixed load**: S1 at 10,000 and S2 at 20,000 deliveries/s, the loads servers really run at,
+  where fixed per-frame costs show that saturation hides. Three repetitions per target,
+  interleaved (every target's first, then every target's second, …), each on freshly started
+  processes: 2 s warm-up, 10 s measured. Sends follow a fixed schedule (message _n_ due at
+  start + _n_ / rate) and latency is measured from the scheduled time, so a stall is counted in
+  full (no coordinated omission). Reported per target, as medians: CPU µs per delivery of the
+  server processes plus, for targets on Redis, redis-server's (pidusage, over the measured
+  window), p50 and p99, and loss (deliveries expected against received; one later than 2 s
+  after the window counts as lost), with the app's error replies (\`room_overloaded\`, …) by kind.
+
+Options: \`--quick\` a short run (2 repetitions of 2 s; about 10 minutes for every target on 2
+cores, a full run about 35); \`--only=nest,raw\` targets whose name contains a word;
+\`--fixed-only\` or \`--no-fixed\` one mode; \`--reps=5\` fixed-load repetitions; \`--env=KEY=VALUE\`
+(repeatable) extra environment for every app target; \`--with=memory+nometrics,redis-pubsub+history\`
+adds app targets with a variant, beside the plain ones in the tables (\`nometrics\` sets
+\`METRICS_ENABLED=false\`, \`history\` sets \`CHAT_HISTORY_SIZE=100\`; a part may also be
+\`KEY=VALUE\`, as in \`memory+CHAT_HISTORY_SIZE=10\`). Progress lines say what runs and how long is
+left.
+
+Targets: this app with \`CHANNEL_LAYER=memory\`
 (1 process), \`redis\` and \`redis-pubsub\` (2 processes, one Redis); a raw \`ws\` server with an
 in-process room map (the ceiling); Socket.IO 4 with @socket.io/redis-adapter (2 processes); and
 the Django Channels 4 tutorial under daphne with channels_redis (2 processes each: the sync
 consumer with the core layer, the async consumer with the core and pub/sub layers; the
 tutorial's routing without AuthMiddlewareStack, as there is no database), run when Debian's
-packages are installed (else skipped with a note):
+packages are installed (else skipped with a note; at the fixed loads Django cannot keep up, and
+its loss is reported as measured):
 
 \`\`\`bash
 apt-get install -y python3-django-channels python3-daphne python3-channels-redis
@@ -28,7 +50,9 @@ over connections, measured on one process of each target. Ratios are the target'
 messages/s over this app's. The load generator runs on the same machine; a figure is marked
 generator-bound when one of its workers used 90 % of a core or more.
 \`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"\` profiles the Node targets. Results go to
-\`bench/results/\` (Markdown and an SVG drawn by vega-lite); a full run rewrites what follows.
+\`bench/results/\` (Markdown and an SVG drawn by vega-lite: \`bench-quick\` for \`--quick\`, \`bench-partial\`
+for a run with any other option, else \`bench-latest\`); a full run (no \`--quick\`, \`--only\`,
+\`--with\`, \`--env\` or single mode; \`--readme\` forces it) rewrites what follows.
 
 On a small shared machine the rates move by 30 % or more from run to run (other jobs, and the
 load generator and Redis share the same cores as the servers); server CPU µs per delivery and

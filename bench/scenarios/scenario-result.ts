@@ -1,3 +1,5 @@
+import type { Counts } from '../common/counts';
+
 /** S1/S2 figures of one target: the highest rate it held. */
 export interface ThroughputFigures {
   /** Messages sent per second (all senders). */
@@ -33,3 +35,52 @@ export interface IdleFigures {
 
 /** What a scenario gives for one target: figures, or why there are none. */
 export type Outcome<T> = { figures: T } | { error: string };
+
+/** One fixed-load run (one repetition) of one target. */
+export interface FixedLoadRun {
+  /** Messages sent in the measured window, all senders. */
+  sent: number;
+  /** Deliveries expected (sent × clients per room) and received. */
+  expected: number;
+  received: number;
+  /** 1 − received / expected. */
+  loss: number;
+  /** Latency from each message's scheduled send time, ms. */
+  p50: number;
+  p99: number;
+  max: number;
+  /** CPU seconds of the server processes (and of Redis, for targets on Redis) over the window. */
+  serverCpuS: number;
+  /** Whether `serverCpuS` includes redis-server's CPU (targets on Redis). */
+  withRedis: boolean;
+  /** Of `serverCpuS`, what redis-server used (0 for targets without Redis). */
+  redisCpuS: number;
+  /** `serverCpuS` in µs per delivery received. */
+  cpuUsPerDelivery: number;
+  /** Highest CPU share (of one core) of a load-generator worker. */
+  generatorCpu: number;
+  /** Connections lost during the run. */
+  lostConnections: number;
+  /** Error replies the clients got during the run (warm-up included), by kind. */
+  errorReplies: Counts;
+}
+
+/** A target's fixed-load runs of one scenario and their medians. */
+export interface FixedLoadFigures {
+  runs: FixedLoadRun[];
+  /** Repetitions that failed (start, connect), with the first error. */
+  failed: number;
+  firstError?: string;
+  /** Medians over `runs`. */
+  cpuUsPerDelivery: number;
+  p50: number;
+  p99: number;
+  loss: number;
+  /** Deliveries expected and received, summed over the runs. */
+  expected: number;
+  received: number;
+  /** Highest generator CPU share of any run. */
+  generatorCpu: number;
+  /** Error replies by kind, summed over the runs. */
+  errorReplies: Counts;
+}

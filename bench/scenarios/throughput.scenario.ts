@@ -33,7 +33,7 @@ export const S2: ThroughputScenario = {
 };
 
 /** The connections: clients of each room spread over the target's processes. */
-function clientsOf(
+export function clientsOf(
   scenario: ThroughputScenario,
   target: Target,
   running: RunningTarget,
@@ -81,14 +81,13 @@ export async function runThroughput(
       fanOut: scenario.clientsPerRoom,
     };
     // Warm-up (JIT, pools), not counted.
-    await generator.step(
-      0,
-      scenario.startRate,
-      full.senders,
-      full.fanOut,
-      warmupMs,
-      warmupMs,
-    );
+    await generator.step(0, {
+      rate: scenario.startRate,
+      senders: full.senders,
+      fanOut: full.fanOut,
+      durationMs: warmupMs,
+      drainMs: warmupMs,
+    });
     const { best, held } = await ramp(generator, sampler, full, log, 1);
     return {
       rate: best.rate,

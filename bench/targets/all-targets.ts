@@ -7,12 +7,17 @@ import type { Target } from './target';
 /** The name every ratio is taken against. */
 export const BASELINE = 'nest memory';
 
-/** Every target of `npm run bench`, in report order. */
-export function allTargets(): Target[] {
+/**
+ * Every target of `npm run bench`, in report order; `appEnv` (from `--env=`)
+ * is extra environment for each of this app's targets.
+ */
+export function allTargets(
+  appEnv: Readonly<Record<string, string>> = {},
+): Target[] {
   return [
-    new NestAppTarget('memory', 1),
-    new NestAppTarget('redis', 2),
-    new NestAppTarget('redis-pubsub', 2),
+    new NestAppTarget('memory', appEnv),
+    new NestAppTarget('redis', appEnv),
+    new NestAppTarget('redis-pubsub', appEnv),
     new RawWsTarget(),
     new SocketIoTarget(2),
     new DjangoTarget('sync', 'core', 2),

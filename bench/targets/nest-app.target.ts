@@ -5,22 +5,39 @@ import { NODE_GRACE_MS, targetNodeArgs } from './node-args';
 import { ROOT } from './paths';
 import type { RunningTarget, Target } from './target';
 
-type Layer = 'memory' | 'redis' | 'redis-pubsub';
+/** The app's channel layer backends, and how many processes the bench runs of each. */
+export const LAYER_PROCESSES = {
+  memory: 1,
+  redis: 2,
+  'redis-pubsub': 2,
+} as const;
+
+export type Layer = keyof typeof LAYER_PROCESSES;
 
 /** Rate limits far above any load the bench makes, so the limiter never throttles it. */
 const UNLIMITED = '1000000';
 
-/** This application, `node dist/main.js`, on one channel layer backend. */
+/**
+ * This application, `node dist/main.js`, on one channel layer backend, with
+ * optional extra environment (a variant: `nest memory+nometrics`).
+ */
 export class NestAppTarget implements Target {
   readonly name: string;
+  readonly processes: number;
   readonly protocol = 'chat';
   readonly usesRedis: boolean;
 
+  /**
+   * @param extraEnv set after the bench's own variables, so it can override them
+   * @param suffix appended to the name: `+nometrics` makes `nest memory+nometrics`
+   */
   constructor(
     private readonly layer: Layer,
-    readonly processes: number,
+    private readonly extraEnv: Readonly<Record<string, string>> = {},
+    suffix = '',
   ) {
-    this.name = `nest ${layer}`;
+    this.name = `nest ${layer}${suffix}`;
+    this.processes = LAYER_PROCESSES[layer];
     this.usesRedis = layer !== 'memory';
   }
 
@@ -44,6 +61,7 @@ export class NestAppTarget implements Target {
         CHAT_RATE_LIMIT: UNLIMITED,
         CHAT_RATE_BURST: UNLIMITED,
         WS_MAX_CONNECTIONS: '100000',
+        ...this.extraEnv,
       }),
       graceMs: NODE_GRACE_MS,
     });

@@ -1,0 +1,13 @@
+import type { LoadGenerator } from './load/load-generator';
+
+/** What every phase of a bench run shares. */
+export interface BenchContext {
+  redisUrl: string;
+  /** redis-server's pid: its CPU counts towards the targets that use it. */
+  redisPid: number;
+  generator: LoadGenerator;
+  /** Called before each target starts (flushes Redis, so no run inherits another's keys). */
+  reset: () => Promise<void>;
+  /** Prints a progress line, prefixed with the time since the run began. */
+  log: (line: string) => void;
+}
