@@ -7,6 +7,8 @@ import {
 } from '@nestjs/websockets';
 import { ChannelLayer, type ChannelMessage } from '../channel-layer';
 import { appConfig } from '../config/app.config';
+import { EdgeGuard } from '../edge/edge-guard';
+import { TokenBucket } from '../edge/token-bucket';
 import {
   ChannelHandler,
   ConnectedConsumer,
@@ -18,7 +20,6 @@ import {
 import { CHAT_ERRORS, type ChatError } from './chat-error';
 import { parseChatFrame } from './chat-frame';
 import { roomGroup } from './room-group';
-import { TokenBucket } from './token-bucket';
 
 /** Close code for a policy violation (a client that keeps flooding). */
 const CLOSE_POLICY_VIOLATION = 1008;
@@ -38,6 +39,7 @@ export class ChatGateway implements ChannelConsumer {
     private readonly layer: ChannelLayer,
     @Inject(appConfig.KEY)
     private readonly config: ConfigType<typeof appConfig>,
+    private readonly edge: EdgeGuard,
   ) {}
 
   async connect(consumer: Consumer): Promise<void> {
@@ -59,7 +61,8 @@ export class ChatGateway implements ChannelConsumer {
     @MessageBody() frame: unknown,
   ): Promise<ChatError | undefined> {
     const bucket = this.buckets.get(consumer);
-    if (bucket && !bucket.take()) {
+    // The address's limit outlives the connection: reconnecting does not reset it.
+    if (bucket && !(bucket.take() && this.edge.takeMessage(consumer.request))) {
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
         consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       }

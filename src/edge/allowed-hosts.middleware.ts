@@ -1,0 +1,22 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { EdgeGuard } from './edge-guard';
+import { EDGE_REFUSALS } from './edge-guard';
+
+/**
+ * Refuses, with 400 as Django's `DisallowedHost` does, every HTTP request whose
+ * `Host` is not in `ALLOWED_HOSTS`: a page fetched through a rebinding DNS name
+ * (`Host: evil.com`) never reaches the routes. Upgrades are checked by the
+ * WebSocket adapter's guard.
+ */
+export function allowedHostsMiddleware(guard: EdgeGuard) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (guard.isHostAllowed(request.headers.host)) {
+      next();
+      return;
+    }
+    response
+      .status(EDGE_REFUSALS.host.status)
+      .type('text/plain')
+      .send(`${EDGE_REFUSALS.host.reason}\n`);
+  };
+}
