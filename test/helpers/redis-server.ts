@@ -83,6 +83,19 @@ export class RedisServer {
     });
   }
 
+  /**
+   * Freezes the server (SIGSTOP): its connections stay open and nothing is
+   * answered, as a hung Redis behaves. `resume` (SIGCONT) thaws it.
+   */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Thaws a server that `pause` froze. */
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Stops the server and waits for the process to exit. */
   async stop(): Promise<void> {
     const child = this.process;
