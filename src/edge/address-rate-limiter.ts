@@ -35,4 +35,9 @@ export class AddressRateLimiter {
     this.buckets.set(key, bucket);
     return bucket.take();
   }
+
+  /** Whether `take(key)` would succeed now; takes nothing. */
+  wouldTake(key: string): boolean {
+    return this.buckets.get(key)?.available ?? true;
+  }
 }

@@ -55,17 +55,19 @@ export class EdgeGuard {
 
   /** Why `request` (Host, Origin, or too many handshakes) must be refused, if it must. */
   checkUpgrade(request: IncomingMessage): UpgradeRefusal | undefined {
-    if (!this.isHostAllowed(request.headers.host)) {
-      return EDGE_REFUSALS.host;
-    }
-    if (!isOriginAllowed(request, this.config.allowedOrigins, this.trust)) {
-      return EDGE_REFUSALS.origin;
-    }
-    const key = this.clientKey(
-      request.socket.remoteAddress ?? '',
-      request.headers,
-    );
-    return this.handshakes.take(key) ? undefined : EDGE_REFUSALS.handshakeRate;
+    return this.refusal(request, request.headers.origin, true);
+  }
+
+  /**
+   * What `checkUpgrade` would answer a handshake from this client with
+   * `origin`, taking nothing from its limit: for a page to learn why its
+   * socket was refused (a browser does not say).
+   */
+  predictUpgrade(
+    request: IncomingMessage,
+    origin: string | undefined,
+  ): UpgradeRefusal | undefined {
+    return this.refusal(request, origin, false);
   }
 
   /** Takes one chat message from the client's per-address limit: false when over it. */
@@ -76,6 +78,27 @@ export class EdgeGuard {
     return this.messages.take(
       this.clientKey(request.remoteAddress, request.headers),
     );
+  }
+
+  private refusal(
+    request: IncomingMessage,
+    origin: string | undefined,
+    take: boolean,
+  ): UpgradeRefusal | undefined {
+    const { headers, socket } = request;
+    if (!this.isHostAllowed(headers.host)) {
+      return EDGE_REFUSALS.host;
+    }
+    if (
+      !isOriginAllowed(origin, request, this.config.allowedOrigins, this.trust)
+    ) {
+      return EDGE_REFUSALS.origin;
+    }
+    const key = this.clientKey(socket.remoteAddress ?? '', headers);
+    const allowed = take
+      ? this.handshakes.take(key)
+      : this.handshakes.wouldTake(key);
+    return allowed ? undefined : EDGE_REFUSALS.handshakeRate;
   }
 
   /** The key of the client's per-address limits (see `rateLimitKey`). */

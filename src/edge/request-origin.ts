@@ -28,23 +28,24 @@ export function requestOrigin(
 }
 
 /**
- * Whether a WebSocket upgrade may proceed by its `Origin` header. Without the
- * header the client is not a browser and is allowed; with `allowed` undefined
+ * Whether a WebSocket upgrade may proceed by its `Origin` header (`origin`).
+ * Without the header the client is not a browser and is allowed; with `allowed` undefined
  * the Origin must be the request's own (scheme, host and port, as Django's
  * CSRF check compares them), so `https://`, `chrome-extension://` or another
  * port with the same host are refused; `*` allows any.
  */
 export function isOriginAllowed(
+  origin: string | undefined,
   request: IncomingMessage,
   allowed: readonly string[] | undefined,
   trust: TrustProxy,
 ): boolean {
-  const origin = request.headers.origin?.toLowerCase();
   if (origin === undefined) {
     return true;
   }
+  const lower = origin.toLowerCase();
   if (allowed) {
-    return allowed.includes('*') || allowed.includes(origin);
+    return allowed.includes('*') || allowed.includes(lower);
   }
-  return origin === requestOrigin(request, trust);
+  return lower === requestOrigin(request, trust);
 }
