@@ -9,6 +9,8 @@ type Layer = 'memory' | 'redis' | 'redis-pubsub';
 
 /** Rate limits far above any load the bench makes, so the limiter never throttles it. */
 const UNLIMITED = '1000000';
+/** The largest per-minute rate the app accepts: far beyond any scenario's. */
+const PER_MINUTE_UNLIMITED = '100000000';
 
 /** This application, `node dist/main.js`, on one channel layer backend. */
 export class NestAppTarget implements Target {
@@ -43,6 +45,12 @@ export class NestAppTarget implements Target {
         REDIS_URL: redisUrl,
         CHAT_RATE_LIMIT: UNLIMITED,
         CHAT_RATE_BURST: UNLIMITED,
+        // Every load-generator client comes from one address.
+        WS_HANDSHAKE_RATE_LIMIT: PER_MINUTE_UNLIMITED,
+        WS_HANDSHAKE_RATE_BURST: UNLIMITED,
+        CHAT_ADDRESS_RATE_LIMIT: PER_MINUTE_UNLIMITED,
+        CHAT_ADDRESS_RATE_BURST: UNLIMITED,
+        HTTP_MAX_PENDING_SOCKETS: UNLIMITED,
         WS_MAX_CONNECTIONS: '100000',
       }),
       graceMs: NODE_GRACE_MS,

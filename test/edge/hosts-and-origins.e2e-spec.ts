@@ -40,6 +40,11 @@ describe('Hosts and origins (e2e)', () => {
       Host: `evil.com:${port}`,
     });
     expect(page.status).toBe(400);
+    // Probes address instances by IP or service name, whatever ALLOWED_HOSTS says.
+    const probe = await httpGet(`${testApp.http}/healthz`, {
+      Host: `app1:${port}`,
+    });
+    expect(probe.status).toBe(200);
     await expect(
       connect({ Host: `evil.com:${port}`, Origin: `http://evil.com:${port}` }),
     ).rejects.toThrow('refused with 400');

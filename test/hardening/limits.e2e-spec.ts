@@ -115,6 +115,7 @@ describe('Limits (e2e)', () => {
       WS_MAX_BUFFERED_BYTES: '65536',
       CHAT_RATE_LIMIT: '100000',
       CHAT_RATE_BURST: '100000',
+      CHAT_ADDRESS_RATE_BURST: '100000',
       CHAT_MAX_MESSAGE_LENGTH: '30000',
     });
     const [slow, fast] = [
