@@ -9,6 +9,7 @@
 // code 1006), a message too long for the socket is held back with a note, and
 // new messages are announced to screen readers.
 (function () {
+  const RoomStatus = window.RoomStatus;
   const BACKOFF_FIRST_MS = 500;
   const BACKOFF_MAX_MS = 10000;
   const LOG_MAX_CHARS = 100000;
@@ -40,8 +41,6 @@
   const pending = [];
   let socket = null;
   let attempt = 0;
-  // The server's defaults until /status says otherwise.
-  let limits = { maxPayload: 65536, maxMessageLength: 32768 };
 
   document.querySelector('#room-title').textContent = roomName;
   document.title = roomName + ' · Chat room';
@@ -94,29 +93,10 @@
     errorLine.hidden = text === '';
   }
 
-  // Whether a handshake would be accepted, and the limits; null when unreachable.
-  function fetchStatus() {
-    return window
-      .fetch(statusUrl, { cache: 'no-store' })
-      .then(function (response) {
-        return response.json();
-      })
-      .then(function (status) {
-        limits = {
-          maxPayload: status.maxPayload,
-          maxMessageLength: status.maxMessageLength,
-        };
-        return status;
-      })
-      .catch(function () {
-        return null;
-      });
-  }
-
   // After a socket closed before it opened: show the refusal's reason, and
   // stop for one that retrying cannot fix (a bad room, a refused origin).
   function handleRefusal() {
-    fetchStatus().then(function (status) {
+    RoomStatus.fetch(statusUrl).then(function (status) {
       if (status && !status.ok) {
         showError(status.reason);
         if (!status.retry) {
@@ -186,38 +166,13 @@
     });
   }
 
-  // Why `message` cannot be sent, or '': a frame over the socket's limit
-  // would close the socket and be lost without a word.
-  function tooLong(message, frame) {
-    const bytes = new TextEncoder().encode(frame).length;
-    if (bytes > limits.maxPayload) {
-      return (
-        'Message too long: ' +
-        bytes +
-        ' bytes, at most ' +
-        limits.maxPayload +
-        '. It was not sent.'
-      );
-    }
-    if (message.length > limits.maxMessageLength) {
-      return (
-        'Message too long: ' +
-        message.length +
-        ' characters, at most ' +
-        limits.maxMessageLength +
-        '. It was not sent.'
-      );
-    }
-    return '';
-  }
-
   function sendMessage() {
     const message = input.value;
     if (message === '') {
       return;
     }
     const frame = JSON.stringify({ message: message });
-    const problem = tooLong(message, frame);
+    const problem = RoomStatus.tooLong(message, frame);
     showError(problem);
     if (problem !== '') {
       return;
@@ -240,6 +195,6 @@
 
   chatLog.value = readStoredLog();
   chatLog.scrollTop = chatLog.scrollHeight;
-  fetchStatus();
+  RoomStatus.fetch(statusUrl);
   connect();
 })();
