@@ -69,7 +69,7 @@ export function parseEdgeConfig(reader: EnvReader): EdgeConfig {
       'HTTP_HEADERS_TIMEOUT_MS',
       5_000,
       10,
-      600_000,
+      300_000, // Node's requestTimeout, which a headers timeout may not pass
     ),
     httpMaxPendingSockets: reader.integer(
       'HTTP_MAX_PENDING_SOCKETS',

@@ -52,6 +52,23 @@ describe('Room page (e2e, Chromium)', () => {
     await page.close();
   });
 
+  it('should not open a room on an Enter that confirms an IME composition on the index page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${testApp.http}/`);
+    await page.fill('#room-name-input', '회의');
+    await page.dispatchEvent('#room-name-input', 'keydown', {
+      key: 'Enter',
+      isComposing: true,
+    });
+    // Still on the index page: the input is there to complete the name.
+    await page.fill('#room-name-input', '회의실');
+    await page.press('#room-name-input', 'Enter');
+    await page.waitForURL(
+      `${testApp.http}/chat/${encodeURIComponent('회의실')}/`,
+    );
+    await page.close();
+  });
+
   it('should show why a bad room is refused, and stop reconnecting', async () => {
     const page = await browser.newPage();
     await page.goto(
