@@ -57,8 +57,8 @@ export function parseEdgeConfig(reader: EnvReader): EdgeConfig {
     trustProxy: reader.list('TRUST_PROXY', PROXY),
     wsHandshakeRateLimit: perMinute('WS_HANDSHAKE_RATE_LIMIT', 600),
     wsHandshakeRateBurst: perMinute('WS_HANDSHAKE_RATE_BURST', 100),
-    chatAddressRateLimit: perMinute('CHAT_ADDRESS_RATE_LIMIT', 6_000),
-    chatAddressRateBurst: perMinute('CHAT_ADDRESS_RATE_BURST', 200),
+    chatAddressRateLimit: perMinute('CHAT_ADDRESS_RATE_LIMIT', 12_000),
+    chatAddressRateBurst: perMinute('CHAT_ADDRESS_RATE_BURST', 1_000),
     wsPingIntervalMs: reader.integer(
       'WS_PING_INTERVAL_MS',
       30_000,

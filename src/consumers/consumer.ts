@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 
-const consumers = new WeakMap<WebSocket, Consumer>();
+const consumers = new WeakMap<WebSocket, Consumer<unknown>>();
 
 /**
  * What a consumer keeps of its upgrade request, as Channels' scope keeps
@@ -13,7 +13,7 @@ export interface ConsumerRequest {
   /** The request target, path and query (`/ws/chat/lobby/?token=…`). */
   readonly url: string;
   /** The socket's peer address (a proxy's, behind one), as Channels' `scope['client']`. */
-  readonly remoteAddress: string;
+  readonly remoteAddress?: string;
 }
 
 /** Close code for a client too slow to read what it is sent (try again later). */
@@ -21,10 +21,16 @@ export const CLOSE_TOO_SLOW = 1013;
 
 /**
  * One WebSocket connection and its channel, as a Channels consumer instance is:
- * gateways get it in `connect`, `disconnect`, channel handlers and, through
- * `@ConnectedConsumer()`, in message handlers.
+ * gateways get it in `connect`, `receive`, `disconnect`, channel handlers and,
+ * through `@ConnectedConsumer()`, in message handlers.
+ * @typeParam S what the gateway keeps per connection, set in `connect`.
  */
-export class Consumer {
+export class Consumer<S = unknown> {
+  /**
+   * The gateway's state of this connection (a room's group, a rate bucket),
+   * computed once in `connect` (Channels keeps it on `self`).
+   */
+  state!: S;
   private socket?: WebSocket;
   private maxBufferedBytes = Number.POSITIVE_INFINITY;
 

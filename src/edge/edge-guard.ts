@@ -72,11 +72,11 @@ export class EdgeGuard {
 
   /** Takes one chat message from the client's per-address limit: false when over it. */
   takeMessage(request: {
-    remoteAddress: string;
+    remoteAddress?: string;
     headers: IncomingHttpHeaders;
   }): boolean {
     return this.messages.take(
-      this.clientKey(request.remoteAddress, request.headers),
+      this.clientKey(request.remoteAddress ?? '', request.headers),
     );
   }
 

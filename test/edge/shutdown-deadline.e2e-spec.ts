@@ -16,7 +16,7 @@ describe('Shutdown deadline (e2e, dist/main.js)', () => {
 
   afterAll(async () => {
     await app?.kill();
-    redis.resume();
+    redis.thaw();
     await redis.dispose();
   });
 
@@ -38,7 +38,7 @@ describe('Shutdown deadline (e2e, dist/main.js)', () => {
     const client = await WsClient.connect(
       `ws://127.0.0.1:${port}/ws/chat/lobby/`,
     );
-    redis.pause();
+    redis.freeze();
 
     const exit = await app.stop('SIGTERM');
     await client.closed;

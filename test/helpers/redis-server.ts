@@ -84,15 +84,15 @@ export class RedisServer {
   }
 
   /**
-   * Freezes the server (SIGSTOP): its connections stay open and nothing is
-   * answered, as a hung Redis behaves. `resume` (SIGCONT) thaws it.
+   * Freezes the server (SIGSTOP): connections stay open and nothing is
+   * answered, as in a partition or a stuck failover, until `thaw()`.
    */
-  pause(): void {
+  freeze(): void {
     this.process?.kill('SIGSTOP');
   }
 
-  /** Thaws a server that `pause` froze. */
-  resume(): void {
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void {
     this.process?.kill('SIGCONT');
   }
 
