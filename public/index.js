@@ -15,7 +15,9 @@
   }
 
   input.addEventListener('keydown', function (event) {
-    if (event.key === 'Enter') {
+    // An Enter that confirms an IME composition (Korean, Japanese) is not a
+    // submit; Chromium and Safari report some of those only as keyCode 229.
+    if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       enter();
     }

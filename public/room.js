@@ -3,12 +3,17 @@
 // The tutorial's room page: one WebSocket to /ws/chat/<room>/, each received
 // message appended to #chat-log. On top of the tutorial: the connection state
 // is shown, the socket reconnects with capped exponential backoff, messages
-// typed while it is not open are queued and sent once it opens, and the log
-// survives a reload of the page (sessionStorage, per room).
+// typed while it is not open are queued and sent once it opens, the log
+// survives a reload of the page (sessionStorage, per room), a refused
+// handshake shows why (asked of /chat/<room>/status: a browser only reports
+// code 1006), a message too long for the socket is held back with a note, and
+// new messages are announced to screen readers.
 (function () {
+  const RoomStatus = window.RoomStatus;
   const BACKOFF_FIRST_MS = 500;
   const BACKOFF_MAX_MS = 10000;
   const LOG_MAX_CHARS = 100000;
+  const ANNOUNCED_MAX = 20;
 
   const segment = window.location.pathname.split('/')[2] || '';
   const roomName = decodeURIComponent(segment);
@@ -20,12 +25,18 @@
     '/ws/chat/' +
     encodeURIComponent(roomName) +
     '/';
+  const statusUrl =
+    '/chat/' +
+    encodeURIComponent(roomName) +
+    '/status?origin=' +
+    encodeURIComponent(window.location.origin);
 
   const chatLog = document.querySelector('#chat-log');
   const input = document.querySelector('#chat-message-input');
   const submit = document.querySelector('#chat-message-submit');
   const state = document.querySelector('#connection-state');
   const errorLine = document.querySelector('#chat-error');
+  const announcer = document.querySelector('#chat-announcer');
 
   const pending = [];
   let socket = null;
@@ -58,6 +69,18 @@
     chatLog.value = log;
     chatLog.scrollTop = chatLog.scrollHeight;
     storeLog(log);
+    announce(text);
+  }
+
+  // The textarea keeps the whole log; this live region (role="log") holds the
+  // latest lines for screen readers, which do not read a textarea's changes.
+  function announce(text) {
+    const line = document.createElement('p');
+    line.textContent = text;
+    announcer.append(line);
+    while (announcer.childElementCount > ANNOUNCED_MAX) {
+      announcer.firstElementChild.remove();
+    }
   }
 
   function showState(name, label) {
@@ -68,6 +91,21 @@
   function showError(text) {
     errorLine.textContent = text;
     errorLine.hidden = text === '';
+  }
+
+  // After a socket closed before it opened: show the refusal's reason, and
+  // stop for one that retrying cannot fix (a bad room, a refused origin).
+  function handleRefusal() {
+    RoomStatus.fetch(statusUrl).then(function (status) {
+      if (status && !status.ok) {
+        showError(status.reason);
+        if (!status.retry) {
+          showState('refused', 'not connected');
+          return;
+        }
+      }
+      scheduleReconnect();
+    });
   }
 
   function flushPending() {
@@ -94,8 +132,10 @@
   function connect() {
     showState('connecting', 'connecting…');
     socket = new WebSocket(socketUrl);
+    let opened = false;
 
     socket.addEventListener('open', function () {
+      opened = true;
       attempt = 0;
       showState('open', 'connected');
       showError('');
@@ -118,7 +158,11 @@
 
     socket.addEventListener('close', function () {
       socket = null;
-      scheduleReconnect();
+      if (opened) {
+        scheduleReconnect();
+      } else {
+        handleRefusal();
+      }
     });
   }
 
@@ -127,14 +171,22 @@
     if (message === '') {
       return;
     }
-    pending.push(JSON.stringify({ message: message }));
+    const frame = JSON.stringify({ message: message });
+    const problem = RoomStatus.tooLong(message, frame);
+    showError(problem);
+    if (problem !== '') {
+      return;
+    }
+    pending.push(frame);
     input.value = '';
     input.focus();
     flushPending();
   }
 
   input.addEventListener('keydown', function (event) {
-    if (event.key === 'Enter') {
+    // An Enter that confirms an IME composition (Korean, Japanese) is not a
+    // send; Chromium and Safari report some of those only as keyCode 229.
+    if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       sendMessage();
     }
@@ -143,5 +195,6 @@
 
   chatLog.value = readStoredLog();
   chatLog.scrollTop = chatLog.scrollHeight;
+  RoomStatus.fetch(statusUrl);
   connect();
 })();

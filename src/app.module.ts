@@ -4,6 +4,7 @@ import { ChannelLayerModule } from './channel-layer';
 import { ChatModule } from './chat/chat.module';
 import { appConfig } from './config/app.config';
 import { ConsumersModule } from './consumers';
+import { EdgeModule } from './edge/edge.module';
 import { HealthModule } from './health/health.module';
 
 @Module({
@@ -13,6 +14,7 @@ import { HealthModule } from './health/health.module';
       inject: [appConfig.KEY],
       useFactory: (config: ConfigType<typeof appConfig>) => config.channelLayer,
     }),
+    EdgeModule,
     ConsumersModule,
     ChatModule,
     HealthModule,

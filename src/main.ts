@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { setupApp } from './app.setup';
 import { ConfigValidationError } from './config/config-validation.error';
+import { armShutdownDeadline } from './shutdown-deadline';
 
 async function bootstrap(): Promise<void> {
   let app: NestExpressApplication;
@@ -27,6 +28,7 @@ async function bootstrap(): Promise<void> {
   }
   app.flushLogs();
   const config = setupApp(app);
+  armShutdownDeadline(config.shutdownTimeoutMs);
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(
     `Chat on http://${config.host}:${config.port} (channel layer: ${config.channelLayer.backend})`,

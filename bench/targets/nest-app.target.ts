@@ -16,6 +16,8 @@ export type Layer = keyof typeof LAYER_PROCESSES;
 
 /** Rate limits far above any load the bench makes, so the limiter never throttles it. */
 const UNLIMITED = '1000000';
+/** The largest per-minute rate the app accepts: far beyond any scenario's. */
+const PER_MINUTE_UNLIMITED = '100000000';
 
 /**
  * This application, `node dist/main.js`, on one channel layer backend, with
@@ -60,6 +62,12 @@ export class NestAppTarget implements Target {
         REDIS_URL: redisUrl,
         CHAT_RATE_LIMIT: UNLIMITED,
         CHAT_RATE_BURST: UNLIMITED,
+        // Every load-generator client comes from one address.
+        WS_HANDSHAKE_RATE_LIMIT: PER_MINUTE_UNLIMITED,
+        WS_HANDSHAKE_RATE_BURST: UNLIMITED,
+        CHAT_ADDRESS_RATE_LIMIT: PER_MINUTE_UNLIMITED,
+        CHAT_ADDRESS_RATE_BURST: UNLIMITED,
+        HTTP_MAX_PENDING_SOCKETS: UNLIMITED,
         WS_MAX_CONNECTIONS: '100000',
         ...this.extraEnv,
       }),

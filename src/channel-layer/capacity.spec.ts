@@ -11,6 +11,21 @@ describe('globToRegExp', () => {
     ['[!ab]x', 'bx', false],
     ['[!ab]x', 'cx', true],
     ['a.b', 'axb', false],
+    // Python's fnmatch (channels_redis's side): `^` is a member, not a negation
+    ['[^ab]x', 'cx', false],
+    ['[^ab]x', '^x', true],
+    ['[^ab]x', 'ax', true],
+    ['[]a]x', ']x', true],
+    ['[!]a]x', ']x', false],
+    ['[!]a]x', 'bx', true],
+    ['[z-a]x', 'zx', false],
+    ['[!]x', '[!]x', true],
+    ['[a-c-e]', '-', true],
+    ['[a-c-e]', 'd', false],
+    ['[\\]', '\\', true],
+    ['a[b', 'a[b', true],
+    ['[!a-c]', 'b', false],
+    ['[!a-c]', 'd', true],
   ])(
     'should match %s against %s as fnmatch does (%s)',
     (pattern, name, matches) => {

@@ -3,6 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { WebSocketGateway } from '@nestjs/websockets';
 import { ChannelLayer, type ChannelMessage } from '../channel-layer';
 import { appConfig } from '../config/app.config';
+import { EdgeGuard } from '../edge/edge-guard';
+import { TokenBucket } from '../edge/token-bucket';
 import {
   ChannelHandler,
   Consumer,
@@ -12,7 +14,6 @@ import {
 import { CHAT_ERRORS, type ChatError } from './chat-error';
 import { parseChatFrame } from './chat-frame';
 import { roomGroup } from './room-group';
-import { TokenBucket } from './token-bucket';
 
 /** Close code for a policy violation (a client that keeps flooding). */
 const CLOSE_POLICY_VIOLATION = 1008;
@@ -38,6 +39,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     private readonly layer: ChannelLayer,
     @Inject(appConfig.KEY)
     private readonly config: ConfigType<typeof appConfig>,
+    private readonly edge: EdgeGuard,
   ) {}
 
   async connect(consumer: Consumer<ChatConnection>): Promise<void> {
@@ -65,7 +67,8 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     frame: string | Buffer,
   ): Promise<ChatError | undefined> {
     const { group, bucket } = consumer.state;
-    if (!bucket.take()) {
+    // The address's limit outlives the connection: reconnecting does not reset it.
+    if (!(bucket.take() && this.edge.takeMessage(consumer.request))) {
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
         consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       }

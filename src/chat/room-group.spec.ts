@@ -32,6 +32,21 @@ describe('roomGroup', () => {
     },
   );
 
+  it('should give the NFC and NFD spellings of a room one group', () => {
+    // Python: 'chat-u.' + base64.urlsafe_b64encode('café'.encode()).decode().rstrip('=')
+    expect(roomGroup('caf\u00e9')).toBe('chat-u.Y2Fmw6k');
+    expect(roomGroup('cafe\u0301')).toBe('chat-u.Y2Fmw6k');
+  });
+
+  it.each([
+    ['zero-width space', 'lob\u200bby'],
+    ['right-to-left override', 'evil\u202eroom'],
+    ['bidi isolate', '\u2066x\u2069'],
+    ['byte order mark', '\ufeff'],
+  ])('should refuse a lookalike room with a %s', (_what, room) => {
+    expect(roomGroup(room)).toBeUndefined();
+  });
+
   it('should accept the longest ASCII room that fits', () => {
     expect(roomGroup('x'.repeat(94))).toHaveLength(99);
   });

@@ -34,7 +34,44 @@ describe('parseAppConfig', () => {
       chatRateLimit: 20,
       chatRateBurst: 40,
       chatRateAbuseLimit: 100,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      trustProxy: undefined,
+      wsHandshakeRateLimit: 600,
+      wsHandshakeRateBurst: 100,
+      chatAddressRateLimit: 12000,
+      chatAddressRateBurst: 1000,
+      wsPingIntervalMs: 30000,
+      httpHeadersTimeoutMs: 5000,
+      httpMaxPendingSockets: 1000,
+      shutdownTimeoutMs: 8000,
     });
+  });
+
+  it('should read the edge variables, and name each bad one on its line', () => {
+    expect(
+      parseAppConfig({
+        ALLOWED_HOSTS: 'Chat.Example.com,.example.org,[::1],10.0.0.1',
+        TRUST_PROXY: 'loopback,172.16.0.0/12',
+      }),
+    ).toMatchObject({
+      allowedHosts: ['chat.example.com', '.example.org', '[::1]', '10.0.0.1'],
+      trustProxy: ['loopback', '172.16.0.0/12'],
+    });
+    const problems = problemsOf({
+      ALLOWED_HOSTS: 'http://chat.example.com',
+      TRUST_PROXY: 'everyone',
+      WS_PING_INTERVAL_MS: '-1',
+      SHUTDOWN_TIMEOUT_MS: 'soon',
+    });
+    expect(problems).toHaveLength(4);
+    for (const name of [
+      'ALLOWED_HOSTS',
+      'TRUST_PROXY',
+      'WS_PING_INTERVAL_MS',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]) {
+      expect(problems.some((line) => line.startsWith(`${name}=`))).toBe(true);
+    }
   });
 
   it('should read a sharded, encrypted redis layer', () => {

@@ -8,10 +8,11 @@ import {
   type ChannelLayerOptions,
 } from '../channel-layer';
 import { ConfigValidationError } from './config-validation.error';
+import { parseEdgeConfig, type EdgeConfig } from './edge-config';
 import { EnvReader } from './env-reader';
 
 /** The application's settings (README: Configuration), typed. */
-export interface AppConfig {
+export interface AppConfig extends EdgeConfig {
   port: number;
   host: string;
   channelLayer: ChannelLayerOptions;
@@ -142,6 +143,7 @@ export function parseAppConfig(env: Record<string, unknown>): AppConfig {
       1,
       1_000_000,
     ),
+    ...parseEdgeConfig(reader),
   };
   if (reader.problems.length > 0) {
     throw new ConfigValidationError(reader.problems);

@@ -135,6 +135,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     const consumer = new Consumer(name, params, {
       headers: request.headers,
       url: request.url ?? '/',
+      remoteAddress: request.socket.remoteAddress ?? '',
     });
     // An async wrapper: a `connect` that throws synchronously is a rejection too.
     const connected = (async () => definition.gateway.connect?.(consumer))();

@@ -12,6 +12,8 @@ export interface ConsumerRequest {
   readonly headers: IncomingHttpHeaders;
   /** The request target, path and query (`/ws/chat/lobby/?token=…`). */
   readonly url: string;
+  /** The socket's peer address (a proxy's, behind one), as Channels' `scope['client']`. */
+  readonly remoteAddress?: string;
 }
 
 /** Close code for a client too slow to read what it is sent (try again later). */

@@ -7,3 +7,5 @@ export * from './consumers.constants';
 export * from './consumers.module';
 export * from './handshake-refused.error';
 export * from './routed-ws.adapter';
+export * from './upgrade-guard.interface';
+export * from './routed-ws-adapter-options.interface';

@@ -9,31 +9,18 @@ import { bindFrameHandlers } from './bind-frame-handlers';
 import { ConsumerRuntime } from './consumer-runtime';
 import { FRAME_EVENT } from './consumers.constants';
 import { HandshakeRefusedError } from './handshake-refused.error';
-import { isOriginAllowed } from './origin';
+import { startHeartbeat } from './heartbeat';
 import { refuseUpgrade } from './refuse-upgrade';
 import { requestPath } from './request-path';
 import { serveAsHttp } from './serve-as-http';
+import type { RoutedWsAdapterOptions } from './routed-ws-adapter-options.interface';
 import { type WsRoute, WsRoutes } from './ws-routes';
-
-/** Options of `RoutedWsAdapter`. */
-export interface RoutedWsAdapterOptions {
-  /** Largest frame in bytes; a larger one closes its connection with 1009. @default 65536 */
-  maxPayload?: number;
-  /** Origins allowed to connect; `undefined` allows only the request's own host. */
-  allowedOrigins?: readonly string[];
-  /** Connections at once; more are refused with 503. @default unlimited */
-  maxConnections?: number;
-  /** Milliseconds the gateway's `connect` may take; longer is refused with 503. @default unlimited */
-  handshakeTimeoutMs?: number;
-  /** Bytes waiting to be written to a socket before it is closed with 1013. @default unlimited */
-  maxBufferedBytes?: number;
-}
 
 /**
  * A `WsAdapter` that routes upgrades by URL pattern with parameters
  * (`/ws/chat/:room/`, like Channels' URLRouter), runs the gateway's `connect`
  * before completing the handshake, and hands every frame, raw, to the one
- * `FRAME_EVENT` handler. Unknown paths and disallowed origins are refused.
+ * `FRAME_EVENT` handler. Unknown paths, and what the guard refuses, are refused.
  */
 export class RoutedWsAdapter extends WsAdapter {
   private readonly routes = new WsRoutes();
@@ -59,6 +46,7 @@ export class RoutedWsAdapter extends WsAdapter {
       maxPayload: this.options.maxPayload ?? 65_536,
       ...options,
     }) as WebSocketServer;
+    startHeartbeat(server, this.options.pingIntervalMs);
     if (options.path) {
       this.routes.add(port, options.path, server);
     }
@@ -148,8 +136,9 @@ export class RoutedWsAdapter extends WsAdapter {
     if (!found) {
       return refuseUpgrade(socket, 404, 'No WebSocket route for this path');
     }
-    if (!isOriginAllowed(request, this.options.allowedOrigins)) {
-      return refuseUpgrade(socket, 403, 'Origin not allowed');
+    const refusal = this.options.guard?.(request);
+    if (refusal) {
+      return refuseUpgrade(socket, refusal.status, refusal.reason);
     }
     const runtime = (this.runtime ??= this.app.get(ConsumerRuntime));
     if (runtime.size >= (this.options.maxConnections ?? Infinity)) {

@@ -125,7 +125,11 @@ describe.each(LAYOUTS)('Bursts, $name (e2e)', ({ env, processes }) => {
   });
 
   it('should deliver two clients × 600 messages whole to a room of three', async () => {
-    await start({ CHAT_RATE_LIMIT: '100000', CHAT_RATE_BURST: '100000' });
+    await start({
+      CHAT_RATE_LIMIT: '100000',
+      CHAT_RATE_BURST: '100000',
+      CHAT_ADDRESS_RATE_BURST: '100000',
+    });
     const burst = 600;
     const clients = await members('burst-three', 3);
     clients.slice(0, 2).forEach((client, c) => {

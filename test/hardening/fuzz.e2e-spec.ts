@@ -41,6 +41,8 @@ describe('Gateway fuzzing (e2e, fast-check)', () => {
       WS_MAX_PAYLOAD: String(MAX_PAYLOAD),
       CHAT_RATE_LIMIT: '1000000',
       CHAT_RATE_BURST: '1000000',
+      CHAT_ADDRESS_RATE_LIMIT: '100000000',
+      CHAT_ADDRESS_RATE_BURST: '1000000',
     });
   });
 

@@ -116,6 +116,7 @@ describe('Limits (e2e)', () => {
       WS_MAX_BUFFERED_BYTES: '65536',
       CHAT_RATE_LIMIT: '100000',
       CHAT_RATE_BURST: '100000',
+      CHAT_ADDRESS_RATE_BURST: '100000',
       CHAT_MAX_MESSAGE_LENGTH: '30000',
     });
     const [slow, fast] = [
@@ -143,6 +144,8 @@ describe('Limits (e2e)', () => {
       CHAT_RATE_LIMIT: '1000000',
       CHAT_RATE_BURST: '1000000',
       CHAT_RATE_ABUSE_LIMIT: '1000000',
+      CHAT_ADDRESS_RATE_LIMIT: '100000000',
+      CHAT_ADDRESS_RATE_BURST: '1000000',
     });
     const [silent, other] = [
       await join(testApp, 'bad-frames'),

@@ -90,6 +90,11 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       const env: Record<string, string> = {
         CHAT_RATE_LIMIT: '1000000',
         CHAT_RATE_BURST: '1000000',
+        // Every cycle comes from this one address.
+        WS_HANDSHAKE_RATE_LIMIT: '100000000',
+        WS_HANDSHAKE_RATE_BURST: '1000000',
+        CHAT_ADDRESS_RATE_LIMIT: '100000000',
+        CHAT_ADDRESS_RATE_BURST: '1000000',
       };
       if (backend !== 'memory') {
         redis = await RedisServer.start();

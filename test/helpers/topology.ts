@@ -112,6 +112,8 @@ function startApp(
       HOST: '127.0.0.1',
       CHANNEL_LAYER: 'redis-pubsub',
       REDIS_URL: redis.url,
+      // HAProxy runs on loopback here: its X-Forwarded-For names the client.
+      TRUST_PROXY: 'loopback',
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 
 /** A real `ws` client whose frames are awaited one by one. */
 export class WsClient {
@@ -36,11 +36,11 @@ export class WsClient {
     );
   }
 
-  /** Opens a connection; resolves on `open`, rejects with the HTTP status on refusal. */
-  static connect(
-    url: string,
-    options: { origin?: string } = {},
-  ): Promise<WsClient> {
+  /**
+   * Opens a connection; resolves on `open`, rejects with the HTTP status on
+   * refusal. `options` as `ws` takes them (`origin`, `headers`, `autoPong`).
+   */
+  static connect(url: string, options: ClientOptions = {}): Promise<WsClient> {
     const socket = new WebSocket(url, options);
     let headers: IncomingHttpHeaders = {};
     socket.once('upgrade', (response) => (headers = response.headers));

@@ -21,13 +21,15 @@ export class TokenBucket {
     this.updatedAt = now();
   }
 
+  /** Whether `take()` would succeed now; takes nothing. */
+  get available(): boolean {
+    return this.refilled(this.now()) >= 1;
+  }
+
   /** Takes a token: true if there was one. */
   take(): boolean {
     const now = this.now();
-    this.tokens = Math.min(
-      this.burst,
-      this.tokens + ((now - this.updatedAt) / 1000) * this.ratePerSecond,
-    );
+    this.tokens = this.refilled(now);
     this.updatedAt = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -36,5 +38,12 @@ export class TokenBucket {
     }
     this.refusedInARow += 1;
     return false;
+  }
+
+  private refilled(now: number): number {
+    return Math.min(
+      this.burst,
+      this.tokens + ((now - this.updatedAt) / 1000) * this.ratePerSecond,
+    );
   }
 }

@@ -1,0 +1,43 @@
+import { TokenBucket } from './token-bucket';
+
+/** Addresses remembered at most; the least recently seen is forgotten first. */
+const MAX_ADDRESSES = 100_000;
+
+/**
+ * A token bucket per client address (see `rateLimitKey`), kept across that
+ * client's connections, so reconnecting does not refill it. Memory is bounded:
+ * past `MAX_ADDRESSES` the address seen longest ago is dropped, which can only
+ * refill that address's bucket.
+ */
+export class AddressRateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  /**
+   * @param perMinute tokens added per minute, sustained.
+   * @param burst tokens an address may spend at once.
+   */
+  constructor(
+    private readonly perMinute: number,
+    private readonly burst: number,
+  ) {}
+
+  /** Takes a token for `key`: false when that address is over its limit. */
+  take(key: string): boolean {
+    let bucket = this.buckets.get(key);
+    if (bucket) {
+      this.buckets.delete(key); // re-inserted below: most recently seen last
+    } else {
+      bucket = new TokenBucket(this.perMinute / 60, this.burst);
+      if (this.buckets.size >= MAX_ADDRESSES) {
+        this.buckets.delete(this.buckets.keys().next().value as string);
+      }
+    }
+    this.buckets.set(key, bucket);
+    return bucket.take();
+  }
+
+  /** Whether `take(key)` would succeed now; takes nothing. */
+  wouldTake(key: string): boolean {
+    return this.buckets.get(key)?.available ?? true;
+  }
+}
