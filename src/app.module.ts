@@ -5,13 +5,21 @@ import { ChatModule } from './chat/chat.module';
 import { appConfig } from './config/app.config';
 import { ConsumersModule } from './consumers';
 import { HealthModule } from './health/health.module';
+import { ChannelsMetrics, MetricsModule } from './metrics';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [appConfig] }),
+    MetricsModule,
     ChannelLayerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => config.channelLayer,
+      inject: [appConfig.KEY, ChannelsMetrics],
+      useFactory: (
+        config: ConfigType<typeof appConfig>,
+        metrics: ChannelsMetrics,
+      ) => ({
+        ...config.channelLayer,
+        decorate: (layer, backend) => metrics.measureLayer(layer, backend),
+      }),
     }),
     ConsumersModule,
     ChatModule,

@@ -10,3 +10,9 @@ export const DEFAULT_PREFIX = 'asgi';
 export const DEFAULT_CHANNEL_PREFIX = 'specific';
 /** Names are shorter than this (Channels' `MAX_NAME_LENGTH`). */
 export const MAX_NAME_LENGTH = 100;
+/**
+ * `node:diagnostics_channel` name on which a Redis connection of the layer
+ * publishes `{ connection }` each time it is re-established after a loss:
+ * metrics subscribe without the layer knowing of them.
+ */
+export const REDIS_RECONNECT_DIAGNOSTICS = 'nest-channels:redis-reconnect';

@@ -60,6 +60,7 @@ export class ChatGateway implements ChannelConsumer {
   ): Promise<ChatError | undefined> {
     const bucket = this.buckets.get(consumer);
     if (bucket && !bucket.take()) {
+      consumer.metrics.frames.rate_limited.inc();
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
         consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       }
@@ -67,6 +68,7 @@ export class ChatGateway implements ChannelConsumer {
     }
     const parsed = parseChatFrame(frame, this.config.chatMaxMessageLength);
     if ('error' in parsed) {
+      consumer.metrics.frames[parsed.error].inc();
       return parsed;
     }
     try {
@@ -76,8 +78,10 @@ export class ChatGateway implements ChannelConsumer {
       });
     } catch (error) {
       this.logger.warn(`group send failed: ${String(error)}`);
+      consumer.metrics.frames.layer_unavailable.inc();
       return CHAT_ERRORS.layerUnavailable();
     }
+    consumer.metrics.frames.accepted.inc();
     return undefined;
   }
 

@@ -34,6 +34,8 @@ describe('parseAppConfig', () => {
       chatRateLimit: 20,
       chatRateBurst: 40,
       chatRateAbuseLimit: 100,
+      metrics: { enabled: true, port: undefined },
+      log: { format: 'text', level: 'log' },
     });
   });
 

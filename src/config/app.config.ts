@@ -9,9 +9,10 @@ import {
 } from '../channel-layer';
 import { ConfigValidationError } from './config-validation.error';
 import { EnvReader } from './env-reader';
+import { operationsConfig, type OperationsConfig } from './operations.config';
 
 /** The application's settings (README: Configuration), typed. */
-export interface AppConfig {
+export interface AppConfig extends OperationsConfig {
   port: number;
   host: string;
   channelLayer: ChannelLayerOptions;
@@ -142,6 +143,7 @@ export function parseAppConfig(env: Record<string, unknown>): AppConfig {
       1,
       1_000_000,
     ),
+    ...operationsConfig(reader),
   };
   if (reader.problems.length > 0) {
     throw new ConfigValidationError(reader.problems);

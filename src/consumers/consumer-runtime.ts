@@ -6,6 +6,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ChannelLayer } from '../channel-layer';
+import { ConnectionEvents } from '../metrics';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
 import { Consumer } from './consumer';
 import { releaseConsumerChannel, runConsumerChannel } from './consumer-channel';
@@ -36,6 +37,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
   constructor(
     private readonly layer: ChannelLayer,
     private readonly explorer: ChannelHandlerExplorer,
+    private readonly events: ConnectionEvents,
   ) {}
 
   /** False once shutdown has begun: new connections are refused from then on. */
@@ -84,7 +86,11 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       return;
     }
     consumer.attach(socket, maxBufferedBytes);
+    this.events.opened(live.definition.path);
     socket.once('close', (code: number) => void this.end(consumer, code));
+    socket.once('close', (code: number) =>
+      this.events.closed(live.definition.path, code, consumer.channel),
+    );
     void runConsumerChannel(
       this.layer,
       live.definition,
@@ -130,10 +136,15 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       }
       throw error;
     });
-    const consumer = new Consumer(name, params, {
-      headers: request.headers,
-      url: request.url ?? '/',
-    });
+    const consumer = new Consumer(
+      name,
+      params,
+      {
+        headers: request.headers,
+        url: request.url ?? '/',
+      },
+      this.events.metrics,
+    );
     // An async wrapper: a `connect` that throws synchronously is a rejection too.
     const connected = (async () => definition.gateway.connect?.(consumer))();
     try {
