@@ -135,17 +135,19 @@ export class PrometheusChannelsMetrics
     if (!this.layer) {
       return false;
     }
-    const timeout = AbortSignal.timeout(BACKEND_UP_TIMEOUT_MS);
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.layer.ping(),
-        new Promise<never>((_, reject) =>
-          timeout.addEventListener('abort', reject, { once: true }),
-        ),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(reject, BACKEND_UP_TIMEOUT_MS);
+        }),
       ]);
       return true;
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer); // a scrape must not leave a timer behind it
     }
   }
 }
