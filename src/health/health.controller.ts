@@ -10,22 +10,22 @@ import { ChannelLayerHealthIndicator } from './channel-layer.health';
 @Controller()
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
+    private readonly checks: HealthCheckService,
     private readonly indicator: ChannelLayerHealthIndicator,
   ) {}
 
   /** 200 while the process runs. */
   @Get('healthz')
   @HealthCheck()
-  live() {
-    return this.health.check([]);
+  health() {
+    return this.checks.check([]);
   }
 
   /** 200 when accepting connections and the channel layer's backend answers; 503 with the reason when not. */
   @Get('readyz')
   @HealthCheck()
   ready() {
-    return this.health.check([
+    return this.checks.check([
       () => this.indicator.accepting(),
       () => this.indicator.backend(),
     ]);

@@ -60,4 +60,8 @@ describe('Prometheus scraping both replicas (e2e)', () => {
     const open = await prometheus.query('sum(channels_connections)');
     expect(open[0].value).toBe(clients.length);
   });
+
+  it('should not serve /metrics through the public balancer', async () => {
+    expect((await fetch(`${topology.http}/metrics`)).status).toBe(404);
+  });
 });
