@@ -14,7 +14,9 @@ describe('Prometheus scraping both replicas (e2e)', () => {
     prometheus = await PrometheusServer.start(
       topology.instances.map(({ port }) => `127.0.0.1:${port}`),
     );
-  });
+    // Four processes to start (Redis, two apps, HAProxy), then Prometheus:
+    // on a busy machine that takes longer than one test's default.
+  }, 60_000);
 
   afterAll(async () => {
     for (const client of clients) {
