@@ -6,13 +6,21 @@ import { appConfig } from './config/app.config';
 import { ConsumersModule } from './consumers';
 import { EdgeModule } from './edge/edge.module';
 import { HealthModule } from './health/health.module';
+import { ChannelsMetrics, MetricsModule } from './metrics';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [appConfig] }),
+    MetricsModule,
     ChannelLayerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => config.channelLayer,
+      inject: [appConfig.KEY, ChannelsMetrics],
+      useFactory: (
+        config: ConfigType<typeof appConfig>,
+        metrics: ChannelsMetrics,
+      ) => ({
+        ...config.channelLayer,
+        decorate: (layer, backend) => metrics.measureLayer(layer, backend),
+      }),
     }),
     EdgeModule,
     ConsumersModule,

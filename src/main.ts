@@ -4,8 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { setupApp } from './app.setup';
+import { appConfig, type AppConfig } from './config/app.config';
 import { ConfigValidationError } from './config/config-validation.error';
 import { armShutdownDeadline } from './shutdown-deadline';
+import { AppLogger } from './logging/app-logger';
 
 async function bootstrap(): Promise<void> {
   let app: NestExpressApplication;
@@ -26,6 +28,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  app.useLogger(new AppLogger(app.get<AppConfig>(appConfig.KEY).log));
   app.flushLogs();
   const config = setupApp(app);
   armShutdownDeadline(config.shutdownTimeoutMs);

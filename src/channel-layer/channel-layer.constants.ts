@@ -16,3 +16,9 @@ export const MAX_NAME_LENGTH = 100;
  * must not find it full, while each channel keeps its own capacity in the process.
  */
 export const DEFAULT_PROCESS_CAPACITY = 1_000;
+/**
+ * `node:diagnostics_channel` name on which a Redis connection of the layer
+ * publishes `{ connection }` each time it is re-established after a loss:
+ * metrics subscribe without the layer knowing of them.
+ */
+export const REDIS_RECONNECT_DIAGNOSTICS = 'nest-channels:redis-reconnect';

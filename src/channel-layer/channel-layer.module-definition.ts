@@ -1,12 +1,12 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { ChannelLayerOptions } from './interfaces/channel-layer-options.interface';
+import type { ChannelLayerModuleOptions } from './interfaces/channel-layer-options.interface';
 
 export const {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN: CHANNEL_LAYER_MODULE_OPTIONS,
   OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<ChannelLayerOptions>({
+} = new ConfigurableModuleBuilder<ChannelLayerModuleOptions>({
   moduleName: 'ChannelLayer',
 })
   .setClassMethodName('forRoot')

@@ -4,7 +4,10 @@ import { CHANNEL_LAYER_MODULE_OPTIONS } from './channel-layer.module-definition'
 import { MemoryChannelLayer } from './backends/memory/memory-channel-layer';
 import { RedisChannelLayer } from './backends/redis/redis-channel-layer';
 import { RedisPubSubChannelLayer } from './backends/redis-pubsub/redis-pubsub-channel-layer';
-import type { ChannelLayerOptions } from './interfaces/channel-layer-options.interface';
+import type {
+  ChannelLayerModuleOptions,
+  ChannelLayerOptions,
+} from './interfaces/channel-layer-options.interface';
 
 /** Builds the backend that `options.backend` names. The only place that names backends. */
 export function createChannelLayer(options: ChannelLayerOptions): ChannelLayer {
@@ -18,9 +21,12 @@ export function createChannelLayer(options: ChannelLayerOptions): ChannelLayer {
   }
 }
 
-/** Provides `ChannelLayer` from the module options. */
+/** Provides `ChannelLayer` from the module options, wrapped as they ask. */
 export const channelLayerProvider: Provider = {
   provide: ChannelLayer,
-  useFactory: createChannelLayer,
+  useFactory: (options: ChannelLayerModuleOptions): ChannelLayer => {
+    const layer = createChannelLayer(options);
+    return options.decorate?.(layer, options.backend) ?? layer;
+  },
   inject: [CHANNEL_LAYER_MODULE_OPTIONS],
 };

@@ -69,6 +69,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     const { group, bucket } = consumer.state;
     // The address's limit outlives the connection: reconnecting does not reset it.
     if (!(bucket.take() && this.edge.takeMessage(consumer.request))) {
+      consumer.metrics.frames.rate_limited.inc();
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
         consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       }
@@ -76,6 +77,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     }
     const parsed = parseChatFrame(frame, this.config.chatMaxMessageLength);
     if ('error' in parsed) {
+      consumer.metrics.frames[parsed.error].inc();
       return parsed;
     }
     let sent;
@@ -86,16 +88,21 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
       });
     } catch (error) {
       this.logger.warn(`group send failed: ${String(error)}`);
+      consumer.metrics.frames.layer_unavailable.inc();
       return CHAT_ERRORS.layerUnavailable();
     }
     if (sent.accepted > 0) {
+      consumer.metrics.frames.accepted.inc();
       return undefined;
     }
     // The sender is a member itself: no destination at all means the layer
     // lost the membership (a Redis that came back empty, a dropped subscriber).
-    return sent.full > 0
-      ? CHAT_ERRORS.roomOverloaded()
-      : CHAT_ERRORS.layerUnavailable();
+    if (sent.full > 0) {
+      consumer.metrics.frames.room_overloaded.inc();
+      return CHAT_ERRORS.roomOverloaded();
+    }
+    consumer.metrics.frames.layer_unavailable.inc();
+    return CHAT_ERRORS.layerUnavailable();
   }
 
   /** A message of the room's group: written back to this socket. */

@@ -44,6 +44,8 @@ describe('parseAppConfig', () => {
       httpHeadersTimeoutMs: 5000,
       httpMaxPendingSockets: 1000,
       shutdownTimeoutMs: 8000,
+      metrics: { enabled: true, port: undefined },
+      log: { format: 'text', level: 'log' },
     });
   });
 

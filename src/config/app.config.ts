@@ -10,9 +10,10 @@ import {
 import { ConfigValidationError } from './config-validation.error';
 import { parseEdgeConfig, type EdgeConfig } from './edge-config';
 import { EnvReader } from './env-reader';
+import { operationsConfig, type OperationsConfig } from './operations.config';
 
 /** The application's settings (README: Configuration), typed. */
-export interface AppConfig extends EdgeConfig {
+export interface AppConfig extends EdgeConfig, OperationsConfig {
   port: number;
   host: string;
   channelLayer: ChannelLayerOptions;
@@ -144,6 +145,7 @@ export function parseAppConfig(env: Record<string, unknown>): AppConfig {
       1_000_000,
     ),
     ...parseEdgeConfig(reader),
+    ...operationsConfig(reader),
   };
   if (reader.problems.length > 0) {
     throw new ConfigValidationError(reader.problems);

@@ -38,6 +38,24 @@ export class EnvReader {
     return value;
   }
 
+  /** `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`). */
+  boolean(name: string, fallback: boolean): boolean {
+    const text = this.raw(name);
+    if (text === undefined) {
+      return fallback;
+    }
+    if (['true', '1', 'yes', 'on'].includes(text.toLowerCase())) {
+      return true;
+    }
+    if (['false', '0', 'no', 'off'].includes(text.toLowerCase())) {
+      return false;
+    }
+    this.problems.push(
+      `${name}=${JSON.stringify(text)}: must be true or false`,
+    );
+    return fallback;
+  }
+
   oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
     const text = this.raw(name);
     if (text === undefined) {

@@ -6,6 +6,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ChannelLayer } from '../channel-layer';
+import { ConnectionEvents } from '../metrics';
 import { bindConsumerFrames } from './bind-consumer-frames';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
 import { Consumer } from './consumer';
@@ -37,6 +38,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
   constructor(
     private readonly layer: ChannelLayer,
     private readonly explorer: ChannelHandlerExplorer,
+    private readonly events: ConnectionEvents,
   ) {}
 
   /** False once shutdown has begun: new connections are refused from then on. */
@@ -85,7 +87,11 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       return;
     }
     consumer.attach(socket, maxBufferedBytes);
+    this.events.opened(live.definition.path);
     socket.once('close', (code: number) => void this.end(consumer, code));
+    socket.once('close', (code: number) =>
+      this.events.closed(live.definition.path, code, consumer.channel),
+    );
     bindConsumerFrames(live.definition, consumer, socket, this.logger);
     void runConsumerChannel(
       this.layer,
@@ -132,11 +138,16 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       }
       throw error;
     });
-    const consumer = new Consumer(name, params, {
-      headers: request.headers,
-      url: request.url ?? '/',
-      remoteAddress: request.socket.remoteAddress ?? '',
-    });
+    const consumer = new Consumer(
+      name,
+      params,
+      {
+        headers: request.headers,
+        url: request.url ?? '/',
+        remoteAddress: request.socket.remoteAddress ?? '',
+      },
+      this.events.metrics,
+    );
     // An async wrapper: a `connect` that throws synchronously is a rejection too.
     const connected = (async () => definition.gateway.connect?.(consumer))();
     try {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
+import { NO_METRICS, type ChannelsMetrics } from '../metrics';
 
 const consumers = new WeakMap<WebSocket, Consumer<unknown>>();
 
@@ -41,6 +42,8 @@ export class Consumer<S = unknown> {
     readonly params: Readonly<Record<string, string>>,
     /** The upgrade request's headers and URL (cookies, tokens for authentication). */
     readonly request: ConsumerRequest,
+    /** Where this connection's deliveries and drops are counted. */
+    readonly metrics: ChannelsMetrics = NO_METRICS,
   ) {}
 
   /** The consumer bound to `socket`, if any. */
@@ -76,9 +79,11 @@ export class Consumer<S = unknown> {
     }
     if (socket.bufferedAmount > this.maxBufferedBytes) {
       socket.close(CLOSE_TOO_SLOW, 'Client too slow');
+      this.metrics.dropped.slow_client.inc();
       return;
     }
     socket.send(frame, { binary: false });
+    this.metrics.deliveries.inc();
   }
 
   /** Closes the socket with `code`. */

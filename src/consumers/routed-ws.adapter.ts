@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { ConnectionEvents } from '../metrics';
 import { bindFrameHandlers } from './bind-frame-handlers';
 import { ConsumerRuntime } from './consumer-runtime';
 import { FRAME_EVENT } from './consumers.constants';
@@ -30,6 +31,7 @@ export class RoutedWsAdapter extends WsAdapter {
   >();
   private readonly routedLogger = new Logger(RoutedWsAdapter.name);
   private runtime?: ConsumerRuntime;
+  private connectionEvents?: ConnectionEvents;
 
   constructor(
     private readonly app: INestApplication,
@@ -121,6 +123,11 @@ export class RoutedWsAdapter extends WsAdapter {
     return httpServer;
   }
 
+  /** Counts and logs refused handshakes (found once the app has its providers). */
+  private get events(): ConnectionEvents {
+    return (this.connectionEvents ??= this.app.get(ConnectionEvents));
+  }
+
   private upgrade(
     port: number,
     request: IncomingMessage,
@@ -130,18 +137,27 @@ export class RoutedWsAdapter extends WsAdapter {
     socket.on('error', () => socket.destroy()); // a reset client must not crash the process
     const pathname = requestPath(request.url);
     if (pathname === undefined) {
+      this.events.refused('not_found', request, 400, 'Bad request path');
       return refuseUpgrade(socket, 400, 'Bad request path');
     }
     const found = this.routes.find(port, pathname);
     if (!found) {
+      this.events.refused('not_found', request, 404, 'No route');
       return refuseUpgrade(socket, 404, 'No WebSocket route for this path');
     }
     const refusal = this.options.guard?.(request);
     if (refusal) {
+      this.events.refused(
+        refusal.status === 403 ? 'origin' : 'refused',
+        request,
+        refusal.status,
+        refusal.reason,
+      );
       return refuseUpgrade(socket, refusal.status, refusal.reason);
     }
     const runtime = (this.runtime ??= this.app.get(ConsumerRuntime));
     if (runtime.size >= (this.options.maxConnections ?? Infinity)) {
+      this.events.refused('full', request, 503, 'Too many connections');
       return refuseUpgrade(socket, 503, 'Too many connections');
     }
     void this.connect(found.route, found.params, request, socket, head);
@@ -164,6 +180,7 @@ export class RoutedWsAdapter extends WsAdapter {
         this.options.handshakeTimeoutMs,
       );
     } catch (error) {
+      this.events.failed(error, request);
       if (error instanceof HandshakeRefusedError) {
         return refuseUpgrade(socket, error.status, error.message);
       }

@@ -1,61 +1,33 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  ServiceUnavailableException,
-} from '@nestjs/common';
-import { ChannelLayer } from '../channel-layer';
-import { ConsumerRuntime } from '../consumers';
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { ChannelLayerHealthIndicator } from './channel-layer.health';
 
-/** How long `/readyz` waits for the layer's backend, in milliseconds. */
-const READY_TIMEOUT_MS = 2_000;
-
-/** The 503 answer of `/readyz`, with its reason. */
-function unavailable(reason: string): ServiceUnavailableException {
-  return new ServiceUnavailableException({ status: 'unavailable', reason });
-}
-
-/** Liveness and readiness probes for load balancers and orchestrators. */
+/**
+ * Liveness and readiness probes for load balancers and orchestrators, as
+ * terminus health checks: 200 with `{"status": "ok", …}`, or 503 with
+ * `{"status": "error", "error": {<indicator>: {"status": "down", "message": …}}, …}`.
+ */
 @Controller()
 export class HealthController {
   constructor(
-    private readonly layer: ChannelLayer,
-    private readonly runtime: ConsumerRuntime,
+    private readonly checks: HealthCheckService,
+    private readonly indicator: ChannelLayerHealthIndicator,
   ) {}
 
   /** 200 while the process runs. */
   @Get('healthz')
-  @HttpCode(HttpStatus.OK)
-  health(): { status: 'ok' } {
-    return { status: 'ok' };
+  @HealthCheck()
+  health() {
+    return this.checks.check([]);
   }
 
-  /**
-   * 200 when the channel layer's backend answers, 503 with the reason when
-   * not, and 503 from the start of a shutdown, so that a balancer sends new
-   * connections elsewhere while this instance closes its sockets.
-   */
+  /** 200 when accepting connections and the channel layer's backend answers; 503 with the reason when not. */
   @Get('readyz')
-  async ready(): Promise<{ status: 'ready' }> {
-    if (!this.runtime.accepting) {
-      throw unavailable('shutting down');
-    }
-    const timeout = AbortSignal.timeout(READY_TIMEOUT_MS);
-    try {
-      await Promise.race([
-        this.layer.ping(),
-        new Promise<never>((_, reject) =>
-          timeout.addEventListener('abort', () =>
-            reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)),
-          ),
-        ),
-      ]);
-    } catch (error) {
-      throw unavailable(
-        `channel layer: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    return { status: 'ready' };
+  @HealthCheck()
+  ready() {
+    return this.checks.check([
+      () => this.indicator.accepting(),
+      () => this.indicator.backend(),
+    ]);
   }
 }

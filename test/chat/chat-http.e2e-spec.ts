@@ -50,10 +50,13 @@ describe('Chat pages, probes and handshake (e2e)', () => {
   it('should answer /healthz and /readyz with 200', async () => {
     const health = await fetch(`${testApp.http}/healthz`);
     expect(health.status).toBe(200);
-    await expect(health.json()).resolves.toEqual({ status: 'ok' });
+    await expect(health.json()).resolves.toMatchObject({ status: 'ok' });
     const ready = await fetch(`${testApp.http}/readyz`);
     expect(ready.status).toBe(200);
-    await expect(ready.json()).resolves.toEqual({ status: 'ready' });
+    await expect(ready.json()).resolves.toMatchObject({
+      status: 'ok',
+      info: { channel_layer: { status: 'up' }, runtime: { status: 'up' } },
+    });
   });
 
   it('should answer an HTTP request that offers another upgrade (h2c) as plain HTTP', async () => {
@@ -77,7 +80,8 @@ describe('Chat pages, probes and handshake (e2e)', () => {
         probe.end();
       },
     );
-    expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 'ok' });
   });
 
   it('should refuse an unknown WebSocket path at the handshake with 404', async () => {
@@ -216,8 +220,10 @@ describe('Graceful shutdown (e2e)', () => {
     disconnect.release();
     await closing;
     expect(response.status).toBe(503);
+    // terminus's own word for a check during the application's shutdown
     await expect(response.json()).resolves.toMatchObject({
-      reason: 'shutting down',
+      status: 'shutting_down',
+      error: { runtime: { status: 'down', message: 'shutting down' } },
     });
     await expect(client.closed).resolves.toMatchObject({ code: 1001 });
   });

@@ -45,7 +45,8 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
       });
       try {
         await expect(readyzUntil(testApp, 503)).resolves.toMatchObject({
-          status: 'unavailable',
+          status: 'error',
+          error: { channel_layer: { status: 'down' } },
         });
         await expect(
           WsClient.connect(`${testApp.ws}/ws/chat/late/`),
@@ -113,7 +114,11 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
 
           proxy.delayMs = 1_500;
           await expect(readyzUntil(testApp, 503)).resolves.toMatchObject({
-            reason: expect.stringContaining('no answer') as string,
+            error: {
+              channel_layer: {
+                message: expect.stringContaining('timeout') as string,
+              },
+            },
           });
           proxy.delayMs = 0;
           await readyzUntil(testApp, 200);
@@ -172,7 +177,8 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
           message: 'still working',
         });
         await expect(readyzUntil(testApp, 503)).resolves.toMatchObject({
-          status: 'unavailable',
+          status: 'error',
+          error: { channel_layer: { status: 'down' } },
         });
 
         await shards[other].restart();

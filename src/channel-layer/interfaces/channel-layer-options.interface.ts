@@ -1,3 +1,5 @@
+import type { ChannelLayer } from '../channel-layer';
+
 /** Settings every backend shares, named after Channels' layer `CONFIG`. */
 export interface CommonChannelLayerOptions {
   /**
@@ -78,6 +80,19 @@ export type ChannelLayerOptions =
   | MemoryChannelLayerOptions
   | RedisChannelLayerOptions
   | RedisPubSubChannelLayerOptions;
+
+/** `ChannelLayerModule`'s options: a backend's, and what to wrap it in. */
+export type ChannelLayerModuleOptions = ChannelLayerOptions & {
+  /**
+   * Wraps the backend once it is built (metrics, tracing); everyone who
+   * injects `ChannelLayer` gets what it returns.
+   * @default none
+   */
+  decorate?: (
+    layer: ChannelLayer,
+    backend: ChannelLayerBackend,
+  ) => ChannelLayer;
+};
 
 /** The backend names `ChannelLayerModule` accepts. */
 export type ChannelLayerBackend = ChannelLayerOptions['backend'];

@@ -1,9 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
+import { channel } from 'node:diagnostics_channel';
 import { once } from 'node:events';
+import { REDIS_RECONNECT_DIAGNOSTICS } from '../../channel-layer.constants';
 
 /** How long a command waits for a new client's first connection, in milliseconds. */
 const FIRST_CONNECT_TIMEOUT_MS = 3_000;
+
+/** Where re-established connections are announced, for metrics. */
+const reconnects = channel(REDIS_RECONNECT_DIAGNOSTICS);
 
 /** Clients that have been ready at least once. */
 const everReady = new WeakSet<Redis>();
@@ -61,6 +66,7 @@ export function createRedisClient(
     }
   });
   client.on('ready', () => {
+    if (everReady.has(client)) reconnects.publish({ connection: name });
     everReady.add(client);
     if (down) {
       down = false;

@@ -1,0 +1,63 @@
+import type { ChannelLayer } from '../channel-layer';
+import { NO_COUNT, type Count } from './hot-counter';
+import {
+  DROP_REASONS,
+  FRAME_OUTCOMES,
+  HANDSHAKE_OUTCOMES,
+  type DropReason,
+  type FrameOutcome,
+  type HandshakeOutcome,
+} from './metrics.constants';
+
+/** One `Count` per value, every one `NO_COUNT`. */
+function noCounts<V extends string>(values: readonly V[]): Record<V, Count> {
+  return Object.fromEntries(values.map((value) => [value, NO_COUNT])) as Record<
+    V,
+    Count
+  >;
+}
+
+/** The text a scrape returns. */
+export interface MetricsExposition {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * What the runtime counts (README: Operations), and the DI token to inject.
+ * This class counts nothing: it is what `METRICS_ENABLED=false` provides, so
+ * that the hot path's calls cost an empty call and the layer is not wrapped.
+ * `PrometheusChannelsMetrics` counts.
+ */
+export class ChannelsMetrics {
+  /** Frames written to WebSocket clients: `channels_deliveries_total`. */
+  readonly deliveries: Count = NO_COUNT;
+  /** `channels_frames_total{outcome}`, one count per outcome. */
+  readonly frames: Readonly<Record<FrameOutcome, Count>> =
+    noCounts(FRAME_OUTCOMES);
+  /** `channels_dropped_total{reason}`, one count per reason. */
+  readonly dropped: Readonly<Record<DropReason, Count>> =
+    noCounts(DROP_REASONS);
+  /** `channels_handshakes_total{outcome}`, one count per outcome. */
+  readonly handshakes: Readonly<Record<HandshakeOutcome, Count>> =
+    noCounts(HANDSHAKE_OUTCOMES);
+
+  /** A connection on route `path` (`/ws/chat/:room/`) opened. */
+  connectionOpened(_path: string): void {}
+
+  /** A connection on route `path` closed with `code`. */
+  connectionClosed(_path: string, _code: number): void {}
+
+  /** `layer`, timed per operation when metrics are on. */
+  measureLayer(layer: ChannelLayer, _backend: string): ChannelLayer {
+    return layer;
+  }
+
+  /** The Prometheus text exposition; `undefined` when metrics are off. */
+  async exposition(): Promise<MetricsExposition | undefined> {
+    return undefined;
+  }
+}
+
+/** Metrics that count nothing: the default of a `Consumer` made outside the runtime. */
+export const NO_METRICS = new ChannelsMetrics();
