@@ -13,6 +13,8 @@ export default tseslint.config(
       'node_modules/',
       'eslint.config.mjs',
       'bench/results/',
+      // Type-checked and linted as its own project by test/package/.
+      'test/fixtures/consumer-app/',
     ],
   },
   eslint.configs.recommended,
