@@ -1,4 +1,7 @@
-export * from './contract/contract-context';
+export type {
+  ContractDifferences,
+  CreateChannelLayer,
+} from './contract/contract-context';
 export * from './contract/describe-channel-layer-contract';
 export * from './receive-timeout.error';
 export * from './start-test-app';

@@ -14,7 +14,7 @@ export interface WsConnectOptions {
 }
 
 /** Options of `WsCommunicator.receiveJson`. */
-export interface ReceiveOptions {
+export interface ReceiveJsonOptions {
   /**
    * Milliseconds to wait before rejecting with `ReceiveTimeoutError`: a bound
    * for a clear failure, never a pause; `Infinity` waits as long as the
@@ -117,7 +117,7 @@ export class WsCommunicator {
   }
 
   /** The next text frame, as received; rejects on timeout or close. */
-  receiveText(options: ReceiveOptions = {}): Promise<string> {
+  receiveText(options: ReceiveJsonOptions = {}): Promise<string> {
     const frame = this.frames.shift();
     if (frame !== undefined) {
       return Promise.resolve(frame);
@@ -149,7 +149,7 @@ export class WsCommunicator {
   }
 
   /** The next frame, parsed as JSON; rejects on timeout or close. */
-  async receiveJson(options: ReceiveOptions = {}): Promise<unknown> {
+  async receiveJson(options: ReceiveJsonOptions = {}): Promise<unknown> {
     return JSON.parse(await this.receiveText(options)) as unknown;
   }
 
