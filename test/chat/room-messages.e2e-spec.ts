@@ -1,4 +1,5 @@
 import { createApp, type TestApp } from '../helpers/create-app';
+import { readyzUntil } from '../helpers/readyz';
 import { RedisServer } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
 
@@ -27,7 +28,9 @@ describe('POST /api/rooms/<room>/messages (e2e)', () => {
       API_TOKENS: 'bot-secret, flood-secret',
       CHAT_MAX_MESSAGE_LENGTH: '10',
       CHAT_RATE_LIMIT: '1',
-      CHAT_RATE_BURST: '5',
+      // Enough for every request of bot-secret here: a bucket only refills,
+      // so no test depends on how fast the others ran.
+      CHAT_RATE_BURST: '12',
     });
   });
 
@@ -85,6 +88,17 @@ describe('POST /api/rooms/<room>/messages (e2e)', () => {
     },
   );
 
+  it('should answer 413 for a body over WS_MAX_PAYLOAD', async () => {
+    const size = testApp.config.wsMaxPayload + 1;
+    const response = await post(
+      testApp,
+      'lobby',
+      'x'.repeat(size),
+      'bot-secret',
+    );
+    expect(response.status).toBe(413);
+  });
+
   it('should answer 400 invalid_room for a room that has no group', async () => {
     const response = await post(testApp, '%01', { message: 'x' }, 'bot-secret');
     expect(response.status).toBe(400);
@@ -95,7 +109,7 @@ describe('POST /api/rooms/<room>/messages (e2e)', () => {
 
   it('should rate limit per token with 429 rate_limited', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
+      Array.from({ length: 40 }, () =>
         post(testApp, 'flood', { message: 'x' }, 'flood-secret'),
       ),
     );
@@ -136,7 +150,9 @@ describe('POST /api/rooms/<room>/messages, API off or layer down (e2e)', () => {
     await expect(response.json()).resolves.toMatchObject({
       error: 'layer_unavailable',
     });
-    await redis.restart(); // closing on a live server, as the outage tests do
+    // Closed once back on a live server, as the outage tests do.
+    await redis.restart();
+    await readyzUntil(testApp, 200);
     await testApp.app.close();
     await redis.dispose();
   });
