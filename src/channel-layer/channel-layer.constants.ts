@@ -10,3 +10,9 @@ export const DEFAULT_PREFIX = 'asgi';
 export const DEFAULT_CHANNEL_PREFIX = 'specific';
 /** Names are shorter than this (Channels' `MAX_NAME_LENGTH`). */
 export const MAX_NAME_LENGTH = 100;
+/**
+ * Messages a process's Redis key holds for all of its channels at once (the
+ * key its one reader drains): a burst of group sends to many of its channels
+ * must not find it full, while each channel keeps its own capacity in the process.
+ */
+export const DEFAULT_PROCESS_CAPACITY = 1_000;

@@ -1,4 +1,5 @@
 import type { ChannelMessage } from './interfaces/channel-message.interface';
+import type { GroupSendResult } from './interfaces/group-send-result.interface';
 import type { ReceiveOptions } from './interfaces/receive-options.interface';
 
 /**
@@ -37,8 +38,16 @@ export abstract class ChannelLayer {
   /** Removes `channel` from `group`; a no-op for a non-member. */
   abstract groupDiscard(group: string, channel: string): Promise<void>;
 
-  /** Sends `message` to every member of `group`; a full member is skipped. */
-  abstract groupSend(group: string, message: ChannelMessage): Promise<void>;
+  /**
+   * Sends `message` to every member of `group`; a full member is skipped, and
+   * the result says how many destinations took it and how many were full.
+   * @throws ChannelLayerUnavailableError when the backend could not take it;
+   *   the message is then not delivered later either.
+   */
+  abstract groupSend(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult>;
 
   /** Drops every message and membership this layer can reach. */
   abstract flush(): Promise<void>;

@@ -8,4 +8,5 @@ export { handlerKey } from './handler-name';
 export * from './errors';
 export * from './interfaces/channel-layer-options.interface';
 export * from './interfaces/channel-message.interface';
+export * from './interfaces/group-send-result.interface';
 export * from './interfaces/receive-options.interface';

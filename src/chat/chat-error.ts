@@ -11,6 +11,7 @@ export type ChatErrorCode =
   | 'invalid_message'
   | 'message_too_long'
   | 'layer_unavailable'
+  | 'room_overloaded'
   | 'rate_limited';
 
 /** The error replies' texts, in one place. */
@@ -36,6 +37,11 @@ export const CHAT_ERRORS = {
     error: 'layer_unavailable',
     detail:
       'The message could not be delivered: the channel layer is unavailable. Try again.',
+  }),
+  roomOverloaded: (): ChatError => ({
+    error: 'room_overloaded',
+    detail:
+      'The message reached no one: every member of the room is too far behind. Try again.',
   }),
   rateLimited: (perSecond: number): ChatError => ({
     error: 'rate_limited',

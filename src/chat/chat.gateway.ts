@@ -1,17 +1,11 @@
 import { Inject, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import {
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { WebSocketGateway } from '@nestjs/websockets';
 import { ChannelLayer, type ChannelMessage } from '../channel-layer';
 import { appConfig } from '../config/app.config';
 import {
   ChannelHandler,
-  ConnectedConsumer,
   Consumer,
-  FRAME_EVENT,
   HandshakeRefusedError,
   type ChannelConsumer,
 } from '../consumers';
@@ -23,11 +17,17 @@ import { TokenBucket } from './token-bucket';
 /** Close code for a policy violation (a client that keeps flooding). */
 const CLOSE_POLICY_VIOLATION = 1008;
 
+/** What the chat keeps per connection, computed once at connect. */
+export interface ChatConnection {
+  /** The room's group (`chat_<room>`). */
+  readonly group: string;
+  readonly bucket: TokenBucket;
+}
+
 /** The Channels tutorial's `ChatConsumer`: one room group per URL. */
 @WebSocketGateway({ path: '/ws/chat/:room/' })
-export class ChatGateway implements ChannelConsumer {
+export class ChatGateway implements ChannelConsumer<ChatConnection> {
   private readonly logger = new Logger(ChatGateway.name);
-  private readonly buckets = new WeakMap<Consumer, TokenBucket>();
   /**
    * Each group message's frame, encoded once for all the members of this
    * process: a layer hands one message object to all of them (read-only).
@@ -40,26 +40,32 @@ export class ChatGateway implements ChannelConsumer {
     private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
-  async connect(consumer: Consumer): Promise<void> {
-    await this.layer.groupAdd(this.groupOf(consumer), consumer.channel);
-    this.buckets.set(
-      consumer,
-      new TokenBucket(this.config.chatRateLimit, this.config.chatRateBurst),
-    );
+  async connect(consumer: Consumer<ChatConnection>): Promise<void> {
+    const group = roomGroup(consumer.params.room ?? '');
+    if (group === undefined) {
+      throw new HandshakeRefusedError(400, 'Invalid room name');
+    }
+    await this.layer.groupAdd(group, consumer.channel);
+    consumer.state = {
+      group,
+      bucket: new TokenBucket(
+        this.config.chatRateLimit,
+        this.config.chatRateBurst,
+      ),
+    };
   }
 
-  async disconnect(consumer: Consumer): Promise<void> {
-    await this.layer.groupDiscard(this.groupOf(consumer), consumer.channel);
+  async disconnect(consumer: Consumer<ChatConnection>): Promise<void> {
+    await this.layer.groupDiscard(consumer.state.group, consumer.channel);
   }
 
   /** A frame from the socket: validated, then sent to the room's group. */
-  @SubscribeMessage(FRAME_EVENT)
   async receive(
-    @ConnectedConsumer() consumer: Consumer,
-    @MessageBody() frame: unknown,
+    consumer: Consumer<ChatConnection>,
+    frame: string | Buffer,
   ): Promise<ChatError | undefined> {
-    const bucket = this.buckets.get(consumer);
-    if (bucket && !bucket.take()) {
+    const { group, bucket } = consumer.state;
+    if (!bucket.take()) {
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
         consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       }
@@ -69,8 +75,9 @@ export class ChatGateway implements ChannelConsumer {
     if ('error' in parsed) {
       return parsed;
     }
+    let sent;
     try {
-      await this.layer.groupSend(this.groupOf(consumer), {
+      sent = await this.layer.groupSend(group, {
         type: 'chat.message',
         message: parsed.message,
       });
@@ -78,7 +85,14 @@ export class ChatGateway implements ChannelConsumer {
       this.logger.warn(`group send failed: ${String(error)}`);
       return CHAT_ERRORS.layerUnavailable();
     }
-    return undefined;
+    if (sent.accepted > 0) {
+      return undefined;
+    }
+    // The sender is a member itself: no destination at all means the layer
+    // lost the membership (a Redis that came back empty, a dropped subscriber).
+    return sent.full > 0
+      ? CHAT_ERRORS.roomOverloaded()
+      : CHAT_ERRORS.layerUnavailable();
   }
 
   /** A message of the room's group: written back to this socket. */
@@ -90,13 +104,5 @@ export class ChatGateway implements ChannelConsumer {
       this.frames.set(message, frame);
     }
     consumer.sendText(frame);
-  }
-
-  private groupOf(consumer: Consumer): string {
-    const group = roomGroup(consumer.params.room ?? '');
-    if (group === undefined) {
-      throw new HandshakeRefusedError(400, 'Invalid room name');
-    }
-    return group;
   }
 }

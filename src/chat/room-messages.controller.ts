@@ -55,7 +55,7 @@ export class RoomMessagesController {
     }
   }
 
-  /** 202 once group-sent; 400, 401, 404 (API off), 429 or 503 otherwise. */
+  /** 202 once group-sent (an empty room too); 400, 401, 404 (API off), 429 or 503 otherwise. */
   @Post(':room/messages')
   @HttpCode(HttpStatus.ACCEPTED)
   async post(
@@ -94,8 +94,9 @@ export class RoomMessagesController {
     if ('error' in parsed) {
       throw reply(parsed, HttpStatus.BAD_REQUEST);
     }
+    let sent;
     try {
-      await this.layer.groupSend(group, {
+      sent = await this.layer.groupSend(group, {
         type: 'chat.message',
         message: parsed.message,
       });
@@ -105,6 +106,11 @@ export class RoomMessagesController {
         CHAT_ERRORS.layerUnavailable(),
         HttpStatus.SERVICE_UNAVAILABLE,
       );
+    }
+    // Unlike a WebSocket sender, a bot is no member: an empty room is no
+    // error, a room whose every member was full is (as the gateway says).
+    if (sent.accepted === 0 && sent.full > 0) {
+      throw reply(CHAT_ERRORS.roomOverloaded(), HttpStatus.SERVICE_UNAVAILABLE);
     }
   }
 }

@@ -2,7 +2,9 @@ import type { Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { EMPTY, type Observable } from 'rxjs';
 import { catchError, filter } from 'rxjs/operators';
-import { WebSocket, type RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { Consumer } from './consumer';
+import { bindSerialFrames } from './serial-frames';
 
 /** A frame as `ws`'s `message` event target hands it over: text as a string. */
 type Frame = string | RawData;
@@ -14,11 +16,12 @@ export type FrameParser = (
 
 /**
  * Does what `WsAdapter.bindMessageHandlers` does for one connection (parse each
- * frame, run its handler, send a non-nil result back while the socket is
- * open, log a handler's stream error) with one plain `message` listener
- * instead of a per-connection rxjs pipeline (fromEvent, share, first,
- * mergeMap, takeUntil) that every open connection would keep alive:
- * a few KiB less per idle connection, the same work per frame.
+ * frame, run its `@SubscribeMessage` handler through Nest's pipeline, send each
+ * non-nil result back, log a handler's stream error) with one plain `message`
+ * listener instead of a per-connection rxjs pipeline that every open
+ * connection would keep alive; one frame at a time (`bindSerialFrames`), and
+ * replies through the connection's `Consumer`, the one bounded send path.
+ * Gateways that take frames in `receive` skip all of this (`bindConsumerFrames`).
  */
 export function bindFrameHandlers(
   client: WebSocket,
@@ -27,12 +30,10 @@ export function bindFrameHandlers(
   parse: FrameParser,
   logger: Logger,
 ): void {
-  const reply = (response: unknown): void => {
-    if (client.readyState === WebSocket.OPEN) {
-      client.send(JSON.stringify(response));
-    }
-  };
-  client.on('message', (data: RawData, isBinary: boolean) => {
+  if (handlers.length === 0) {
+    return;
+  }
+  bindSerialFrames(client, (data, isBinary) => {
     let message;
     try {
       // `ws` hands text frames over as a Buffer (binaryType nodebuffer)
@@ -55,14 +56,19 @@ export function bindFrameHandlers(
     } catch {
       return; // as WsAdapter: a synchronous throw must not end this socket's frames
     }
-    result
-      .pipe(
-        filter((response) => response !== undefined && response !== null),
-        catchError((error: unknown) => {
-          logger.error(error);
-          return EMPTY;
+    return new Promise<void>((resolve) =>
+      result
+        .pipe(
+          filter((response) => response !== undefined && response !== null),
+          catchError((error: unknown) => {
+            logger.error(error);
+            return EMPTY;
+          }),
+        )
+        .subscribe({
+          next: (response) => Consumer.of(client)?.sendJson(response),
+          complete: resolve,
         }),
-      )
-      .subscribe(reply);
+    );
   });
 }

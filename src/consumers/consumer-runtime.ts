@@ -6,6 +6,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ChannelLayer } from '../channel-layer';
+import { bindConsumerFrames } from './bind-consumer-frames';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
 import { Consumer } from './consumer';
 import { releaseConsumerChannel, runConsumerChannel } from './consumer-channel';
@@ -85,6 +86,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     }
     consumer.attach(socket, maxBufferedBytes);
     socket.once('close', (code: number) => void this.end(consumer, code));
+    bindConsumerFrames(live.definition, consumer, socket, this.logger);
     void runConsumerChannel(
       this.layer,
       live.definition,

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 
-const consumers = new WeakMap<WebSocket, Consumer>();
+const consumers = new WeakMap<WebSocket, Consumer<unknown>>();
 
 /**
  * What a consumer keeps of its upgrade request, as Channels' scope keeps
@@ -19,10 +19,16 @@ export const CLOSE_TOO_SLOW = 1013;
 
 /**
  * One WebSocket connection and its channel, as a Channels consumer instance is:
- * gateways get it in `connect`, `disconnect`, channel handlers and, through
- * `@ConnectedConsumer()`, in message handlers.
+ * gateways get it in `connect`, `receive`, `disconnect`, channel handlers and,
+ * through `@ConnectedConsumer()`, in message handlers.
+ * @typeParam S what the gateway keeps per connection, set in `connect`.
  */
-export class Consumer {
+export class Consumer<S = unknown> {
+  /**
+   * The gateway's state of this connection (a room's group, a rate bucket),
+   * computed once in `connect` (Channels keeps it on `self`).
+   */
+  state!: S;
   private socket?: WebSocket;
   private maxBufferedBytes = Number.POSITIVE_INFINITY;
 

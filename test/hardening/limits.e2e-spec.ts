@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ChannelLayer } from '../../src/channel-layer';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { holdNextCall } from '../helpers/held-call';
@@ -135,4 +136,37 @@ describe('Limits (e2e)', () => {
     await expect(slow.closed).resolves.toMatchObject({ code: 1013 });
     expect(slow.pending).toBeLessThan(count);
   });
+
+  it('should close a client that never reads but keeps sending bad frames with 1013: error replies are bounded too', async () => {
+    const testApp = await app({
+      WS_MAX_BUFFERED_BYTES: '1024',
+      CHAT_RATE_LIMIT: '1000000',
+      CHAT_RATE_BURST: '1000000',
+      CHAT_RATE_ABUSE_LIMIT: '1000000',
+    });
+    const [silent, other] = [
+      await join(testApp, 'bad-frames'),
+      await join(testApp, 'bad-frames'),
+    ];
+    silent.socket.pause();
+    // Twice as many replies (~90 bytes each) as the kernel may buffer on the
+    // way: the server's send buffer, at most, and the client's receive buffer.
+    const [wmem, rmem] = ['tcp_wmem', 'tcp_rmem'].map((name) =>
+      readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8')
+        .split(/\s+/)
+        .map(Number),
+    );
+    const frames = Math.ceil((2 * (wmem[2] + rmem[1])) / 90);
+    for (let n = 0; n < frames; n++) {
+      silent.send('not json');
+    }
+    // Its frames are handled in order: once the last one reaches the room,
+    // every bad frame before it has had its reply, or the socket its close.
+    silent.send({ message: 'last' });
+    await expect(other.nextMessage()).resolves.toEqual({ message: 'last' });
+    silent.socket.resume();
+    await expect(silent.closed).resolves.toMatchObject({ code: 1013 });
+    // Closed at the bound, not after every reply had been queued for it.
+    expect(silent.pending).toBeLessThan(frames);
+  }, 120_000);
 });

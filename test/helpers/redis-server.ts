@@ -83,6 +83,19 @@ export class RedisServer {
     });
   }
 
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and nothing is
+   * answered, as in a partition or a stuck failover, until `thaw()`.
+   */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Stops the server and waits for the process to exit. */
   async stop(): Promise<void> {
     const child = this.process;

@@ -52,6 +52,14 @@ export interface RedisChannelLayerOptions
   extends CommonChannelLayerOptions, RedisConnectionOptions {
   backend: 'redis';
   /**
+   * Messages this process's senders let a process's key hold (the key that
+   * carries all of a process's channels' messages to its one reader), when
+   * larger than the channel's capacity. Django senders apply their own
+   * `channel_capacity` to it.
+   * @default 1000
+   */
+  processCapacity?: number;
+  /**
    * Keys as channels_redis `symmetric_encryption_keys`: the first encrypts,
    * any decrypts.
    * @default [] (no encryption)

@@ -1,4 +1,5 @@
 import type { ChannelLayer } from '../../channel-layer';
+import { Logger } from '@nestjs/common';
 import { assertMessage } from '../../assert-message';
 import { CapacityRules } from '../../capacity';
 import {
@@ -10,9 +11,11 @@ import {
 import { assertChannelName, assertGroupName } from '../../channel-names';
 import { ChannelFullError, ChannelLayerClosedError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { MemoryChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
 import { randomToken } from '../../random-token';
+import { DropLog } from '../../drop-log';
 
 interface Queued {
   readonly message: ChannelMessage;
@@ -37,6 +40,12 @@ export class MemoryChannelLayer implements ChannelLayer {
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly groups = new Map<string, Map<string, number>>();
   /**
+   * Channels from `newChannel` whose consumer lives: until a receive on them
+   * is aborted. Their memberships do not lapse (a connection open for longer
+   * than `groupExpiry` keeps its room).
+   */
+  private readonly live = new Set<string>();
+  /**
    * Signals listened to already, with the channels their receives wait on: a
    * consumer passes one signal to every receive, so it is listened to once,
    * not added and removed around each message.
@@ -47,6 +56,7 @@ export class MemoryChannelLayer implements ChannelLayer {
   private readonly groupExpiryMs: number;
   private readonly now: () => number;
   private readonly processId = randomToken();
+  private readonly drops = new DropLog(new Logger(MemoryChannelLayer.name));
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
@@ -63,8 +73,10 @@ export class MemoryChannelLayer implements ChannelLayer {
   }
 
   async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
+    this.assertOpen();
     const channel = `${prefix}.${this.processId}!${randomToken()}`;
     assertChannelName(channel);
+    this.live.add(channel);
     return channel;
   }
 
@@ -84,7 +96,10 @@ export class MemoryChannelLayer implements ChannelLayer {
     this.assertOpen();
     assertChannelName(channel);
     const { signal } = options;
-    signal?.throwIfAborted();
+    if (signal?.aborted) {
+      this.release(channel);
+      throw signal.reason as Error;
+    }
     const queued = this.take(channel);
     if (queued) {
       return queued;
@@ -125,28 +140,45 @@ export class MemoryChannelLayer implements ChannelLayer {
     }
   }
 
-  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+  async groupSend(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult> {
     this.assertOpen();
     assertGroupName(group);
     assertMessage(message);
     const members = this.groups.get(group);
+    let accepted = 0;
+    let full = 0;
     if (members) {
       // One copy for all members: received messages are read-only.
       const copy = structuredClone(message);
       const joinedAfter = this.now() - this.groupExpiryMs;
       for (const [channel, joinedAt] of members) {
-        if (joinedAt < joinedAfter) {
+        if (joinedAt < joinedAfter && !this.live.has(channel)) {
           members.delete(channel);
+        } else if (this.deliver(channel, copy)) {
+          accepted++;
         } else {
-          this.deliver(channel, copy);
+          full++;
+          this.drops.record('channel_full', channel);
         }
       }
     }
+    return { accepted, full };
   }
 
   async flush(): Promise<void> {
     this.queues.clear();
     this.groups.clear();
+  }
+
+  /** Forgets a channel whose consumer is gone: its queue, and its liveness. */
+  private release(channel: string): void {
+    if (!this.waiters.has(channel)) {
+      this.live.delete(channel);
+      this.queues.delete(channel);
+    }
   }
 
   async close(): Promise<void> {
@@ -155,6 +187,7 @@ export class MemoryChannelLayer implements ChannelLayer {
     const error = new ChannelLayerClosedError();
     const waiters = [...this.waiters.values()].flat();
     this.waiters.clear();
+    this.live.clear();
     for (const waiter of waiters) {
       waiter.reject(error);
     }
@@ -237,6 +270,7 @@ export class MemoryChannelLayer implements ChannelLayer {
       for (const waiter of cancelled) {
         waiter.reject(signal.reason as Error);
       }
+      this.release(channel);
     }
     this.watched.delete(signal);
   }
@@ -251,7 +285,7 @@ export class MemoryChannelLayer implements ChannelLayer {
     const joinedAfter = this.now() - this.groupExpiryMs;
     for (const [group, members] of this.groups) {
       for (const [channel, joinedAt] of members) {
-        if (joinedAt < joinedAfter) {
+        if (joinedAt < joinedAfter && !this.live.has(channel)) {
           members.delete(channel);
         }
       }

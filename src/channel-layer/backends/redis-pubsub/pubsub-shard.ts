@@ -1,11 +1,13 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ChannelLayerUnavailableError } from '../../errors';
+import { CommandGate } from '../redis/command-gate';
 import {
   COMMAND_TIMEOUT_MS,
   createRedisClient,
   whenReady,
 } from '../redis/redis-client';
+import { EXPIRED, definePublishScript } from '../redis/redis-scripts';
 
 /**
  * One Redis server of the pub/sub layer: a connection that publishes, and
@@ -17,6 +19,7 @@ import {
 export class PubSubShard {
   readonly publisher: Redis;
   readonly subscriber: Redis;
+  private readonly gate: CommandGate;
   /** Pub/sub channels this process is (or is becoming) subscribed to here. */
   private readonly subscribed = new Set<string>();
   /** SUBSCRIBEs in flight by name, so that a second caller waits for the same one. */
@@ -36,11 +39,10 @@ export class PubSubShard {
       url,
       `channels-pubsub:${index}`,
       logger,
-      {
-        enableAutoPipelining: true,
-        commandTimeout: COMMAND_TIMEOUT_MS,
-      },
+      { enableAutoPipelining: true },
     );
+    definePublishScript(this.publisher);
+    this.gate = new CommandGate(this.publisher, 'redis-pubsub', url, logger);
     this.subscriber = createRedisClient(
       url,
       `channels-pubsub:${index}:subscriber`,
@@ -103,16 +105,26 @@ export class PubSubShard {
    * in flight here: a name's subscription and its publishes share its shard,
    * so a receive or groupAdd followed by a send is never outrun.
    */
-  async publish(name: string, payload: Buffer): Promise<void> {
+  async publish(name: string, payload: Buffer): Promise<number> {
     if (this.pending.size > 0) {
       await Promise.all(this.pending);
     }
-    await this.run(this.publisher, (client) => client.publish(name, payload));
+    const receivers = await this.gate.run(
+      (client, deadline) => client.channelsPublish(name, payload, deadline),
+      payload.length,
+    );
+    if (receivers === EXPIRED) {
+      throw new ChannelLayerUnavailableError(
+        'redis-pubsub',
+        'Redis ran it too late',
+      );
+    }
+    return receivers;
   }
 
   /** Resolves when both connections answer and the subscriptions are back after a reconnection. */
   async ping(): Promise<void> {
-    await this.run(this.publisher, (client) => client.ping());
+    await this.gate.run((client) => client.ping());
     await this.run(this.subscriber, () => Promise.resolve());
     try {
       await this.restoring;
@@ -123,6 +135,7 @@ export class PubSubShard {
   }
 
   async close(): Promise<void> {
+    this.gate.stop();
     await Promise.all(
       [this.publisher, this.subscriber].map((client) =>
         client.quit().catch(() => client.disconnect()),

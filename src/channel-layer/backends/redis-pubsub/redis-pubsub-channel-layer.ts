@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ChannelLayer } from '../../channel-layer';
 import { assertMessage } from '../../assert-message';
+import { DropLog } from '../../drop-log';
 import {
   DEFAULT_CHANNEL_PREFIX,
   DEFAULT_PREFIX,
@@ -10,6 +11,7 @@ import { assertChannelName, assertGroupName } from '../../channel-names';
 import { ChannelLayerClosedError } from '../../errors';
 import type { RedisPubSubChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
 import { LocalChannels } from '../redis/local-channels';
 import { PYTHON_MSGPACK } from '../redis/message-codec';
@@ -46,6 +48,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     this.local = new LocalChannels(
       () => LOCAL_BUFFER,
       (channel) => this.forget(channel),
+      new DropLog(this.logger),
     );
     this.shards = options.hosts.map(
       (url, index) =>
@@ -127,11 +130,15 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     }
   }
 
-  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+  async groupSend(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult> {
     this.assertOpen();
     assertGroupName(group);
     assertMessage(message);
-    await this.publish(this.groupChannel(group), message);
+    const accepted = await this.publish(this.groupChannel(group), message);
+    return { accepted, full: 0 };
   }
 
   /** Drops buffered messages and this process's group memberships; channels stay subscribed. */
@@ -159,7 +166,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     await Promise.all(this.shards.map((shard) => shard.ping()));
   }
 
-  private publish(name: string, message: ChannelMessage): Promise<void> {
+  private publish(name: string, message: ChannelMessage): Promise<number> {
     return this.shardOf(name).publish(name, PYTHON_MSGPACK.pack(message));
   }
 

@@ -6,14 +6,17 @@ import { nextScore } from './scores';
 
 /**
  * The group memberships of this process's own channels, kept in memory so
- * that a shard which comes back empty (a restarted Redis) gets them again:
- * otherwise connected consumers would silently stop receiving group messages.
- * A channel's memberships are forgotten with the channel.
+ * that a shard which comes back empty (a restarted Redis) gets them again,
+ * and renewed every half `groupExpiry` while their channel lives: otherwise
+ * connected consumers would silently stop receiving group messages. A
+ * channel's memberships are forgotten with the channel, so those of a process
+ * that died still lapse after `groupExpiry`.
  */
 export class GroupMemberships {
   private readonly memberships = new Map<string, Set<string>>();
   /** Per shard, the restoration of memberships after its last (re)connection. */
   private readonly restoring: Array<Promise<void>> = [];
+  private readonly refresher: NodeJS.Timeout;
 
   /**
    * @param prefix the layer's key prefix.
@@ -24,7 +27,18 @@ export class GroupMemberships {
     private readonly prefix: string,
     private readonly groupExpiry: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.refresher = setInterval(
+      () => this.refresh(),
+      Math.min((groupExpiry * 1000) / 2, 2 ** 31 - 1), // setInterval's limit
+    );
+    this.refresher.unref(); // renewing memberships must not keep the process alive
+  }
+
+  /** Stops renewing memberships (the layer is closing). */
+  stop(): void {
+    clearInterval(this.refresher);
+  }
 
   /** Records that `channel`, one of this process's, joined `group`. */
   remember(group: string, channel: string): void {
@@ -65,6 +79,13 @@ export class GroupMemberships {
     } catch {
       this.restoring[index] = this.restore(index);
       await this.restoring[index];
+    }
+  }
+
+  /** Renews every membership on every shard; a shard that fails is renewed on the next round. */
+  private refresh(): void {
+    for (let index = 0; index < this.shards.count; index++) {
+      this.restore(index).catch(() => undefined);
     }
   }
 

@@ -1,9 +1,12 @@
 import type { Logger } from '@nestjs/common';
 import type { CapacityRules } from '../../capacity';
 import { nonLocalName } from '../../channel-names';
+import { ChannelLayerUnavailableError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import { groupKey } from './group-key';
 import { CHANNEL_KEY, type MessageCodec } from './message-codec';
+import { EXPIRED } from './redis-scripts';
 import type { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 
@@ -25,6 +28,7 @@ export class GroupSender {
    * @param prefix the layer's key prefix.
    * @param expiry seconds a message lasts.
    * @param groupExpiry seconds a membership lasts.
+   * @param processCapacity messages a process's key holds for all its channels.
    */
   constructor(
     private readonly shards: RedisShards,
@@ -33,11 +37,12 @@ export class GroupSender {
     private readonly prefix: string,
     private readonly expiry: number,
     private readonly groupExpiry: number,
+    private readonly processCapacity: number,
     private readonly logger: Logger,
   ) {}
 
   /** Sends `message` to every member of `group`; members that are full are skipped. */
-  async send(group: string, message: ChannelMessage): Promise<void> {
+  async send(group: string, message: ChannelMessage): Promise<GroupSendResult> {
     const capacity = this.capacities.uniform;
     const head =
       this.shards.count === 1 && capacity !== undefined
@@ -45,28 +50,33 @@ export class GroupSender {
         : undefined;
     if (head && capacity !== undefined) {
       // One shard, no encryption, one capacity: the whole send in one script.
-      const full = await this.shards.run(0, (client) =>
-        client.channelsGroupFanout(
-          groupKey(this.prefix, group),
-          nextScore(),
-          this.groupExpiry,
-          this.expiry,
-          capacity,
-          this.prefix,
-          head,
-        ),
+      const [keys, full] = await this.shards.run(
+        0,
+        (client, deadline) =>
+          client.channelsGroupFanout(
+            groupKey(this.prefix, group),
+            nextScore(),
+            this.groupExpiry,
+            this.expiry,
+            capacity,
+            this.prefix,
+            head,
+            deadline,
+            Math.max(capacity, this.processCapacity),
+          ),
+        head.length,
       );
-      this.reportFull(full, group);
-      return;
+      assertInTime(keys);
+      return this.result(keys, full, group);
     }
-    await this.sendByShard(group, message);
+    return this.sendByShard(group, message);
   }
 
   /** The two-round-trip send: read the members, then send each shard its batch. */
   private async sendByShard(
     group: string,
     message: ChannelMessage,
-  ): Promise<void> {
+  ): Promise<GroupSendResult> {
     const members = await this.shards.run(
       this.shards.shardOf(group),
       (client) =>
@@ -78,21 +88,32 @@ export class GroupSender {
     );
     const byShard = this.plan(members, message);
     const now = nextScore();
-    await Promise.all(
+    const fulls = await Promise.all(
       [...byShard].map(async ([index, { keys, values, capacities }]) => {
-        const full = await this.shards.run(index, (client) =>
-          client.channelsGroupSend(
-            keys.length,
-            ...keys,
-            ...values,
-            ...capacities,
-            now,
-            this.expiry,
-          ),
+        const full = await this.shards.run(
+          index,
+          (client, deadline) =>
+            client.channelsGroupSend(
+              keys.length,
+              ...keys,
+              ...values,
+              ...capacities,
+              now,
+              this.expiry,
+              deadline,
+            ),
+          values.reduce((sum, value) => sum + value.length, 0),
         );
-        this.reportFull(full, group);
+        assertInTime(full);
+        return full;
       }),
     );
+    const full = fulls.reduce((sum, count) => sum + count, 0);
+    const keys = [...byShard.values()].reduce(
+      (sum, batch) => sum + batch.keys.length,
+      0,
+    );
+    return this.result(keys, full, group);
   }
 
   /** One message per destination key, carrying the list of its channels (as channels_redis 4.0). */
@@ -122,16 +143,27 @@ export class GroupSender {
       batch.values.push(
         this.codec.encode({ ...message, [CHANNEL_KEY]: channels }),
       );
-      batch.capacities.push(this.capacities.capacityOf(channels[0]));
+      const capacity = this.capacities.capacityOf(channels[0]);
+      batch.capacities.push(
+        key.endsWith('!') ? Math.max(capacity, this.processCapacity) : capacity,
+      );
     }
     return byShard;
   }
 
-  private reportFull(full: number, group: string): void {
+  private result(keys: number, full: number, group: string): GroupSendResult {
     if (full > 0) {
       this.logger.debug?.(
         `${full} channel keys over capacity in group ${group}`,
       );
     }
+    return { accepted: keys - full, full };
+  }
+}
+
+/** A script that ran past its deadline did nothing; its caller was told so already. */
+function assertInTime(reply: number): void {
+  if (reply === EXPIRED) {
+    throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
   }
 }

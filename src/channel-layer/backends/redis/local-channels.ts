@@ -1,3 +1,4 @@
+import type { DropLog } from '../../drop-log';
 import { ChannelLayerClosedError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 
@@ -32,10 +33,12 @@ export class LocalChannels {
   /**
    * @param capacityOf the most messages buffered per channel.
    * @param onRelease called when a channel is forgotten.
+   * @param drops told of each message dropped for a full channel.
    */
   constructor(
     private readonly capacityOf: (channel: string) => number,
-    private readonly onRelease: (channel: string) => void = () => undefined,
+    private readonly onRelease: (channel: string) => void,
+    private readonly drops: DropLog,
   ) {}
 
   get size(): number {
@@ -74,6 +77,7 @@ export class LocalChannels {
       return true;
     }
     if (local.buffer.length >= this.capacityOf(channel)) {
+      this.drops.record('channel_full', channel);
       return false;
     }
     local.buffer.push(message);

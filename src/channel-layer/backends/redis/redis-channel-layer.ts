@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ChannelLayer } from '../../channel-layer';
 import { assertMessage } from '../../assert-message';
+import { DropLog } from '../../drop-log';
 import { CapacityRules } from '../../capacity';
 import {
   DEFAULT_CAPACITY,
@@ -9,6 +10,7 @@ import {
   DEFAULT_EXPIRY_S,
   DEFAULT_GROUP_EXPIRY_S,
   DEFAULT_PREFIX,
+  DEFAULT_PROCESS_CAPACITY,
 } from '../../channel-layer.constants';
 import {
   assertChannelName,
@@ -18,10 +20,12 @@ import {
 import {
   ChannelFullError,
   ChannelLayerClosedError,
+  ChannelLayerUnavailableError,
   ForeignChannelError,
 } from '../../errors';
 import type { RedisChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
 import { groupKey } from './group-key';
 import { GroupMemberships } from './group-memberships';
@@ -29,6 +33,7 @@ import { GroupSender } from './group-sender';
 import { LocalChannels } from './local-channels';
 import { CHANNEL_KEY, MessageCodec } from './message-codec';
 import { createRedisClient } from './redis-client';
+import { EXPIRED } from './redis-scripts';
 import { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 import { SharedReceiver } from './shared-receiver';
@@ -46,6 +51,7 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly prefix: string;
   private readonly expiry: number;
   private readonly groupExpiry: number;
+  private readonly processCapacity: number;
   private readonly capacities: CapacityRules;
   private readonly codec: MessageCodec;
   private readonly shards: RedisShards;
@@ -64,6 +70,7 @@ export class RedisChannelLayer implements ChannelLayer {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.expiry = options.expiry ?? DEFAULT_EXPIRY_S;
     this.groupExpiry = options.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S;
+    this.processCapacity = options.processCapacity ?? DEFAULT_PROCESS_CAPACITY;
     this.capacities = new CapacityRules(
       options.capacity ?? DEFAULT_CAPACITY,
       options.channelCapacity,
@@ -72,6 +79,7 @@ export class RedisChannelLayer implements ChannelLayer {
     this.local = new LocalChannels(
       (channel) => this.capacities.capacityOf(channel),
       (channel) => this.memberships.forget(channel),
+      new DropLog(this.logger),
     );
     this.shards = new RedisShards(options.hosts, this.logger, (index) =>
       this.memberships.restoreOnReady(index),
@@ -89,6 +97,7 @@ export class RedisChannelLayer implements ChannelLayer {
       this.prefix,
       this.expiry,
       this.groupExpiry,
+      this.processCapacity,
       this.logger,
     );
     this.readers = options.hosts.map((url, index) =>
@@ -126,20 +135,29 @@ export class RedisChannelLayer implements ChannelLayer {
     if (!this.local.reserve(channel)) {
       throw new ChannelFullError(channel);
     }
+    const capacity = this.capacities.capacityOf(channel);
     let added: number;
     try {
-      added = await this.shards.run(index, (client) =>
-        client.channelsSend(
-          this.prefix + target,
-          value,
-          nextScore(),
-          this.expiry,
-          this.capacities.capacityOf(channel),
-        ),
+      added = await this.shards.run(
+        index,
+        (client, deadline) =>
+          client.channelsSend(
+            this.prefix + target,
+            value,
+            nextScore(),
+            this.expiry,
+            isLocal ? Math.max(capacity, this.processCapacity) : capacity,
+            deadline,
+          ),
+        value.length,
       );
     } catch (error) {
       this.local.unreserve(channel);
       throw error;
+    }
+    if (added === EXPIRED) {
+      this.local.unreserve(channel);
+      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
     }
     if (added === 0) {
       this.local.unreserve(channel);
@@ -174,14 +192,22 @@ export class RedisChannelLayer implements ChannelLayer {
     if (this.local.has(channel)) {
       this.memberships.remember(group, channel);
     }
-    const key = groupKey(this.prefix, group);
-    await this.shards.run(this.shards.shardOf(group), (client) =>
-      client
-        .multi()
-        .zadd(key, nextScore(), channel)
-        .expire(key, this.groupExpiry)
-        .exec(),
+    const added = await this.shards.run(
+      this.shards.shardOf(group),
+      (client, deadline) =>
+        client.channelsGroupAdd(
+          groupKey(this.prefix, group),
+          channel,
+          nextScore(),
+          this.groupExpiry,
+          deadline,
+        ),
     );
+    if (added === EXPIRED) {
+      // Its caller was told it failed: it must not be a member either.
+      this.memberships.discard(group, channel);
+      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+    }
   }
 
   async groupDiscard(group: string, channel: string): Promise<void> {
@@ -194,11 +220,14 @@ export class RedisChannelLayer implements ChannelLayer {
     );
   }
 
-  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+  async groupSend(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult> {
     this.assertOpen();
     assertGroupName(group);
     assertMessage(message);
-    await this.groupSender.send(group, message);
+    return this.groupSender.send(group, message);
   }
 
   async flush(): Promise<void> {
@@ -223,6 +252,7 @@ export class RedisChannelLayer implements ChannelLayer {
       return;
     }
     this.closed = true;
+    this.memberships.stop();
     this.local.close();
     await Promise.all([
       ...this.readers.map((reader) => reader.stop()),

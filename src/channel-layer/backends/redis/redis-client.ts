@@ -50,6 +50,16 @@ export function createRedisClient(
       );
     }
   });
+  client.on('reconnecting', () => {
+    // Redis may drop a connection without an error (a subscriber over its
+    // output-buffer limit, a `CLIENT KILL`): say so once, as for an error.
+    if (!down && everReady.has(client)) {
+      down = true;
+      logger.warn(
+        `${name}: connection to Redis at ${redactUrl(url)} lost; reconnecting`,
+      );
+    }
+  });
   client.on('ready', () => {
     everReady.add(client);
     if (down) {

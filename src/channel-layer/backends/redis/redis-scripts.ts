@@ -1,11 +1,32 @@
 import type { Redis, Result } from 'ioredis';
 
 /**
+ * Prepended to every script that writes a message or a membership: such a
+ * script returns -1 and does nothing once Redis's clock passes its last
+ * argument, the caller's deadline (Unix ms). A command that sat in a hung
+ * Redis's socket buffer while its sender was told "unavailable" must not
+ * deliver the message later (the sender may retry it).
+ */
+const EXPIRED_LUA = `
+local function expired(deadline)
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(deadline)
+end
+`;
+
+/** What a script returns when it ran after its deadline. */
+export const EXPIRED = -1;
+
+/**
  * `send`: drops expired messages, refuses a full channel, adds the message and
  * renews the key's expiry, in one round trip (channels_redis sends four commands).
- * KEYS[1] channel key; ARGV message, now (s), expiry (s), capacity. Returns 1, or 0 when full.
+ * KEYS[1] channel key; ARGV message, now (s), expiry (s), capacity, deadline.
+ * Returns 1, 0 when full, -1 past the deadline.
  */
-export const SEND_LUA = `
+export const SEND_LUA = `${EXPIRED_LUA}
+if expired(ARGV[5]) then
+  return -1
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, math.floor(tonumber(ARGV[2])) - tonumber(ARGV[3]))
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
   return 0
@@ -25,13 +46,30 @@ return redis.call('ZRANGE', KEYS[1], 0, -1)
 `;
 
 /**
+ * `groupAdd`: adds the member and renews the group's expiry.
+ * KEYS[1] group key; ARGV channel, now (s), group expiry (s), deadline.
+ * Returns 1, or -1 past the deadline.
+ */
+export const GROUP_ADD_LUA = `${EXPIRED_LUA}
+if expired(ARGV[4]) then
+  return -1
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+/**
  * Second half of `groupSend`, once per shard: for each channel key, drops
  * expired messages and adds the message unless the key is full.
- * KEYS channel keys; ARGV messages (one per key), capacities (one per key), now, expiry.
- * Returns how many keys were full.
+ * KEYS channel keys; ARGV messages (one per key), capacities (one per key), now, expiry, deadline.
+ * Returns how many keys were full, or -1 past the deadline.
  */
-export const GROUP_SEND_LUA = `
+export const GROUP_SEND_LUA = `${EXPIRED_LUA}
 local n = #KEYS
+if expired(ARGV[2 * n + 3]) then
+  return -1
+end
 local now = ARGV[2 * n + 1]
 local expiry = tonumber(ARGV[2 * n + 2])
 local cutoff = math.floor(tonumber(now)) - expiry
@@ -56,10 +94,16 @@ return full
  * is spliced as msgpack bytes: ARGV[6] is everything up to the list (random
  * prefix, map header with one more entry, the entries, the key), so each
  * value is byte for byte what channels_redis 4.0 writes.
- * KEYS[1] group key; ARGV now, group expiry, expiry, capacity, key prefix, head.
- * Returns how many keys were full.
+ * A process's key (ending in `!`) holds the messages of all its channels, so
+ * it takes `process capacity` rather than a channel's.
+ * KEYS[1] group key; ARGV now, group expiry, expiry, capacity, key prefix,
+ * head, deadline, process capacity.
+ * Returns {destination keys, keys that were full}, or {-1, 0} past the deadline.
  */
-export const GROUP_FANOUT_LUA = `
+export const GROUP_FANOUT_LUA = `${EXPIRED_LUA}
+if expired(ARGV[7]) then
+  return {-1, 0}
+end
 local now = ARGV[1]
 local seconds = math.floor(tonumber(now))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, seconds - tonumber(ARGV[2]))
@@ -68,6 +112,7 @@ local expiry = tonumber(ARGV[3])
 local capacity = tonumber(ARGV[4])
 local prefix = ARGV[5]
 local head = ARGV[6]
+local process_capacity = tonumber(ARGV[8])
 local lists = {}
 local order = {}
 for _, channel in ipairs(members) do
@@ -103,14 +148,29 @@ for _, key in ipairs(order) do
     parts[#parts + 1] = channel
   end
   redis.call('ZREMRANGEBYSCORE', key, 0, seconds - expiry)
-  if redis.call('ZCARD', key) < capacity then
+  local limit = capacity
+  if string.sub(key, -1) == '!' then
+    limit = process_capacity
+  end
+  if redis.call('ZCARD', key) < limit then
     redis.call('ZADD', key, now, table.concat(parts))
     redis.call('EXPIRE', key, expiry)
   else
     full = full + 1
   end
 end
-return full
+return {#order, full}
+`;
+
+/**
+ * `publish` of the pub/sub layer: PUBLISH unless past the deadline.
+ * ARGV pub/sub channel, payload, deadline. Returns PUBLISH's reply, or -1.
+ */
+export const PUBLISH_LUA = `${EXPIRED_LUA}
+if expired(ARGV[3]) then
+  return -1
+end
+return redis.call('PUBLISH', ARGV[1], ARGV[2])
 `;
 
 /** `flush`: deletes every key under the prefix (ARGV[1] is `<prefix>*`), as channels_redis does. */
@@ -129,12 +189,21 @@ export function defineChannelScripts(redis: Redis): void {
     lua: GROUP_MEMBERS_LUA,
     numberOfKeys: 1,
   });
+  redis.defineCommand('channelsGroupAdd', {
+    lua: GROUP_ADD_LUA,
+    numberOfKeys: 1,
+  });
   redis.defineCommand('channelsGroupSend', { lua: GROUP_SEND_LUA });
   redis.defineCommand('channelsGroupFanout', {
     lua: GROUP_FANOUT_LUA,
     numberOfKeys: 1,
   });
   redis.defineCommand('channelsFlush', { lua: FLUSH_LUA, numberOfKeys: 0 });
+}
+
+/** Registers the pub/sub layer's publish script on its publishing connection. */
+export function definePublishScript(redis: Redis): void {
+  redis.defineCommand('channelsPublish', { lua: PUBLISH_LUA, numberOfKeys: 0 });
 }
 
 declare module 'ioredis' {
@@ -145,6 +214,14 @@ declare module 'ioredis' {
       now: string,
       expiry: number,
       capacity: number,
+      deadline: number,
+    ): Result<number, Context>;
+    channelsGroupAdd(
+      key: string,
+      channel: string,
+      now: string,
+      groupExpiry: number,
+      deadline: number,
     ): Result<number, Context>;
     channelsGroupMembers(
       key: string,
@@ -163,7 +240,14 @@ declare module 'ioredis' {
       capacity: number,
       prefix: string,
       head: Buffer,
-    ): Result<number, Context>;
+      deadline: number,
+      processCapacity: number,
+    ): Result<[keys: number, full: number], Context>;
     channelsFlush(pattern: string): Result<number, Context>;
+    channelsPublish(
+      channel: string,
+      payload: Buffer,
+      deadline: number,
+    ): Result<number, Context>;
   }
 }

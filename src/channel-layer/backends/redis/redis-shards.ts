@@ -1,11 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { ChannelLayerUnavailableError } from '../../errors';
-import {
-  COMMAND_TIMEOUT_MS,
-  createRedisClient,
-  whenReady,
-} from './redis-client';
+import { CommandGate } from './command-gate';
+import { createRedisClient } from './redis-client';
 import { defineChannelScripts } from './redis-scripts';
 import { shardIndex } from './shards';
 
@@ -16,6 +12,7 @@ import { shardIndex } from './shards';
  */
 export class RedisShards {
   private readonly clients: Redis[];
+  private readonly gates: CommandGate[];
   private sendIndex = 0;
 
   /**
@@ -31,12 +28,14 @@ export class RedisShards {
     this.clients = hosts.map((url, index) => {
       const client = createRedisClient(url, `channels:${index}`, logger, {
         enableAutoPipelining: true,
-        commandTimeout: COMMAND_TIMEOUT_MS,
       });
       defineChannelScripts(client);
       client.on('ready', () => onReady(index));
       return client;
     });
+    this.gates = this.clients.map(
+      (client, index) => new CommandGate(client, 'redis', hosts[index], logger),
+    );
   }
 
   /** How many shards there are. */
@@ -55,15 +54,19 @@ export class RedisShards {
     return this.sendIndex;
   }
 
-  /** Runs a call on shard `index`, turning connection failures into `ChannelLayerUnavailableError`. */
-  async run<T>(index: number, call: (client: Redis) => Promise<T>): Promise<T> {
-    const client = this.clients[index];
-    try {
-      await whenReady(client);
-      return await call(client);
-    } catch (error) {
-      throw new ChannelLayerUnavailableError('redis', error);
-    }
+  /**
+   * Runs a call on shard `index` through its `CommandGate`: connection
+   * failures, a full gate and a missed deadline reject with
+   * `ChannelLayerUnavailableError`.
+   * @param call gets the connection and the deadline for scripts.
+   * @param bytes the payload's size.
+   */
+  run<T>(
+    index: number,
+    call: (client: Redis, deadline: number) => Promise<T>,
+    bytes?: number,
+  ): Promise<T> {
+    return this.gates[index].run(call, bytes);
   }
 
   /** Runs a call on every shard at once, as `run` does on one. */
@@ -81,6 +84,7 @@ export class RedisShards {
 
   /** Closes every connection, gracefully when Redis answers. */
   async quit(): Promise<void> {
+    this.gates.forEach((gate) => gate.stop());
     await Promise.all(
       this.clients.map((client) =>
         client.quit().catch(() => client.disconnect()),

@@ -1,0 +1,158 @@
+import type { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { ChannelLayerUnavailableError } from '../../errors';
+import { redactUrl, whenReady } from './redis-client';
+
+/** Bounds of one connection's commands in flight (issued, not yet answered). */
+export interface CommandLimits {
+  /** Milliseconds from issue to reply before the command fails. */
+  readonly timeoutMs: number;
+  /** Commands in flight at most; more fail at once. */
+  readonly maxCommands: number;
+  /** Payload bytes in flight at most; more fail at once. */
+  readonly maxBytes: number;
+}
+
+/**
+ * A Redis that stops answering on a connection that stays open (SIGSTOP, a
+ * partition, a stuck failover) must fail sends within seconds, not hold them.
+ */
+export const DEFAULT_COMMAND_LIMITS: CommandLimits = {
+  timeoutMs: 5_000,
+  maxCommands: 10_000,
+  maxBytes: 8 * 1024 * 1024,
+};
+
+/**
+ * How much earlier than the caller's deadline a script stops taking effect:
+ * a script that Redis runs after its sender was told "unavailable" (it sat in
+ * a hung Redis's socket buffer) must do nothing, and the reply of one run in
+ * time needs a moment to come back. Covers clock skew up to this much, too.
+ */
+const SCRIPT_DEADLINE_MARGIN_MS = 500;
+
+interface InFlight {
+  readonly deadline: number;
+  readonly bytes: number;
+  reject?: (error: Error) => void;
+}
+
+/**
+ * Runs the commands of one Redis connection with a deadline counted from when
+ * each is issued and a bound on what waits: ioredis starts a command's timeout
+ * only once it is written, and its auto-pipeline holds later commands, without
+ * bound, behind a batch a hung Redis never answers. No library bounds this, so
+ * it is written here: past the bound a command fails at once; past its
+ * deadline its caller gets `ChannelLayerUnavailableError` and the connection
+ * is dropped and re-opened, which rejects every command not yet written (they
+ * are never sent later) and frees what the socket buffered. A command already
+ * written may still run when Redis wakes: scripts get `deadline` and do
+ * nothing after it.
+ */
+export class CommandGate {
+  /** In issue order: the first is the oldest. */
+  private readonly inFlight = new Set<InFlight>();
+  private bytes = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly backend: string,
+    private readonly url: string,
+    private readonly logger: Logger,
+    private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
+  ) {}
+
+  /**
+   * Runs `call`, failing with `ChannelLayerUnavailableError` when Redis is
+   * away, too much waits already, or no reply comes before the deadline.
+   * @param call gets the connection and the deadline for scripts (Unix ms).
+   * @param bytes the payload's size, counted against `maxBytes`.
+   */
+  async run<T>(
+    call: (client: Redis, deadline: number) => Promise<T>,
+    bytes = 0,
+  ): Promise<T> {
+    try {
+      await whenReady(this.client);
+    } catch (error) {
+      throw new ChannelLayerUnavailableError(this.backend, error);
+    }
+    if (
+      this.inFlight.size >= this.limits.maxCommands ||
+      this.bytes + bytes > this.limits.maxBytes
+    ) {
+      throw new ChannelLayerUnavailableError(
+        this.backend,
+        `Redis is not keeping up (${this.inFlight.size} commands, ${this.bytes} bytes waiting)`,
+      );
+    }
+    const entry: InFlight = {
+      deadline: Date.now() + this.limits.timeoutMs,
+      bytes,
+    };
+    this.inFlight.add(entry);
+    this.bytes += bytes;
+    this.timer ??= this.arm(entry.deadline);
+    const reply = call(
+      this.client,
+      entry.deadline - SCRIPT_DEADLINE_MARGIN_MS,
+    ).finally(() => {
+      this.inFlight.delete(entry);
+      this.bytes -= bytes;
+    });
+    return new Promise<T>((resolve, reject) => {
+      entry.reject = reject;
+      reply.then(resolve, (error: unknown) =>
+        reject(new ChannelLayerUnavailableError(this.backend, error)),
+      );
+    });
+  }
+
+  /** Stops the deadline timer (the connection is being closed). */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(deadline: number): NodeJS.Timeout {
+    const timer = setTimeout(
+      () => this.expire(),
+      Math.max(0, deadline - Date.now()),
+    );
+    timer.unref(); // a deadline must not keep the process alive
+    return timer;
+  }
+
+  /** Fails every command past its deadline; re-opens the connection if any was. */
+  private expire(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    let expired = 0;
+    for (const entry of this.inFlight) {
+      if (entry.deadline > now) {
+        this.timer = this.arm(entry.deadline);
+        break;
+      }
+      if (entry.reject) {
+        entry.reject(
+          new ChannelLayerUnavailableError(
+            this.backend,
+            `Redis did not answer within ${this.limits.timeoutMs} ms`,
+          ),
+        );
+        entry.reject = undefined;
+        expired++;
+      }
+    }
+    if (expired > 0) {
+      this.logger.warn(
+        `Redis at ${redactUrl(this.url)} did not answer ${expired} commands within ${this.limits.timeoutMs} ms: reconnecting`,
+      );
+      // Not `disconnect()`: it ends the stream gracefully, which waits for a
+      // hung Redis to read what is buffered. Destroying it closes at once and
+      // ioredis reconnects, rejecting every command it had not written.
+      this.client.stream?.destroy();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { Logger } from '@nestjs/common';
+import type { RawData, WebSocket } from 'ws';
+import type { Consumer } from './consumer';
+import type { ConsumerDefinition } from './consumer-definition.interface';
+import { bindSerialFrames } from './serial-frames';
+
+/**
+ * Hands each frame of `socket` straight to its gateway's `receive` (Channels'
+ * `WebsocketConsumer.receive`), one at a time, and sends a non-nil result
+ * back as JSON through the consumer: no Nest pipeline (context, rxjs, pipes)
+ * per frame, as nothing is bound to `receive`.
+ */
+export function bindConsumerFrames(
+  definition: ConsumerDefinition,
+  consumer: Consumer,
+  socket: WebSocket,
+  logger: Logger,
+): void {
+  const { gateway, name } = definition;
+  if (!gateway.receive) {
+    return;
+  }
+  const receive = gateway.receive.bind(gateway);
+  const failed = (error: unknown): void => {
+    logger.error(`${name}.receive failed: ${String(error)}`);
+  };
+  const reply = (result: unknown): void => {
+    if (result !== undefined && result !== null) {
+      consumer.sendJson(result);
+    }
+  };
+  bindSerialFrames(socket, (data: RawData, isBinary: boolean) => {
+    let result: unknown;
+    try {
+      // `ws` hands text frames over as a Buffer (binaryType nodebuffer)
+      result = receive(
+        consumer,
+        isBinary ? (data as Buffer) : (data as Buffer).toString(),
+      );
+    } catch (error) {
+      return failed(error);
+    }
+    if (result instanceof Promise) {
+      return result.then(reply, failed);
+    }
+    reply(result);
+  });
+}

@@ -1,0 +1,130 @@
+import { Redis } from 'ioredis';
+import {
+  ChannelLayer,
+  ChannelLayerUnavailableError,
+} from '../../src/channel-layer';
+import { createApp, type TestApp } from '../helpers/create-app';
+import { readyzUntil } from '../helpers/readyz';
+import { RedisServer } from '../helpers/redis-server';
+import { WsClient } from '../helpers/ws-client';
+
+/** Commands a connection holds in flight at most (the layer's documented bound). */
+const MAX_IN_FLIGHT = 10_000;
+
+/**
+ * What a hung Redis leaves behind: the process holds a bounded number of
+ * commands, nothing answered "unavailable" is delivered later, and refused
+ * handshakes leave no member in the room's group.
+ */
+describe.each(['redis', 'redis-pubsub'])(
+  'Bounds while Redis hangs, CHANNEL_LAYER=%s (e2e)',
+  (backend) => {
+    let redis: RedisServer;
+    let testApp: TestApp;
+
+    beforeEach(async () => {
+      redis = await RedisServer.start();
+      testApp = await createApp({
+        CHANNEL_LAYER: backend,
+        REDIS_URL: redis.url,
+        WS_HANDSHAKE_TIMEOUT_MS: '1000',
+      });
+    });
+
+    afterEach(async () => {
+      redis.thaw();
+      await testApp.app.close();
+      await redis.dispose();
+    });
+
+    it('should hold at most a bounded number of sends, fail every one of them, and deliver none later', async () => {
+      const layer = testApp.app.get(ChannelLayer);
+      const channel = await layer.newChannel();
+      await layer.groupAdd('bounded', channel);
+      redis.freeze();
+      const count = MAX_IN_FLIGHT + 2_000;
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: count }, (_, n) =>
+          layer.groupSend('bounded', { type: 'held', n }),
+        ),
+      );
+      const reasons = outcomes.map((outcome) =>
+        outcome.status === 'rejected' ? (outcome.reason as Error) : undefined,
+      );
+      expect(
+        reasons.every((r) => r instanceof ChannelLayerUnavailableError),
+      ).toBe(true);
+      expect(
+        reasons.filter((r) => r?.message.includes('not keeping up')).length,
+      ).toBeGreaterThanOrEqual(count - MAX_IN_FLIGHT);
+
+      redis.thaw();
+      await readyzUntil(testApp, 200);
+      await layer.groupSend('bounded', { type: 'after' });
+      await expect(layer.receive(channel)).resolves.toEqual({ type: 'after' });
+    }, 60_000);
+  },
+);
+
+/**
+ * Refused handshakes must not join the room late: with `redis` a late
+ * member would sit in the group's sorted set for `GROUP_EXPIRY` (a day),
+ * filling a dead channel's key with every message of the room.
+ */
+describe('Handshakes while Redis hangs, CHANNEL_LAYER=redis (e2e)', () => {
+  let redis: RedisServer;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    testApp = await createApp({
+      CHANNEL_LAYER: 'redis',
+      REDIS_URL: redis.url,
+      WS_HANDSHAKE_TIMEOUT_MS: '1000',
+    });
+  });
+
+  afterAll(async () => {
+    redis.thaw();
+    await testApp.app.close();
+    await redis.dispose();
+  });
+
+  it('should leave no member behind for handshakes refused while Redis hangs', async () => {
+    const live = await WsClient.connect(`${testApp.ws}/ws/chat/exact/`);
+    redis.freeze();
+    const refused = await Promise.allSettled(
+      Array.from({ length: 5 }, () =>
+        WsClient.connect(`${testApp.ws}/ws/chat/exact/`),
+      ),
+    );
+    expect(refused.map((outcome) => outcome.status)).toEqual(
+      Array(5).fill('rejected'),
+    );
+    // A send issued after those handshakes fails once the layer has given
+    // up on everything issued before it: the hang outlasts their deadlines.
+    await expect(
+      testApp.app.get(ChannelLayer).groupSend('probe', { type: 'probe' }),
+    ).rejects.toThrow(ChannelLayerUnavailableError);
+    redis.thaw();
+    await readyzUntil(testApp, 200);
+
+    const other = await WsClient.connect(`${testApp.ws}/ws/chat/exact/`);
+    other.send({ message: 'who is here' });
+    await expect(live.nextMessage()).resolves.toEqual({
+      message: 'who is here',
+    });
+    await expect(groupSize(redis, 'chat_exact')).resolves.toBe(2);
+    await Promise.all([live.close(), other.close()]);
+  }, 60_000);
+});
+
+/** Members of `group` in Redis, as channels_redis keeps them. */
+async function groupSize(redis: RedisServer, group: string): Promise<number> {
+  const client = new Redis(redis.url);
+  try {
+    return await client.zcard(`asgi:group:${group}`);
+  } finally {
+    client.disconnect();
+  }
+}
