@@ -1,17 +1,11 @@
 import { Module } from '@nestjs/common';
-import {
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { WebSocketGateway } from '@nestjs/websockets';
 import {
   ChannelLayer,
   ChannelLayerModule,
   ChannelHandler,
-  ConnectedConsumer,
   Consumer,
   ConsumersModule,
-  FRAME_EVENT,
   HandshakeRefusedError,
   type ChannelConsumer,
   type ChannelMessage,
@@ -41,11 +35,8 @@ class KitGateway implements ChannelConsumer {
     await this.layer.groupDiscard('kit', consumer.channel);
   }
 
-  @SubscribeMessage(FRAME_EVENT)
-  async receive(
-    @ConnectedConsumer() consumer: Consumer,
-    @MessageBody() frame: string,
-  ): Promise<void> {
+  async receive(consumer: Consumer, data: string | Buffer): Promise<void> {
+    const frame = String(data);
     if (frame === 'twice, then close') {
       consumer.sendJson({ n: 1 });
       consumer.sendJson({ n: 2 });
@@ -54,7 +45,10 @@ class KitGateway implements ChannelConsumer {
       consumer.close(4000, 'asked');
       return;
     }
-    await this.layer.groupSend('kit', { type: 'kit.text', text: frame });
+    await this.layer.groupSend('kit', {
+      type: 'kit.text',
+      text: frame,
+    });
   }
 
   @ChannelHandler('kit.text')

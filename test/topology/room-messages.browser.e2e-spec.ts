@@ -27,7 +27,7 @@ describe('POST /api/rooms/<room>/messages through the load balancer (e2e)', () =
   beforeAll(async () => {
     topology = await Topology.start({ API_TOKENS: TOKEN });
     browser = await launchChromium();
-  });
+  }, 60_000); // a bound for a loaded machine: three processes and a browser start
 
   afterAll(async () => {
     await Promise.all(pages.splice(0).map((balanced) => balanced.close()));
