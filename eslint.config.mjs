@@ -13,6 +13,8 @@ export default tseslint.config(
       'node_modules/',
       'eslint.config.mjs',
       'bench/results/',
+      // Type-checked and linted as its own project by test/package/.
+      'test/fixtures/consumer-app/',
     ],
   },
   eslint.configs.recommended,
@@ -56,7 +58,31 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    // Tests use the library as its users do: through the package's entry
+    // points (src/channel-layer, src/consumers, src/testing, src), never a
+    // file inside them. The app around the library (chat, config) is theirs.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/channel-layer/**',
+                '**/src/consumers/**',
+                '**/src/testing/**',
+              ],
+              message:
+                'Import the library through its public entry points (src/channel-layer, src/consumers, src/testing), as a user of the package would.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts', 'src/testing/contract/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -18,6 +18,12 @@ export function setupApp(app: NestExpressApplication): AppConfig {
       maxBufferedBytes: config.wsMaxBufferedBytes,
     }),
   );
+  // /api/ bodies are read as text, whatever their type, before Nest's JSON
+  // parser would: the API validates them as chat frames (invalid_json, …).
+  app.useBodyParser('text', {
+    type: (request) => request.url?.startsWith('/api/') ?? false,
+    limit: config.wsMaxPayload,
+  });
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/static/', index: false });
   app.enableShutdownHooks();
   return config;

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ConsumersModule } from '../consumers';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
+import { RoomMessagesController } from './room-messages.controller';
 import { RoomStatusController } from './room-status.controller';
 
 /** The Django Channels tutorial's chat. */
 @Module({
   imports: [ConsumersModule],
-  controllers: [ChatController, RoomStatusController],
+  controllers: [ChatController, RoomMessagesController, RoomStatusController],
   providers: [ChatGateway],
 })
 export class ChatModule {}

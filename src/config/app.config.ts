@@ -33,6 +33,8 @@ export interface AppConfig extends EdgeConfig, OperationsConfig {
   chatRateBurst: number;
   /** Refused messages in a row before a connection is closed with 1008. */
   chatRateAbuseLimit: number;
+  /** Bearer tokens of `POST /api/rooms/<room>/messages`; `undefined`: the API is off. */
+  apiTokens?: string[];
 }
 
 const BACKENDS: readonly ChannelLayerBackend[] = [
@@ -54,6 +56,10 @@ const ORIGIN = {
 const ANY = {
   test: (item: string) => item.length > 0,
   accepts: 'non-empty keys',
+};
+const TOKEN = {
+  test: (token: string) => /^[\x21-\x2b\x2d-\x7e]+$/.test(token),
+  accepts: 'tokens of visible ASCII characters (no spaces or commas)',
 };
 const PREFIX = /^[a-zA-Z\d\-_.]*$/;
 
@@ -146,6 +152,7 @@ export function parseAppConfig(env: Record<string, unknown>): AppConfig {
     ),
     ...parseEdgeConfig(reader),
     ...operationsConfig(reader),
+    apiTokens: reader.list('API_TOKENS', TOKEN),
   };
   if (reader.problems.length > 0) {
     throw new ConfigValidationError(reader.problems);

@@ -1,6 +1,6 @@
-import { MemoryChannelLayer } from '../../src/channel-layer/backends/memory/memory-channel-layer';
-import { describeChannelLayerContract } from './channel-layer.contract';
+import { createChannelLayer } from '../../src/channel-layer';
+import { describeChannelLayerContract } from '../../src/testing';
 
-describeChannelLayerContract('memory', (options) =>
-  Promise.resolve(new MemoryChannelLayer(options)),
+describeChannelLayerContract('memory', async (options) =>
+  createChannelLayer({ ...options, backend: 'memory' }),
 );

@@ -1,9 +1,12 @@
-import { ChannelLayerUnavailableError } from '../../src/channel-layer';
-import { RedisPubSubChannelLayer } from '../../src/channel-layer/backends/redis-pubsub/redis-pubsub-channel-layer';
+import {
+  type ChannelLayer,
+  ChannelLayerUnavailableError,
+  createChannelLayer,
+} from '../../src/channel-layer';
 import { RedisServer } from '../helpers/redis-server';
 
 /** Resolves once `layer` answers ping again, letting the event loop turn between tries. */
-async function backUp(layer: RedisPubSubChannelLayer): Promise<void> {
+async function backUp(layer: ChannelLayer): Promise<void> {
   while (
     !(await layer.ping().then(
       () => true,
@@ -16,13 +19,13 @@ async function backUp(layer: RedisPubSubChannelLayer): Promise<void> {
 
 describe('RedisPubSubChannelLayer through a Redis restart', () => {
   let redis: RedisServer;
-  let layer: RedisPubSubChannelLayer;
-  let other: RedisPubSubChannelLayer;
+  let layer: ChannelLayer;
+  let other: ChannelLayer;
 
   beforeEach(async () => {
     redis = await RedisServer.start();
-    layer = new RedisPubSubChannelLayer({ hosts: [redis.url] });
-    other = new RedisPubSubChannelLayer({ hosts: [redis.url] });
+    layer = createChannelLayer({ backend: 'redis-pubsub', hosts: [redis.url] });
+    other = createChannelLayer({ backend: 'redis-pubsub', hosts: [redis.url] });
   });
 
   afterEach(async () => {

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { RedisPubSubChannelLayer } from '../../src/channel-layer/backends/redis-pubsub/redis-pubsub-channel-layer';
-import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
+import { type ChannelLayer, createChannelLayer } from '../../src/channel-layer';
+import { describeChannelLayerContract } from '../../src/testing';
+import { shardIndex } from '../helpers/channels-redis-shard';
 import { useRedisServers } from '../helpers/use-redis-servers';
-import { describeChannelLayerContract } from './channel-layer.contract';
 
 /** Pub/sub keeps nothing: no capacity, and no message for a channel nobody listens on. */
 const PUBSUB = { noCapacity: true, dropsUnreceived: true };
@@ -26,15 +26,20 @@ describe('RedisPubSubChannelLayer', () => {
   describeChannelLayerContract(
     'redis-pubsub, one shard',
     async (options) =>
-      new RedisPubSubChannelLayer({ ...options, hosts: [servers[0].url] }),
+      createChannelLayer({
+        ...options,
+        backend: 'redis-pubsub',
+        hosts: [servers[0].url],
+      }),
     PUBSUB,
   );
 
   describeChannelLayerContract(
     'redis-pubsub, two shards',
     async (options) =>
-      new RedisPubSubChannelLayer({
+      createChannelLayer({
         ...options,
+        backend: 'redis-pubsub',
         hosts: servers.map((server) => server.url),
       }),
     PUBSUB,
@@ -44,13 +49,17 @@ describe('RedisPubSubChannelLayer', () => {
     { name: 'one shard', shards: 1 },
     { name: 'two shards', shards: 2 },
   ])('publishes and subscriptions, $name', ({ shards }) => {
-    const layers: RedisPubSubChannelLayer[] = [];
+    const layers: ChannelLayer[] = [];
     let admins: Redis[];
 
     /** A layer on the first `shards` servers, closed after the test. */
-    function newLayer(): RedisPubSubChannelLayer {
+    function newLayer(): ChannelLayer {
       const hosts = servers.slice(0, shards).map((server) => server.url);
-      const layer = new RedisPubSubChannelLayer({ hosts, prefix: 'ps' });
+      const layer = createChannelLayer({
+        backend: 'redis-pubsub',
+        hosts,
+        prefix: 'ps',
+      });
       layers.push(layer);
       return layer;
     }

@@ -2,39 +2,48 @@ import { Redis } from 'ioredis';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { RedisChannelLayer } from '../../src/channel-layer/backends/redis/redis-channel-layer';
-import { PYTHON_MSGPACK } from '../../src/channel-layer/backends/redis/message-codec';
-import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
+import { Packr } from 'msgpackr';
+import { createChannelLayer } from '../../src/channel-layer';
+import { describeChannelLayerContract } from '../../src/testing';
+import { shardIndex } from '../helpers/channels-redis-shard';
 import { RedisServer } from '../helpers/redis-server';
 import { useRedisServers } from '../helpers/use-redis-servers';
-import { describeChannelLayerContract } from './channel-layer.contract';
+
+/** msgpack as Python's `msgpack.packb` writes a message dict (maps, no records). */
+const PYTHON_MSGPACK = new Packr({
+  useRecords: false,
+  mapsAsObjects: true,
+  variableMapSize: true,
+  moreTypes: false,
+  int64AsType: 'number',
+});
 
 describe('RedisChannelLayer', () => {
   const servers = useRedisServers(2);
 
-  describeChannelLayerContract(
-    'redis, one shard',
-    async (options) =>
-      new RedisChannelLayer({ ...options, hosts: [servers[0].url] }),
+  describeChannelLayerContract('redis, one shard', async (options) =>
+    createChannelLayer({
+      ...options,
+      backend: 'redis',
+      hosts: [servers[0].url],
+    }),
   );
 
-  describeChannelLayerContract(
-    'redis, two shards',
-    async (options) =>
-      new RedisChannelLayer({
-        ...options,
-        hosts: servers.map((server) => server.url),
-      }),
+  describeChannelLayerContract('redis, two shards', async (options) =>
+    createChannelLayer({
+      ...options,
+      backend: 'redis',
+      hosts: servers.map((server) => server.url),
+    }),
   );
 
-  describeChannelLayerContract(
-    'redis, encrypted',
-    async (options) =>
-      new RedisChannelLayer({
-        ...options,
-        hosts: [servers[0].url],
-        symmetricEncryptionKeys: ['new-key', 'old-key'],
-      }),
+  describeChannelLayerContract('redis, encrypted', async (options) =>
+    createChannelLayer({
+      ...options,
+      backend: 'redis',
+      hosts: [servers[0].url],
+      symmetricEncryptionKeys: ['new-key', 'old-key'],
+    }),
   );
 
   describe.each([
@@ -43,7 +52,11 @@ describe('RedisChannelLayer', () => {
   ])('group send data layout, $name', ({ shards }) => {
     it('should write one value per process key, byte for byte as channels_redis 4.0', async () => {
       const hosts = servers.slice(0, shards).map((server) => server.url);
-      const layer = new RedisChannelLayer({ hosts, prefix: 'layout' });
+      const layer = createChannelLayer({
+        backend: 'redis',
+        hosts,
+        prefix: 'layout',
+      });
       const members = [
         'specific.django1!a',
         'specific.django1!b',
@@ -89,14 +102,11 @@ describe('RedisChannelLayer', () => {
       // A process of its own (the built layer): Node's warnings go to the
       // real process, which jest's sandbox does not show.
       const absent = await RedisServer.reserve();
-      const layerModule = join(
-        __dirname,
-        '../../dist/channel-layer/backends/redis/redis-channel-layer.js',
-      );
+      const layerModule = join(__dirname, '../../dist/channel-layer/index.js');
       const script = `
-        const { RedisChannelLayer } = require(${JSON.stringify(layerModule)});
+        const { createChannelLayer } = require(${JSON.stringify(layerModule)});
         (async () => {
-          const layer = new RedisChannelLayer({ hosts: [${JSON.stringify(absent.url)}] });
+          const layer = createChannelLayer({ backend: 'redis', hosts: [${JSON.stringify(absent.url)}] });
           const channel = await layer.newChannel();
           const sends = await Promise.allSettled(
             Array.from({ length: 50 }, (_, n) => layer.send(channel, { type: 'burst', n })),

@@ -2,6 +2,9 @@ import { Logger } from '@nestjs/common';
 import { of, type Observable } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Consumer } from '../../src/consumers';
+// The frame binding is tested below the adapter, on a bare ws server: an
+// internal of the runtime on purpose, the one exception to the entry-points rule.
+// eslint-disable-next-line no-restricted-imports
 import { bindFrameHandlers } from '../../src/consumers/bind-frame-handlers';
 import { WsClient } from '../helpers/ws-client';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ConsumerRuntime } from '../../src/consumers/consumer-runtime';
+import { ConsumerRuntime } from '../../src/consumers';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { RedisServer } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';

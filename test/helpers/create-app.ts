@@ -1,6 +1,4 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import {
@@ -8,6 +6,7 @@ import {
   parseAppConfig,
   type AppConfig,
 } from '../../src/config/app.config';
+import { startTestApp } from '../../src/testing';
 
 /** A running application and its base URLs. */
 export interface TestApp {
@@ -19,26 +18,23 @@ export interface TestApp {
 
 /**
  * Starts the real application, as `main.ts` does, on a free loopback port,
- * with `env` as its environment (README: Configuration).
+ * with `env` as its environment (README: Configuration): the test kit's
+ * `startTestApp` with the app's own layer, configuration and setup.
  */
 export async function createApp(
   env: Record<string, string> = {},
 ): Promise<TestApp> {
   const config = parseAppConfig(env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(appConfig.KEY)
-    .useValue(config)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    logger: ['error'],
-  });
-  setupApp(app);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return {
-    app,
-    config,
-    http: `http://127.0.0.1:${port}`,
-    ws: `ws://127.0.0.1:${port}`,
-  };
+  const { app, http, ws } = await startTestApp<NestExpressApplication>(
+    AppModule,
+    {
+      memoryLayer: false,
+      override: (builder) =>
+        builder.overrideProvider(appConfig.KEY).useValue(config),
+      setup: (started) => {
+        setupApp(started);
+      },
+    },
+  );
+  return { app, config, http, ws };
 }

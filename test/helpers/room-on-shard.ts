@@ -1,4 +1,4 @@
-import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
+import { shardIndex } from './channels-redis-shard';
 
 /** The name a Redis backend hashes to place group `chat_<room>`: the group, or its pub/sub channel. */
 function groupShardName(

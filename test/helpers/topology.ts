@@ -39,15 +39,22 @@ export class Topology {
     return `ws://127.0.0.1:${this.balancerPort}`;
   }
 
-  /** Starts everything and resolves once the balancer accepts connections. */
-  static async start(): Promise<Topology> {
+  /**
+   * Starts everything and resolves once the balancer accepts connections;
+   * `env` adds to (or overrides) both app processes' environment.
+   */
+  static async start(env: Record<string, string> = {}): Promise<Topology> {
     const redis = await RedisServer.start();
     const instances: AppInstance[] = [];
     let balancer: ManagedProcess | undefined;
     try {
       for (const name of ['app1', 'app2']) {
         const port = await freePort();
-        instances.push({ name, port, process: startApp(name, port, redis) });
+        instances.push({
+          name,
+          port,
+          process: startApp(name, port, redis, env),
+        });
       }
       await Promise.all(
         instances.map(({ process }) => process.waitForLine(/Chat on http:/)),
@@ -102,6 +109,7 @@ function startApp(
   name: string,
   port: number,
   redis: RedisServer,
+  env: Record<string, string>,
 ): ManagedProcess {
   return ManagedProcess.start(name, process.execPath, ['dist/main.js'], {
     cwd: ROOT,
@@ -114,6 +122,7 @@ function startApp(
       REDIS_URL: redis.url,
       // HAProxy runs on loopback here: its X-Forwarded-For names the client.
       TRUST_PROXY: 'loopback',
+      ...env,
     },
   });
 }

@@ -1,5 +1,5 @@
 import { ChannelLayer } from '../../src/channel-layer';
-import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
+import { shardIndex } from '../helpers/channels-redis-shard';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { PythonPeer } from '../helpers/python-peer';
 import { roomOnShard } from '../helpers/room-on-shard';

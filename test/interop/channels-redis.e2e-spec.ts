@@ -1,6 +1,5 @@
 import { ChannelLayer } from '../../src/channel-layer';
-import { nonLocalName } from '../../src/channel-layer/channel-names';
-import { shardIndex } from '../../src/channel-layer/backends/redis/shards';
+import { nonLocalName, shardIndex } from '../helpers/channels-redis-shard';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { PythonPeer } from '../helpers/python-peer';
 import { useRedisServers } from '../helpers/use-redis-servers';

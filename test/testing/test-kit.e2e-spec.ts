@@ -1,0 +1,136 @@
+import { Module } from '@nestjs/common';
+import { WebSocketGateway } from '@nestjs/websockets';
+import {
+  ChannelLayer,
+  ChannelLayerModule,
+  ChannelHandler,
+  Consumer,
+  ConsumersModule,
+  HandshakeRefusedError,
+  type ChannelConsumer,
+  type ChannelMessage,
+} from '../../src';
+import {
+  ReceiveTimeoutError,
+  startTestApp,
+  UnexpectedFrameError,
+  WsClosedError,
+  WsRefusedError,
+  type TestApplication,
+} from '../../src/testing';
+
+/** A frame is group-sent to everyone; `close` closes the sender, after two frames if asked. */
+@WebSocketGateway({ path: '/ws/kit/:name' })
+class KitGateway implements ChannelConsumer {
+  constructor(private readonly layer: ChannelLayer) {}
+
+  async connect(consumer: Consumer): Promise<void> {
+    if (consumer.params.name === 'refused') {
+      throw new HandshakeRefusedError(418, 'No');
+    }
+    await this.layer.groupAdd('kit', consumer.channel);
+  }
+
+  async disconnect(consumer: Consumer): Promise<void> {
+    await this.layer.groupDiscard('kit', consumer.channel);
+  }
+
+  async receive(consumer: Consumer, data: string | Buffer): Promise<void> {
+    const frame = String(data);
+    if (frame === 'twice, then close') {
+      consumer.sendJson({ n: 1 });
+      consumer.sendJson({ n: 2 });
+    }
+    if (frame.endsWith('close')) {
+      consumer.close(4000, 'asked');
+      return;
+    }
+    await this.layer.groupSend('kit', {
+      type: 'kit.text',
+      text: frame,
+    });
+  }
+
+  @ChannelHandler('kit.text')
+  kitText(consumer: Consumer, message: ChannelMessage): void {
+    consumer.sendJson({ text: message.text });
+  }
+}
+
+/** A module configured for a Redis nobody runs: the kit's memory layer replaces it. */
+@Module({
+  imports: [
+    ChannelLayerModule.forRoot({
+      backend: 'redis',
+      hosts: ['redis://127.0.0.1:1'],
+    }),
+    ConsumersModule,
+  ],
+  providers: [KitGateway],
+})
+class KitModule {}
+
+describe('The test kit (nest-channels/testing)', () => {
+  let app: TestApplication;
+
+  beforeAll(async () => {
+    app = await startTestApp(KitModule);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('should run the module on the memory layer in place of its own', async () => {
+    expect(app.app.get(ChannelLayer).constructor.name).toBe(
+      'MemoryChannelLayer',
+    );
+    const alice = await app.connect('/ws/kit/alice');
+    const bob = await app.connect('/ws/kit/bob');
+    alice.sendRaw('hello');
+    await expect(bob.receiveJson()).resolves.toEqual({ text: 'hello' });
+    await expect(alice.receiveText()).resolves.toBe('{"text":"hello"}');
+    alice.expectNothing();
+    await expect(alice.disconnect()).resolves.toMatchObject({ code: 1005 });
+    await bob.disconnect();
+  });
+
+  it('should name what came in UnexpectedFrameError', async () => {
+    const carol = await app.connect('/ws/kit/carol');
+    carol.sendRaw('twice, then close');
+    // Frames arrive before the close, so both are here once it has come.
+    await carol.closed;
+    await expect(carol.receiveJson()).resolves.toEqual({ n: 1 });
+    expect(() => carol.expectNothing()).toThrow(
+      new UnexpectedFrameError(`${app.ws}/ws/kit/carol`, ['{"n":2}']),
+    );
+    carol.expectNothing();
+  });
+
+  it('should reject a receive with WsClosedError when the server closes', async () => {
+    const dave = await app.connect('/ws/kit/dave');
+    const waiting = dave.receiveJson();
+    dave.sendRaw('close');
+    await expect(waiting).rejects.toThrow(WsClosedError);
+    await expect(dave.receiveJson()).rejects.toMatchObject({ code: 4000 });
+  });
+
+  it('should reject a receive with ReceiveTimeoutError naming the URL', async () => {
+    const erin = await app.connect('/ws/kit/erin');
+    await expect(erin.receiveJson({ timeoutMs: 10 })).rejects.toThrow(
+      new ReceiveTimeoutError(`${app.ws}/ws/kit/erin`, 10),
+    );
+    await erin.disconnect();
+  });
+
+  it('should give the handshake refusal status', async () => {
+    await expect(app.refusalStatus('/ws/kit/refused')).resolves.toBe(418);
+    await expect(app.refusalStatus('/ws/elsewhere')).resolves.toBe(404);
+    await expect(app.connect('/ws/kit/refused')).rejects.toThrow(
+      new WsRefusedError(418),
+    );
+    await expect(app.refusalStatus('/ws/kit/frank')).rejects.toThrow(
+      'accepted the handshake',
+    );
+  });
+});
