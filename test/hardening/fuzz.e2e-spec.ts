@@ -43,6 +43,9 @@ describe('Gateway fuzzing (e2e, fast-check)', () => {
       CHAT_RATE_BURST: '1000000',
       CHAT_ADDRESS_RATE_LIMIT: '100000000',
       CHAT_ADDRESS_RATE_BURST: '1000000',
+      // Every fuzzed connection comes from this one address.
+      WS_HANDSHAKE_RATE_LIMIT: '100000000',
+      WS_HANDSHAKE_RATE_BURST: '1000000',
     });
   });
 
