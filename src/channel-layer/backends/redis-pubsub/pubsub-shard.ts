@@ -6,6 +6,7 @@ import {
   createRedisClient,
   whenReady,
 } from '../redis/redis-client';
+import type { RedisEndpoint } from '../redis/redis-endpoints';
 
 /**
  * One Redis server of the pub/sub layer: a connection that publishes, and
@@ -27,7 +28,7 @@ export class PubSubShard {
   private restoring?: Promise<void>;
 
   constructor(
-    url: string,
+    url: RedisEndpoint,
     index: number,
     private readonly logger: Logger,
     onMessage: (name: string, data: Buffer) => void,

@@ -8,11 +8,15 @@ import {
 } from '../../channel-layer.constants';
 import { assertChannelName, assertGroupName } from '../../channel-names';
 import { ChannelLayerClosedError } from '../../errors';
-import type { RedisPubSubChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
+import type {
+  RedisConnectionOptions,
+  RedisPubSubLayerSettings,
+} from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
 import { LocalChannels } from '../redis/local-channels';
 import { PYTHON_MSGPACK } from '../redis/message-codec';
+import { shardEndpoints } from '../redis/redis-endpoints';
 import { shardIndex } from '../redis/shards';
 import { PubSubShard } from './pubsub-shard';
 
@@ -41,13 +45,15 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
   private readonly groups = new Map<string, Set<string>>();
   private closed = false;
 
-  constructor(options: Omit<RedisPubSubChannelLayerOptions, 'backend'>) {
+  constructor(
+    options: RedisConnectionOptions & Omit<RedisPubSubLayerSettings, 'backend'>,
+  ) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.local = new LocalChannels(
       () => LOCAL_BUFFER,
       (channel) => this.forget(channel),
     );
-    this.shards = options.hosts.map(
+    this.shards = shardEndpoints(options).map(
       (url, index) =>
         new PubSubShard(url, index, this.logger, (name, data) =>
           this.dispatch(name, data),

@@ -2,23 +2,18 @@ import type { Logger } from '@nestjs/common';
 import type { CapacityRules } from '../../capacity';
 import { nonLocalName } from '../../channel-names';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import { clusterGroupSend, type GroupBatch } from './cluster-group-send';
 import { groupKey } from './group-key';
 import { CHANNEL_KEY, type MessageCodec } from './message-codec';
 import type { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 
-/** The messages of a group send bound for one shard, in `channelsGroupSend`'s argument order. */
-interface ShardBatch {
-  keys: string[];
-  values: Buffer[];
-  capacities: number[];
-}
-
 /**
  * `groupSend` of a `RedisChannelLayer`: one message per destination key, as
  * channels_redis 4.0 writes it, full keys skipped. With one shard, no
  * encryption and one capacity the whole send is one script call; otherwise
- * it takes two round trips, the members first, then each shard's share.
+ * it takes two round trips, the members first, then each shard's share (on
+ * a Cluster, one command per destination key, pipelined per node).
  */
 export class GroupSender {
   /**
@@ -40,7 +35,7 @@ export class GroupSender {
   async send(group: string, message: ChannelMessage): Promise<void> {
     const capacity = this.capacities.uniform;
     const head =
-      this.shards.count === 1 && capacity !== undefined
+      this.shards.count === 1 && !this.shards.cluster && capacity !== undefined
         ? this.codec.encodeHead(message, CHANNEL_KEY)
         : undefined;
     if (head && capacity !== undefined) {
@@ -79,17 +74,20 @@ export class GroupSender {
     const byShard = this.plan(members, message);
     const now = nextScore();
     await Promise.all(
-      [...byShard].map(async ([index, { keys, values, capacities }]) => {
-        const full = await this.shards.run(index, (client) =>
-          client.channelsGroupSend(
-            keys.length,
-            ...keys,
-            ...values,
-            ...capacities,
-            now,
-            this.expiry,
-          ),
-        );
+      [...byShard].map(async ([index, batch]) => {
+        const { keys, values, capacities } = batch;
+        const full = this.shards.cluster
+          ? await clusterGroupSend(this.shards, batch, now, this.expiry)
+          : await this.shards.run(index, (client) =>
+              client.channelsGroupSend(
+                keys.length,
+                ...keys,
+                ...values,
+                ...capacities,
+                now,
+                this.expiry,
+              ),
+            );
         this.reportFull(full, group);
       }),
     );
@@ -99,7 +97,7 @@ export class GroupSender {
   private plan(
     members: string[],
     message: ChannelMessage,
-  ): Map<number, ShardBatch> {
+  ): Map<number, GroupBatch> {
     const channelsByKey = new Map<string, string[]>();
     for (const channel of members) {
       const key = this.prefix + nonLocalName(channel);
@@ -110,7 +108,7 @@ export class GroupSender {
         channelsByKey.set(key, [channel]);
       }
     }
-    const byShard = new Map<number, ShardBatch>();
+    const byShard = new Map<number, GroupBatch>();
     for (const [key, channels] of channelsByKey) {
       const index = this.shards.shardOf(key.slice(this.prefix.length));
       let batch = byShard.get(index);

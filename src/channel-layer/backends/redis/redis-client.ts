@@ -1,12 +1,16 @@
 import type { Logger } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { once } from 'node:events';
+import type { RedisEndpoint } from './redis-endpoints';
 
 /** How long a command waits for a new client's first connection, in milliseconds. */
 const FIRST_CONNECT_TIMEOUT_MS = 3_000;
 
+/** A connection to one Redis (standalone or behind sentinels), or a Redis Cluster client. */
+export type RedisClient = Redis | Cluster;
+
 /** Clients that have been ready at least once. */
-const everReady = new WeakSet<Redis>();
+const everReady = new WeakSet<RedisClient>();
 
 /**
  * How long a command waits for its reply before it fails, in milliseconds:
@@ -26,12 +30,13 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * is never written twice), and endless reconnection with capped backoff.
  */
 export function createRedisClient(
-  url: string,
+  endpoint: RedisEndpoint,
   name: string,
   logger: Logger,
   extra: RedisOptions = {},
 ): Redis {
-  const client = new Redis(url, {
+  const url = typeof endpoint === 'string' ? endpoint : endpoint.label;
+  const settings: RedisOptions = {
     ...extra,
     connectionName: name,
     protocol: 2,
@@ -40,7 +45,25 @@ export function createRedisClient(
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) =>
       Math.min(50 * 2 ** Math.min(attempt, 6), MAX_RECONNECT_DELAY_MS),
-  });
+  };
+  const client =
+    typeof endpoint === 'string'
+      ? new Redis(endpoint, settings)
+      : new Redis({ ...endpoint.options, ...settings });
+  watchReadiness(client, url, name, logger);
+  return client;
+}
+
+/**
+ * Logs when `client` loses Redis and when it is back (once each), and
+ * remembers that it was ready once, for `whenReady` to fail fast afterwards.
+ */
+export function watchReadiness(
+  client: RedisClient,
+  url: string,
+  name: string,
+  logger: Logger,
+): void {
   let down = false;
   client.on('error', (error: Error) => {
     if (!down) {
@@ -57,11 +80,10 @@ export function createRedisClient(
       logger.log(`${name}: Redis at ${redactUrl(url)} is back`);
     }
   });
-  return client;
 }
 
 /** Per client, the wait for its first connection, shared by every caller. */
-const firstConnections = new WeakMap<Redis, Promise<void>>();
+const firstConnections = new WeakMap<RedisClient, Promise<void>>();
 
 /**
  * Resolves when `client` can take commands. A client that has never
@@ -71,7 +93,7 @@ const firstConnections = new WeakMap<Redis, Promise<void>>();
  * share one wait, so a burst of commands adds no listener per command.
  */
 export async function whenReady(
-  client: Redis,
+  client: RedisClient,
   signal?: AbortSignal,
 ): Promise<void> {
   if (client.status === 'ready') {
@@ -100,7 +122,7 @@ export async function whenReady(
 }
 
 /** The shared wait for `client`'s first connection; a failed one is retried by the next caller. */
-function firstConnection(client: Redis): Promise<void> {
+function firstConnection(client: RedisClient): Promise<void> {
   let first = firstConnections.get(client);
   if (!first) {
     first = once(client, 'ready', {
@@ -122,7 +144,7 @@ function firstConnection(client: Redis): Promise<void> {
 
 /** Resolves once `client` is (again) connected, however long that takes. */
 export async function untilReady(
-  client: Redis,
+  client: RedisClient,
   signal: AbortSignal,
 ): Promise<void> {
   if (client.status !== 'ready') {

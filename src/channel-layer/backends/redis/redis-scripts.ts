@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * `send`: drops expired messages, refuses a full channel, adds the message and
@@ -123,7 +124,7 @@ return #keys
 `;
 
 /** Registers the scripts once per connection; ioredis runs them by EVALSHA. */
-export function defineChannelScripts(redis: Redis): void {
+export function defineChannelScripts(redis: RedisClient): void {
   redis.defineCommand('channelsSend', { lua: SEND_LUA, numberOfKeys: 1 });
   redis.defineCommand('channelsGroupMembers', {
     lua: GROUP_MEMBERS_LUA,

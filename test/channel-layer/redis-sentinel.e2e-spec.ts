@@ -1,0 +1,38 @@
+import { RedisChannelLayer } from '../../src/channel-layer/backends/redis/redis-channel-layer';
+import { RedisPubSubChannelLayer } from '../../src/channel-layer/backends/redis-pubsub/redis-pubsub-channel-layer';
+import { SentinelSetup } from '../helpers/redis-sentinel';
+import { describeChannelLayerContract } from './channel-layer.contract';
+
+describe('Redis layers behind Sentinel', () => {
+  let sentinel: SentinelSetup;
+
+  beforeAll(async () => {
+    sentinel = await SentinelSetup.start();
+  });
+
+  afterAll(async () => {
+    await sentinel.dispose();
+  });
+
+  const connection = (): {
+    mode: 'sentinel';
+    hosts: string[];
+    masterNames: string[];
+  } => ({
+    mode: 'sentinel',
+    hosts: sentinel.urls,
+    masterNames: [sentinel.masterName],
+  });
+
+  describeChannelLayerContract(
+    'redis, sentinel',
+    async (options) => new RedisChannelLayer({ ...options, ...connection() }),
+  );
+
+  describeChannelLayerContract(
+    'redis-pubsub, sentinel',
+    async (options) =>
+      new RedisPubSubChannelLayer({ ...options, ...connection() }),
+    { noCapacity: true, dropsUnreceived: true },
+  );
+});
