@@ -66,19 +66,23 @@ export class SentinelSetup {
     return this.servers.find((server) => server.port === port) as RedisServer;
   }
 
-  /** SIGKILLs the master; resolves with its port once the sentinels have promoted the replica. */
+  /** SIGKILLs the master; resolves with its port once it is gone. */
   async killMaster(): Promise<number> {
     const old = await this.master();
     await old.stop();
-    await pollUntil('replica promoted', async () => {
+    return old.port;
+  }
+
+  /** Resolves with the new master's port once the sentinels have promoted a server other than `oldPort`. */
+  untilPromoted(oldPort: number): Promise<number> {
+    return pollUntil('replica promoted', async () => {
       const port = await this.masterPort();
-      if (port === old.port) {
+      if (port === oldPort) {
         return undefined;
       }
       const role = await this.ask(port, (client) => client.call('ROLE'));
       return (role as string[])[0] === 'master' ? port : undefined;
     });
-    return old.port;
   }
 
   async dispose(): Promise<void> {

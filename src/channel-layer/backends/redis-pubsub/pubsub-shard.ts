@@ -6,6 +6,7 @@ import {
   createRedisClient,
   whenReady,
 } from '../redis/redis-client';
+import { closeClient } from '../redis/redis-connections';
 import type { RedisEndpoint } from '../redis/redis-endpoints';
 
 /**
@@ -125,9 +126,7 @@ export class PubSubShard {
 
   async close(): Promise<void> {
     await Promise.all(
-      [this.publisher, this.subscriber].map((client) =>
-        client.quit().catch(() => client.disconnect()),
-      ),
+      [this.publisher, this.subscriber].map((client) => closeClient(client)),
     );
   }
 

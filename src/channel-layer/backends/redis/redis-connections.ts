@@ -99,3 +99,12 @@ export function createClusterClient(
 export function mastersOf(client: RedisClient): RedisClient[] {
   return client instanceof Cluster ? client.nodes('master') : [client];
 }
+
+/**
+ * Closes `client` gracefully when Redis answers, then releases what QUIT
+ * leaves open: a sentinel client's connections to the sentinels.
+ */
+export async function closeClient(client: RedisClient): Promise<void> {
+  await client.quit().catch(() => undefined);
+  client.disconnect();
+}

@@ -7,7 +7,7 @@ import {
   whenReady,
   type RedisClient,
 } from './redis-client';
-import { createConnections, mastersOf } from './redis-connections';
+import { closeClient, createConnections, mastersOf } from './redis-connections';
 import { defineChannelScripts } from './redis-scripts';
 import { shardIndex } from './shards';
 
@@ -105,10 +105,6 @@ export class RedisShards {
 
   /** Closes every connection, gracefully when Redis answers. */
   async quit(): Promise<void> {
-    await Promise.all(
-      this.clients.map((client) =>
-        client.quit().catch(() => client.disconnect()),
-      ),
-    );
+    await Promise.all(this.clients.map((client) => closeClient(client)));
   }
 }
