@@ -96,6 +96,11 @@ export class RedisServer {
     });
   }
 
+  /** Whether the server's process is running. */
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null;
+  }
+
   /** Stops the server and waits for the process to exit. */
   async stop(): Promise<void> {
     const child = this.process;
