@@ -116,16 +116,25 @@ export class RedisClusterSetup {
     return this.servers.filter((server) => server.running);
   }
 
-  /** Waits until `server` reports every slot served and the cluster ok. */
+  /**
+   * Waits until `server` reports every slot served and the cluster ok, and,
+   * for a replica, its link to its master up: a replica that never synced
+   * is too stale to be promoted.
+   */
   private untilHealthy(server: RedisServer): Promise<true> {
     return pollUntil(`cluster healthy at ${server.port}`, async () => {
-      const info = await this.ask(server, (client) =>
-        client.call('CLUSTER', 'INFO'),
+      const [cluster, replication] = await this.ask(server, (client) =>
+        Promise.all([
+          client.call('CLUSTER', 'INFO'),
+          client.info('replication'),
+        ]),
       );
-      return /cluster_state:ok/.test(String(info)) &&
-        /cluster_slots_ok:16384/.test(String(info))
-        ? true
-        : undefined;
+      const healthy =
+        /cluster_state:ok/.test(String(cluster)) &&
+        /cluster_slots_ok:16384/.test(String(cluster)) &&
+        (/role:master/.test(replication) ||
+          /master_link_status:up/.test(replication));
+      return healthy ? true : undefined;
     });
   }
 }

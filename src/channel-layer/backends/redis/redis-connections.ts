@@ -11,6 +11,12 @@ import {
 } from './redis-client';
 import { shardEndpoints } from './redis-endpoints';
 
+/** How often a Cluster client rereads the slot table, in milliseconds. */
+const SLOTS_REFRESH_MS = 1_000;
+
+/** How many hash slots a Redis Cluster has. */
+const SLOTS = 16_384;
+
 /** Longest pause between attempts to reach a Cluster again, in milliseconds. */
 const MAX_CLUSTER_RETRY_MS = 2_000;
 
@@ -73,6 +79,10 @@ export function createClusterClient(
     {
       enableOfflineQueue: false,
       enableAutoPipelining: settings.autoPipelining ?? false,
+      // Without it ioredis rereads the slot table only on MOVED, which a
+      // killed master never sends: commands for its slots would keep trying
+      // the dead node after a replica took over.
+      slotsRefreshInterval: SLOTS_REFRESH_MS,
       clusterRetryStrategy: (attempt) =>
         Math.min(50 * 2 ** Math.min(attempt, 6), MAX_CLUSTER_RETRY_MS),
       redisOptions: {
@@ -95,9 +105,35 @@ export function createClusterClient(
   return cluster;
 }
 
-/** The masters of `client` when it is a Cluster, else the client itself. */
+/**
+ * The masters of `client` when it is a Cluster, else the client itself: one
+ * connection per master that serves slots, as the client's slot table names
+ * them. A slot range whose master this client cannot reach (it was killed
+ * and no replica has taken over yet) throws, so a probe of every master
+ * fails while part of the keyspace is out of reach.
+ */
 export function mastersOf(client: RedisClient): RedisClient[] {
-  return client instanceof Cluster ? client.nodes('master') : [client];
+  if (!(client instanceof Cluster)) {
+    return [client];
+  }
+  // Whatever its state: a node the client has not used yet connects on
+  // the first command; a dead one fails it.
+  const connected = new Map(
+    client
+      .nodes('master')
+      .map((node) => [`${node.options.host}:${node.options.port}`, node]),
+  );
+  const owners = new Set<string>();
+  for (let slot = 0; slot < SLOTS; slot++) {
+    owners.add(client.slots[slot]?.[0] ?? 'none');
+  }
+  return [...owners].map((owner) => {
+    const node = connected.get(owner);
+    if (!node) {
+      throw new Error(`no connection to the master of some slots (${owner})`);
+    }
+    return node;
+  });
 }
 
 /**
