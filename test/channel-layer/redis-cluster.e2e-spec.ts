@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RedisChannelLayer } from '../../src/channel-layer/backends/redis/redis-channel-layer';
 import { RedisClusterSetup } from '../helpers/redis-cluster';
 import { describeChannelLayerContract } from './channel-layer.contract';
