@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisChannelLayer } from '../../src/channel-layer/backends/redis/redis-channel-layer';
+import { RedisPubSubChannelLayer } from '../../src/channel-layer/backends/redis-pubsub/redis-pubsub-channel-layer';
 import { RedisClusterSetup } from '../helpers/redis-cluster';
 import { describeChannelLayerContract } from './channel-layer.contract';
 
@@ -32,6 +33,13 @@ describe('Redis layers on a Redis Cluster', () => {
   describeChannelLayerContract(
     'redis, cluster',
     async (options) => new RedisChannelLayer({ ...options, ...connection() }),
+  );
+
+  describeChannelLayerContract(
+    'redis-pubsub, cluster (sharded pub/sub)',
+    async (options) =>
+      new RedisPubSubChannelLayer({ ...options, ...connection() }),
+    { noCapacity: true, dropsUnreceived: true },
   );
 
   it('should send a group message as one members read, then one script call per destination key', async () => {

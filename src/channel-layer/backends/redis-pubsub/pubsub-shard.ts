@@ -8,6 +8,7 @@ import {
 } from '../redis/redis-client';
 import { closeClient } from '../redis/redis-connections';
 import type { RedisEndpoint } from '../redis/redis-endpoints';
+import type { PubSubServer } from './pubsub-server';
 
 /**
  * One Redis server of the pub/sub layer: a connection that publishes, and
@@ -16,7 +17,7 @@ import type { RedisEndpoint } from '../redis/redis-endpoints';
  * be subscribed to and subscribes to all of them again whenever the
  * subscriber connection is (re)established.
  */
-export class PubSubShard {
+export class PubSubShard implements PubSubServer {
   readonly publisher: Redis;
   readonly subscriber: Redis;
   /** Pub/sub channels this process is (or is becoming) subscribed to here. */

@@ -18,7 +18,9 @@ import { LocalChannels } from '../redis/local-channels';
 import { PYTHON_MSGPACK } from '../redis/message-codec';
 import { shardEndpoints } from '../redis/redis-endpoints';
 import { shardIndex } from '../redis/shards';
+import type { PubSubServer } from './pubsub-server';
 import { PubSubShard } from './pubsub-shard';
+import { ShardedPubSub } from './sharded-pubsub';
 
 /** Messages kept per channel for a consumer that is behind; pub/sub keeps none in Redis. */
 const LOCAL_BUFFER = 1_000;
@@ -39,7 +41,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
   private readonly logger = new Logger(RedisPubSubChannelLayer.name);
   private readonly prefix: string;
   private readonly processId = randomUUID().replaceAll('-', '');
-  private readonly shards: PubSubShard[];
+  private readonly shards: PubSubServer[];
   private readonly local: LocalChannels;
   /** Group pub/sub channel → this process's channels in it. */
   private readonly groups = new Map<string, Set<string>>();
@@ -53,12 +55,15 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
       () => LOCAL_BUFFER,
       (channel) => this.forget(channel),
     );
-    this.shards = shardEndpoints(options).map(
-      (url, index) =>
-        new PubSubShard(url, index, this.logger, (name, data) =>
-          this.dispatch(name, data),
-        ),
-    );
+    const onMessage = (name: string, data: Buffer): void =>
+      this.dispatch(name, data);
+    this.shards =
+      options.mode === 'cluster'
+        ? [new ShardedPubSub(options, this.logger, onMessage)]
+        : shardEndpoints(options).map(
+            (endpoint, index) =>
+              new PubSubShard(endpoint, index, this.logger, onMessage),
+          );
   }
 
   async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
@@ -215,7 +220,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     return `${this.prefix}__group__${group}`;
   }
 
-  private shardOf(name: string): PubSubShard {
+  private shardOf(name: string): PubSubServer {
     return this.shards[shardIndex(name, this.shards.length)];
   }
 

@@ -26,6 +26,8 @@ export interface ConnectionSettings {
   autoPipelining?: boolean;
   /** Milliseconds a command waits for its reply; none for blocking reads. */
   commandTimeout?: number;
+  /** Cluster only: one subscriber per master, for SSUBSCRIBE. */
+  shardedSubscribers?: boolean;
 }
 
 /**
@@ -79,6 +81,7 @@ export function createClusterClient(
     {
       enableOfflineQueue: false,
       enableAutoPipelining: settings.autoPipelining ?? false,
+      shardedSubscribers: settings.shardedSubscribers ?? false,
       // Without it ioredis rereads the slot table only on MOVED, which a
       // killed master never sends: commands for its slots would keep trying
       // the dead node after a replica took over.
