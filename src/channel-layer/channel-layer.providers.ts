@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { ChannelLayer } from './channel-layer';
 import { CHANNEL_LAYER_MODULE_OPTIONS } from './channel-layer.module-definition';
 import { MemoryChannelLayer } from './backends/memory/memory-channel-layer';
@@ -11,6 +11,11 @@ import type {
 
 /** Builds the backend that `options.backend` names. The only place that names backends. */
 export function createChannelLayer(options: ChannelLayerOptions): ChannelLayer {
+  if (options.backend !== 'memory' && options.mode === 'cluster') {
+    new Logger('ChannelLayer').warn(
+      'REDIS_MODE=cluster: Django interop is not available (channels_redis cannot use a Redis Cluster)',
+    );
+  }
   switch (options.backend) {
     case 'memory':
       return new MemoryChannelLayer(options);

@@ -135,4 +135,41 @@ describe('parseAppConfig', () => {
       ),
     ]);
   });
+
+  it('should read sentinel hosts, master names and passwords', () => {
+    const config = parseAppConfig({
+      CHANNEL_LAYER: 'redis',
+      REDIS_MODE: 'sentinel',
+      REDIS_URL: 'redis://:s3cret@s1:26379,redis://s2:26379',
+      REDIS_SENTINEL_MASTERS: 'shard0,shard1',
+      REDIS_PASSWORD: 'masterpass',
+    });
+    expect(config.channelLayer).toMatchObject({
+      mode: 'sentinel',
+      hosts: ['redis://:s3cret@s1:26379', 'redis://s2:26379'],
+      masterNames: ['shard0', 'shard1'],
+      password: 'masterpass',
+    });
+  });
+
+  it('should refuse an unknown mode, and sentinel mode without master names, in one line each', () => {
+    expect(problemsOf({ CHANNEL_LAYER: 'redis', REDIS_MODE: 'ha' })).toEqual([
+      'REDIS_MODE="ha": must be one of standalone, sentinel, cluster',
+    ]);
+    expect(
+      problemsOf({ CHANNEL_LAYER: 'redis-pubsub', REDIS_MODE: 'sentinel' }),
+    ).toEqual([expect.stringMatching(/^REDIS_SENTINEL_MASTERS: required/)]);
+  });
+
+  it('should read a cluster of seed nodes', () => {
+    const config = parseAppConfig({
+      CHANNEL_LAYER: 'redis-pubsub',
+      REDIS_MODE: 'cluster',
+      REDIS_URL: 'redis://n1:7000,redis://n2:7001',
+    });
+    expect(config.channelLayer).toMatchObject({
+      mode: 'cluster',
+      hosts: ['redis://n1:7000', 'redis://n2:7001'],
+    });
+  });
 });

@@ -6,6 +6,8 @@ import {
   DEFAULT_PREFIX,
   type ChannelLayerBackend,
   type ChannelLayerOptions,
+  type RedisConnectionOptions,
+  type RedisMode,
 } from '../channel-layer';
 import { ConfigValidationError } from './config-validation.error';
 import { parseEdgeConfig, type EdgeConfig } from './edge-config';
@@ -42,6 +44,11 @@ const BACKENDS: readonly ChannelLayerBackend[] = [
   'redis',
   'redis-pubsub',
 ];
+const REDIS_MODES: readonly RedisMode[] = ['standalone', 'sentinel', 'cluster'];
+const MASTER_NAME = {
+  test: (name: string) => /^[^\s,]+$/.test(name),
+  accepts: 'Sentinel master names',
+};
 const REDIS_URL = {
   test: (url: string) => /^rediss?:\/\/[^\s]+$/.test(url) && URL.canParse(url),
   accepts: 'redis:// or rediss:// URLs',
@@ -82,20 +89,53 @@ function channelLayerOptions(env: EnvReader): ChannelLayerOptions {
       31_536_000,
     ),
   };
-  const hosts = env.list('REDIS_URL', REDIS_URL) ?? ['redis://127.0.0.1:6379'];
+  const connection = redisConnection(env);
   const keys = env.list('CHANNEL_ENCRYPTION_KEYS', ANY);
   switch (backend) {
     case 'memory':
       return { backend, ...common };
     case 'redis':
-      return { backend, ...common, hosts, symmetricEncryptionKeys: keys ?? [] };
+      return {
+        backend,
+        ...common,
+        ...connection,
+        symmetricEncryptionKeys: keys ?? [],
+      };
     case 'redis-pubsub':
       if (keys) {
         env.problem(
           'CHANNEL_ENCRYPTION_KEYS: not supported with CHANNEL_LAYER=redis-pubsub (channels_redis pub/sub has no encryption); unset it or use CHANNEL_LAYER=redis',
         );
       }
-      return { backend, prefix, hosts };
+      return { backend, prefix, ...connection };
+  }
+}
+
+/** Where the Redis backends find Redis: `REDIS_MODE` and the variables it needs. */
+function redisConnection(env: EnvReader): RedisConnectionOptions {
+  const mode = env.oneOf('REDIS_MODE', REDIS_MODES, 'standalone');
+  const hosts = env.list('REDIS_URL', REDIS_URL);
+  const password = env.raw('REDIS_PASSWORD');
+  switch (mode) {
+    case 'standalone':
+      return { mode, hosts: hosts ?? ['redis://127.0.0.1:6379'] };
+    case 'sentinel': {
+      const masterNames = env.list('REDIS_SENTINEL_MASTERS', MASTER_NAME);
+      if (!masterNames && !env.raw('REDIS_SENTINEL_MASTERS')) {
+        env.problem(
+          'REDIS_SENTINEL_MASTERS: required with REDIS_MODE=sentinel; the comma-separated master names, one per shard',
+        );
+      }
+      return {
+        mode,
+        hosts: hosts ?? ['redis://127.0.0.1:26379'],
+        masterNames: masterNames ?? [],
+        sentinelPassword: env.raw('REDIS_SENTINEL_PASSWORD'),
+        password,
+      };
+    }
+    case 'cluster':
+      return { mode, hosts: hosts ?? ['redis://127.0.0.1:6379'], password };
   }
 }
 

@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 /** What `test/interop/peer.py` builds: a channels_redis 4.0 layer. */
 export interface PythonPeerConfig {
   layer: 'core' | 'pubsub';
-  hosts: string[];
+  /** URLs, or channels_redis's sentinel hosts: {"sentinels": [[host, port]], "master_name": name}. */
+  hosts: Array<string | Record<string, unknown>>;
   keys?: string[];
   prefix?: string;
 }

@@ -26,7 +26,14 @@ export class RedisServer {
   private process?: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'nest-channels-redis-'));
 
-  private constructor(readonly port: number) {}
+  /**
+   * @param args more `redis-server` arguments (`--cluster-enabled yes`,
+   *   `--replicaof host port`).
+   */
+  private constructor(
+    readonly port: number,
+    private readonly args: readonly string[] = [],
+  ) {}
 
   /** A server on a free port, not started yet (`restart` starts it). */
   static async reserve(): Promise<RedisServer> {
@@ -34,10 +41,15 @@ export class RedisServer {
   }
 
   /** Starts a server on a free port and waits until it accepts connections. */
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  static async start(args: readonly string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), args);
     await server.restart();
     return server;
+  }
+
+  /** The directory the server runs in (and writes `nodes.conf` to). */
+  get directory(): string {
+    return this.dir;
   }
 
   get url(): string {
@@ -63,6 +75,7 @@ export class RedisServer {
         'notice',
         '--logfile',
         '',
+        ...this.args,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -94,6 +107,11 @@ export class RedisServer {
   /** Lets a frozen server go on (SIGCONT). */
   thaw(): void {
     this.process?.kill('SIGCONT');
+  }
+
+  /** Whether the server's process is running. */
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null;
   }
 
   /** Stops the server and waits for the process to exit. */

@@ -40,8 +40,13 @@ export interface MemoryChannelLayerOptions extends CommonChannelLayerOptions {
   now?: () => number;
 }
 
-/** Options shared by the Redis backends. */
-export interface RedisConnectionOptions {
+/** Standalone Redis servers: each URL is one shard. */
+export interface StandaloneRedisOptions {
+  /**
+   * How the layer reaches Redis.
+   * @default 'standalone'
+   */
+  mode?: 'standalone';
   /**
    * `redis://` or `rediss://` URLs; several are shards, picked by channels_redis's
    * CRC32 hash, so list them in the same order as every peer does.
@@ -49,9 +54,56 @@ export interface RedisConnectionOptions {
   hosts: readonly string[];
 }
 
+/** Sentinel-managed masters (channels_redis's `{"sentinels": [...], "master_name": ...}` hosts). */
+export interface SentinelRedisOptions {
+  mode: 'sentinel';
+  /**
+   * The sentinels, as `redis://[[user]:password@]host:port` URLs; URL
+   * credentials authenticate to the sentinels.
+   */
+  hosts: readonly string[];
+  /**
+   * The monitored master names, one per shard, in the order every peer lists
+   * its hosts (the CRC32 shard choice indexes this list).
+   */
+  masterNames: readonly string[];
+  /**
+   * Password for the sentinels, when their URLs carry none.
+   * @default undefined (the URL's, or none)
+   */
+  sentinelPassword?: string;
+  /**
+   * Password for the masters (and replicas).
+   * @default undefined (none)
+   */
+  password?: string;
+}
+
+/** One Redis Cluster. Django interop is not available there (channels_redis cannot use a Cluster). */
+export interface ClusterRedisOptions {
+  mode: 'cluster';
+  /** Seed nodes of the cluster as `redis://` URLs; the others are discovered. */
+  hosts: readonly string[];
+  /**
+   * Password for the cluster's nodes, when the seed URLs carry none.
+   * @default undefined (the first URL's, or none)
+   */
+  password?: string;
+}
+
+/** Options shared by the Redis backends: where Redis is, one shape per `mode`. */
+export type RedisConnectionOptions =
+  StandaloneRedisOptions | SentinelRedisOptions | ClusterRedisOptions;
+
+/** How the Redis backends reach Redis. */
+export type RedisMode = NonNullable<RedisConnectionOptions['mode']>;
+
 /** Options of `channels_redis.core.RedisChannelLayer`'s counterpart. */
-export interface RedisChannelLayerOptions
-  extends CommonChannelLayerOptions, RedisConnectionOptions {
+export type RedisChannelLayerOptions = RedisConnectionOptions &
+  RedisCoreLayerSettings;
+
+/** The settings of `RedisChannelLayerOptions` besides the connection. */
+export interface RedisCoreLayerSettings extends CommonChannelLayerOptions {
   backend: 'redis';
   /**
    * Messages this process's senders let a process's key hold (the key that
@@ -70,8 +122,14 @@ export interface RedisChannelLayerOptions
 }
 
 /** Options of `channels_redis.pubsub.RedisPubSubChannelLayer`'s counterpart. */
-export interface RedisPubSubChannelLayerOptions
-  extends Pick<CommonChannelLayerOptions, 'prefix'>, RedisConnectionOptions {
+export type RedisPubSubChannelLayerOptions = RedisConnectionOptions &
+  RedisPubSubLayerSettings;
+
+/** The settings of `RedisPubSubChannelLayerOptions` besides the connection. */
+export interface RedisPubSubLayerSettings extends Pick<
+  CommonChannelLayerOptions,
+  'prefix'
+> {
   backend: 'redis-pubsub';
 }
 

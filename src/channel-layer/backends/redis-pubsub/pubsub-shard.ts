@@ -8,6 +8,9 @@ import {
   whenReady,
 } from '../redis/redis-client';
 import { EXPIRED, definePublishScript } from '../redis/redis-scripts';
+import { closeClient } from '../redis/redis-connections';
+import type { RedisEndpoint } from '../redis/redis-endpoints';
+import type { PubSubServer } from './pubsub-server';
 
 /**
  * One Redis server of the pub/sub layer: a connection that publishes, and
@@ -16,7 +19,7 @@ import { EXPIRED, definePublishScript } from '../redis/redis-scripts';
  * be subscribed to and subscribes to all of them again whenever the
  * subscriber connection is (re)established.
  */
-export class PubSubShard {
+export class PubSubShard implements PubSubServer {
   readonly publisher: Redis;
   readonly subscriber: Redis;
   private readonly gate: CommandGate;
@@ -30,7 +33,7 @@ export class PubSubShard {
   private restoring?: Promise<void>;
 
   constructor(
-    url: string,
+    url: RedisEndpoint,
     index: number,
     private readonly logger: Logger,
     onMessage: (name: string, data: Buffer) => void,
@@ -42,7 +45,12 @@ export class PubSubShard {
       { enableAutoPipelining: true },
     );
     definePublishScript(this.publisher);
-    this.gate = new CommandGate(this.publisher, 'redis-pubsub', url, logger);
+    this.gate = new CommandGate(
+      this.publisher,
+      'redis-pubsub',
+      `channels-pubsub:${index}`,
+      logger,
+    );
     this.subscriber = createRedisClient(
       url,
       `channels-pubsub:${index}:subscriber`,
@@ -137,9 +145,7 @@ export class PubSubShard {
   async close(): Promise<void> {
     this.gate.stop();
     await Promise.all(
-      [this.publisher, this.subscriber].map((client) =>
-        client.quit().catch(() => client.disconnect()),
-      ),
+      [this.publisher, this.subscriber].map((client) => closeClient(client)),
     );
   }
 

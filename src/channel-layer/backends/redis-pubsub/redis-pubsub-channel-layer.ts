@@ -9,14 +9,20 @@ import {
 } from '../../channel-layer.constants';
 import { assertChannelName, assertGroupName } from '../../channel-names';
 import { ChannelLayerClosedError } from '../../errors';
-import type { RedisPubSubChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
+import type {
+  RedisConnectionOptions,
+  RedisPubSubLayerSettings,
+} from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
 import { LocalChannels } from '../redis/local-channels';
 import { PYTHON_MSGPACK } from '../redis/message-codec';
+import { shardEndpoints } from '../redis/redis-endpoints';
 import { shardIndex } from '../redis/shards';
+import type { PubSubServer } from './pubsub-server';
 import { PubSubShard } from './pubsub-shard';
+import { ShardedPubSub } from './sharded-pubsub';
 
 /** Messages kept per channel for a consumer that is behind; pub/sub keeps none in Redis. */
 const LOCAL_BUFFER = 1_000;
@@ -37,25 +43,30 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
   private readonly logger = new Logger(RedisPubSubChannelLayer.name);
   private readonly prefix: string;
   private readonly processId = randomUUID().replaceAll('-', '');
-  private readonly shards: PubSubShard[];
+  private readonly shards: PubSubServer[];
   private readonly local: LocalChannels;
   /** Group pub/sub channel → this process's channels in it. */
   private readonly groups = new Map<string, Set<string>>();
   private closed = false;
 
-  constructor(options: Omit<RedisPubSubChannelLayerOptions, 'backend'>) {
+  constructor(
+    options: RedisConnectionOptions & Omit<RedisPubSubLayerSettings, 'backend'>,
+  ) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.local = new LocalChannels(
       () => LOCAL_BUFFER,
       (channel) => this.forget(channel),
       new DropLog(this.logger),
     );
-    this.shards = options.hosts.map(
-      (url, index) =>
-        new PubSubShard(url, index, this.logger, (name, data) =>
-          this.dispatch(name, data),
-        ),
-    );
+    const onMessage = (name: string, data: Buffer): void =>
+      this.dispatch(name, data);
+    this.shards =
+      options.mode === 'cluster'
+        ? [new ShardedPubSub(options, this.logger, onMessage)]
+        : shardEndpoints(options).map(
+            (endpoint, index) =>
+              new PubSubShard(endpoint, index, this.logger, onMessage),
+          );
   }
 
   async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
@@ -216,7 +227,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     return `${this.prefix}__group__${group}`;
   }
 
-  private shardOf(name: string): PubSubShard {
+  private shardOf(name: string): PubSubServer {
     return this.shards[shardIndex(name, this.shards.length)];
   }
 

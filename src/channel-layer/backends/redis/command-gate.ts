@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { ChannelLayerUnavailableError } from '../../errors';
-import { redactUrl, whenReady } from './redis-client';
+import { whenReady, type RedisClient } from './redis-client';
 
 /** Bounds of one connection's commands in flight (issued, not yet answered). */
 export interface CommandLimits {
@@ -55,10 +55,13 @@ export class CommandGate {
   private bytes = 0;
   private timer?: NodeJS.Timeout;
 
+  /**
+   * @param name the connection's name, for logs.
+   */
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly backend: string,
-    private readonly url: string,
+    private readonly name: string,
     private readonly logger: Logger,
     private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
   ) {}
@@ -70,7 +73,7 @@ export class CommandGate {
    * @param bytes the payload's size, counted against `maxBytes`.
    */
   async run<T>(
-    call: (client: Redis, deadline: number) => Promise<T>,
+    call: (client: RedisClient, deadline: number) => Promise<T>,
     bytes = 0,
   ): Promise<T> {
     try {
@@ -147,12 +150,16 @@ export class CommandGate {
     }
     if (expired > 0) {
       this.logger.warn(
-        `Redis at ${redactUrl(this.url)} did not answer ${expired} commands within ${this.limits.timeoutMs} ms: reconnecting`,
+        `${this.name}: Redis did not answer ${expired} commands within ${this.limits.timeoutMs} ms: reconnecting`,
       );
       // Not `disconnect()`: it ends the stream gracefully, which waits for a
       // hung Redis to read what is buffered. Destroying it closes at once and
       // ioredis reconnects, rejecting every command it had not written.
-      this.client.stream?.destroy();
+      const connections =
+        this.client instanceof Cluster ? this.client.nodes() : [this.client];
+      for (const connection of connections) {
+        connection.stream?.destroy();
+      }
     }
   }
 }

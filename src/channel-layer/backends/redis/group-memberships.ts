@@ -91,17 +91,22 @@ export class GroupMemberships {
 
   /** Re-adds this process's memberships on a shard that (re)connected: a restarted Redis lost them. */
   private async restore(index: number): Promise<void> {
-    const pipeline = this.shards.pipeline(index);
+    // Plain commands, auto-pipelined into one write: on a Cluster a pipeline
+    // may not mix slots, and each group is a key of its own.
+    const client = this.shards.client(index);
+    const writes: Array<Promise<unknown>> = [];
     let count = 0;
     for (const [group, channels] of this.memberships) {
       if (this.shards.shardOf(group) === index && channels.size > 0) {
         const key = groupKey(this.prefix, group);
         const now = nextScore();
-        pipeline.zadd(
-          key,
-          ...[...channels].flatMap((channel) => [now, channel]),
+        writes.push(
+          client
+            .multi()
+            .zadd(key, ...[...channels].flatMap((channel) => [now, channel]))
+            .expire(key, this.groupExpiry)
+            .exec(),
         );
-        pipeline.expire(key, this.groupExpiry);
         count += channels.size;
       }
     }
@@ -109,10 +114,7 @@ export class GroupMemberships {
       return;
     }
     try {
-      const failure = (await pipeline.exec())?.find(([error]) => error)?.[0];
-      if (failure) {
-        throw failure;
-      }
+      await Promise.all(writes);
     } catch (error) {
       this.logger.warn(
         `could not restore ${count} group memberships: ${String(error)}`,

@@ -4,24 +4,19 @@ import { nonLocalName } from '../../channel-names';
 import { ChannelLayerUnavailableError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
+import { clusterGroupSend, type GroupBatch } from './cluster-group-send';
 import { groupKey } from './group-key';
 import { CHANNEL_KEY, type MessageCodec } from './message-codec';
 import { EXPIRED } from './redis-scripts';
 import type { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 
-/** The messages of a group send bound for one shard, in `channelsGroupSend`'s argument order. */
-interface ShardBatch {
-  keys: string[];
-  values: Buffer[];
-  capacities: number[];
-}
-
 /**
  * `groupSend` of a `RedisChannelLayer`: one message per destination key, as
  * channels_redis 4.0 writes it, full keys skipped. With one shard, no
  * encryption and one capacity the whole send is one script call; otherwise
- * it takes two round trips, the members first, then each shard's share.
+ * it takes two round trips, the members first, then each shard's share (on
+ * a Cluster, one command per destination key, pipelined per node).
  */
 export class GroupSender {
   /**
@@ -45,7 +40,7 @@ export class GroupSender {
   async send(group: string, message: ChannelMessage): Promise<GroupSendResult> {
     const capacity = this.capacities.uniform;
     const head =
-      this.shards.count === 1 && capacity !== undefined
+      this.shards.count === 1 && !this.shards.cluster && capacity !== undefined
         ? this.codec.encodeHead(message, CHANNEL_KEY)
         : undefined;
     if (head && capacity !== undefined) {
@@ -89,7 +84,11 @@ export class GroupSender {
     const byShard = this.plan(members, message);
     const now = nextScore();
     const fulls = await Promise.all(
-      [...byShard].map(async ([index, { keys, values, capacities }]) => {
+      [...byShard].map(async ([index, batch]) => {
+        if (this.shards.cluster) {
+          return clusterGroupSend(this.shards, batch, now, this.expiry);
+        }
+        const { keys, values, capacities } = batch;
         const full = await this.shards.run(
           index,
           (client, deadline) =>
@@ -120,7 +119,7 @@ export class GroupSender {
   private plan(
     members: string[],
     message: ChannelMessage,
-  ): Map<number, ShardBatch> {
+  ): Map<number, GroupBatch> {
     const channelsByKey = new Map<string, string[]>();
     for (const channel of members) {
       const key = this.prefix + nonLocalName(channel);
@@ -131,7 +130,7 @@ export class GroupSender {
         channelsByKey.set(key, [channel]);
       }
     }
-    const byShard = new Map<number, ShardBatch>();
+    const byShard = new Map<number, GroupBatch>();
     for (const [key, channels] of channelsByKey) {
       const index = this.shards.shardOf(key.slice(this.prefix.length));
       let batch = byShard.get(index);

@@ -23,7 +23,10 @@ import {
   ChannelLayerUnavailableError,
   ForeignChannelError,
 } from '../../errors';
-import type { RedisChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
+import type {
+  RedisConnectionOptions,
+  RedisCoreLayerSettings,
+} from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
@@ -32,12 +35,12 @@ import { GroupMemberships } from './group-memberships';
 import { GroupSender } from './group-sender';
 import { LocalChannels } from './local-channels';
 import { CHANNEL_KEY, MessageCodec } from './message-codec';
-import { createRedisClient } from './redis-client';
+import { ProcessReaders } from './process-readers';
+import { createConnections } from './redis-connections';
 import { EXPIRED } from './redis-scripts';
 import { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 import { SharedReceiver } from './shared-receiver';
-import { ShardReader } from './shard-reader';
 
 /**
  * `channels_redis.core.RedisChannelLayer` in TypeScript, with its data layout:
@@ -55,9 +58,8 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly capacities: CapacityRules;
   private readonly codec: MessageCodec;
   private readonly shards: RedisShards;
-  private readonly readers: ShardReader[];
+  private readonly readers: ProcessReaders;
   private readonly clientPrefix = randomUUID().replaceAll('-', '');
-  private readonly localKeys = new Set<string>();
   private readonly local: LocalChannels;
   private readonly memberships: GroupMemberships;
   private readonly groupSender: GroupSender;
@@ -65,7 +67,8 @@ export class RedisChannelLayer implements ChannelLayer {
   private closed = false;
 
   constructor(
-    private readonly options: Omit<RedisChannelLayerOptions, 'backend'>,
+    private readonly options: RedisConnectionOptions &
+      Omit<RedisCoreLayerSettings, 'backend'>,
   ) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.expiry = options.expiry ?? DEFAULT_EXPIRY_S;
@@ -81,7 +84,7 @@ export class RedisChannelLayer implements ChannelLayer {
       (channel) => this.memberships.forget(channel),
       new DropLog(this.logger),
     );
-    this.shards = new RedisShards(options.hosts, this.logger, (index) =>
+    this.shards = new RedisShards(options, this.logger, (index) =>
       this.memberships.restoreOnReady(index),
     );
     this.memberships = new GroupMemberships(
@@ -100,18 +103,24 @@ export class RedisChannelLayer implements ChannelLayer {
       this.processCapacity,
       this.logger,
     );
-    this.readers = options.hosts.map((url, index) =>
-      this.startReader(url, index),
+    this.readers = new ProcessReaders(
+      options,
+      this.prefix + this.processName(DEFAULT_CHANNEL_PREFIX),
+      (raw) => this.dispatch(raw),
+      this.logger,
     );
-    this.shared = new SharedReceiver(options.hosts, this.codec, this.logger);
-    this.localKeys.add(this.prefix + this.processName(DEFAULT_CHANNEL_PREFIX));
+    this.shared = new SharedReceiver(
+      () => createConnections(options, 'channels:shared', this.logger),
+      this.codec,
+      this.logger,
+    );
   }
 
   async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
     this.assertOpen();
     const channel = `${this.processName(prefix)}${randomUUID().replaceAll('-', '')}`;
     assertChannelName(channel);
-    this.localKeys.add(this.prefix + nonLocalName(channel));
+    this.readers.watch(this.prefix + nonLocalName(channel));
     this.local.open(channel);
     return channel;
   }
@@ -181,7 +190,7 @@ export class RedisChannelLayer implements ChannelLayer {
     if (!nonLocal.endsWith(`.${this.clientPrefix}!`)) {
       throw new ForeignChannelError(channel);
     }
-    this.localKeys.add(this.prefix + nonLocal);
+    this.readers.watch(this.prefix + nonLocal);
     return this.local.take(channel, options.signal);
   }
 
@@ -236,14 +245,7 @@ export class RedisChannelLayer implements ChannelLayer {
       client.channelsFlush(`${this.prefix}*`),
     );
     // What a reader popped just before the flush must not land after it.
-    const key = this.prefix + this.processName(DEFAULT_CHANNEL_PREFIX);
-    await Promise.all(
-      this.readers.map((reader, index) =>
-        this.shards.run(index, (client) =>
-          reader.sync((marker) => client.zadd(key, 0, marker)),
-        ),
-      ),
-    );
+    await this.readers.sync(this.shards);
     this.local.clearBuffers();
   }
 
@@ -254,10 +256,7 @@ export class RedisChannelLayer implements ChannelLayer {
     this.closed = true;
     this.memberships.stop();
     this.local.close();
-    await Promise.all([
-      ...this.readers.map((reader) => reader.stop()),
-      this.shared.close(),
-    ]);
+    await Promise.all([this.readers.stop(), this.shared.close()]);
     await this.shards.quit();
   }
 
@@ -269,16 +268,6 @@ export class RedisChannelLayer implements ChannelLayer {
       Array.from({ length: this.shards.count }, (_, index) =>
         this.memberships.restored(index),
       ),
-    );
-  }
-
-  /** Shard `index`'s receive loop, on a connection of its own: BZPOPMIN blocks it. */
-  private startReader(url: string, index: number): ShardReader {
-    return new ShardReader(
-      createRedisClient(url, `channels:${index}:reader`, this.logger),
-      () => [...this.localKeys],
-      (raw) => this.dispatch(raw),
-      this.logger,
     );
   }
 

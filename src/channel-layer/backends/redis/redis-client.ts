@@ -1,8 +1,9 @@
 import type { Logger } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { channel } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { REDIS_RECONNECT_DIAGNOSTICS } from '../../channel-layer.constants';
+import type { RedisEndpoint } from './redis-endpoints';
 
 /** How long a command waits for a new client's first connection, in milliseconds. */
 const FIRST_CONNECT_TIMEOUT_MS = 3_000;
@@ -10,8 +11,11 @@ const FIRST_CONNECT_TIMEOUT_MS = 3_000;
 /** Where re-established connections are announced, for metrics. */
 const reconnects = channel(REDIS_RECONNECT_DIAGNOSTICS);
 
+/** A connection to one Redis (standalone or behind sentinels), or a Redis Cluster client. */
+export type RedisClient = Redis | Cluster;
+
 /** Clients that have been ready at least once. */
-const everReady = new WeakSet<Redis>();
+const everReady = new WeakSet<RedisClient>();
 
 /**
  * How long a command waits for its reply before it fails, in milliseconds:
@@ -31,12 +35,13 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * is never written twice), and endless reconnection with capped backoff.
  */
 export function createRedisClient(
-  url: string,
+  endpoint: RedisEndpoint,
   name: string,
   logger: Logger,
   extra: RedisOptions = {},
 ): Redis {
-  const client = new Redis(url, {
+  const url = typeof endpoint === 'string' ? endpoint : endpoint.label;
+  const settings: RedisOptions = {
     ...extra,
     connectionName: name,
     protocol: 2,
@@ -45,7 +50,25 @@ export function createRedisClient(
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) =>
       Math.min(50 * 2 ** Math.min(attempt, 6), MAX_RECONNECT_DELAY_MS),
-  });
+  };
+  const client =
+    typeof endpoint === 'string'
+      ? new Redis(endpoint, settings)
+      : new Redis({ ...endpoint.options, ...settings });
+  watchReadiness(client, url, name, logger);
+  return client;
+}
+
+/**
+ * Logs when `client` loses Redis and when it is back (once each), and
+ * remembers that it was ready once, for `whenReady` to fail fast afterwards.
+ */
+export function watchReadiness(
+  client: RedisClient,
+  url: string,
+  name: string,
+  logger: Logger,
+): void {
   let down = false;
   client.on('error', (error: Error) => {
     if (!down) {
@@ -66,18 +89,19 @@ export function createRedisClient(
     }
   });
   client.on('ready', () => {
-    if (everReady.has(client)) reconnects.publish({ connection: name });
+    if (everReady.has(client)) {
+      reconnects.publish({ connection: name });
+    }
     everReady.add(client);
     if (down) {
       down = false;
       logger.log(`${name}: Redis at ${redactUrl(url)} is back`);
     }
   });
-  return client;
 }
 
 /** Per client, the wait for its first connection, shared by every caller. */
-const firstConnections = new WeakMap<Redis, Promise<void>>();
+const firstConnections = new WeakMap<RedisClient, Promise<void>>();
 
 /**
  * Resolves when `client` can take commands. A client that has never
@@ -87,7 +111,7 @@ const firstConnections = new WeakMap<Redis, Promise<void>>();
  * share one wait, so a burst of commands adds no listener per command.
  */
 export async function whenReady(
-  client: Redis,
+  client: RedisClient,
   signal?: AbortSignal,
 ): Promise<void> {
   if (client.status === 'ready') {
@@ -116,7 +140,7 @@ export async function whenReady(
 }
 
 /** The shared wait for `client`'s first connection; a failed one is retried by the next caller. */
-function firstConnection(client: Redis): Promise<void> {
+function firstConnection(client: RedisClient): Promise<void> {
   let first = firstConnections.get(client);
   if (!first) {
     first = once(client, 'ready', {
@@ -138,7 +162,7 @@ function firstConnection(client: Redis): Promise<void> {
 
 /** Resolves once `client` is (again) connected, however long that takes. */
 export async function untilReady(
-  client: Redis,
+  client: RedisClient,
   signal: AbortSignal,
 ): Promise<void> {
   if (client.status !== 'ready') {

@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * Prepended to every script that writes a message or a membership: such a
@@ -183,7 +184,7 @@ return #keys
 `;
 
 /** Registers the scripts once per connection; ioredis runs them by EVALSHA. */
-export function defineChannelScripts(redis: Redis): void {
+export function defineChannelScripts(redis: RedisClient): void {
   redis.defineCommand('channelsSend', { lua: SEND_LUA, numberOfKeys: 1 });
   redis.defineCommand('channelsGroupMembers', {
     lua: GROUP_MEMBERS_LUA,
@@ -202,7 +203,7 @@ export function defineChannelScripts(redis: Redis): void {
 }
 
 /** Registers the pub/sub layer's publish script on its publishing connection. */
-export function definePublishScript(redis: Redis): void {
+export function definePublishScript(redis: RedisClient): void {
   redis.defineCommand('channelsPublish', { lua: PUBLISH_LUA, numberOfKeys: 0 });
 }
 

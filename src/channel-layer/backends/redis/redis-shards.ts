@@ -1,7 +1,9 @@
 import type { Logger } from '@nestjs/common';
-import type { ChainableCommander, Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
 import { CommandGate } from './command-gate';
-import { createRedisClient } from './redis-client';
+import type { RedisClient } from './redis-client';
+import { closeClient, createConnections, mastersOf } from './redis-connections';
 import { defineChannelScripts } from './redis-scripts';
 import { shardIndex } from './shards';
 
@@ -11,31 +13,36 @@ import { shardIndex } from './shards';
  * concurrent sends into one write per event-loop turn.
  */
 export class RedisShards {
-  private readonly clients: Redis[];
+  private readonly clients: RedisClient[];
   private readonly gates: CommandGate[];
   private sendIndex = 0;
 
   /**
-   * @param hosts one Redis URL per shard, in the order every peer lists them.
+   * @param connection where the shards are (a Cluster is one shard).
    * @param onReady called with a shard's index each time its connection is
    *   (re)established: a restarted Redis has lost what it held.
    */
   constructor(
-    hosts: readonly string[],
+    connection: RedisConnectionOptions,
     logger: Logger,
     onReady: (index: number) => void,
   ) {
-    this.clients = hosts.map((url, index) => {
-      const client = createRedisClient(url, `channels:${index}`, logger, {
-        enableAutoPipelining: true,
-      });
+    this.clients = createConnections(connection, 'channels', logger, {
+      autoPipelining: true,
+    }).map((client, index) => {
       defineChannelScripts(client);
       client.on('ready', () => onReady(index));
       return client;
     });
     this.gates = this.clients.map(
-      (client, index) => new CommandGate(client, 'redis', hosts[index], logger),
+      (client, index) =>
+        new CommandGate(client, 'redis', `channels:${index}`, logger),
     );
+  }
+
+  /** Whether the one shard is a Redis Cluster, where no command may touch keys of two slots. */
+  get cluster(): boolean {
+    return this.clients[0] instanceof Cluster;
   }
 
   /** How many shards there are. */
@@ -63,32 +70,43 @@ export class RedisShards {
    */
   run<T>(
     index: number,
-    call: (client: Redis, deadline: number) => Promise<T>,
+    call: (client: RedisClient, deadline: number) => Promise<T>,
     bytes?: number,
   ): Promise<T> {
     return this.gates[index].run(call, bytes);
   }
 
-  /** Runs a call on every shard at once, as `run` does on one. */
-  async runOnEach<T>(call: (client: Redis) => Promise<T>): Promise<T[]> {
-    return Promise.all(this.clients.map((_, index) => this.run(index, call)));
+  /**
+   * Runs a call on every shard at once, as `run` does on one; on a Cluster,
+   * on every master (each a connection of its own, with the scripts defined).
+   */
+  async runOnEach<T>(call: (client: RedisClient) => Promise<T>): Promise<T[]> {
+    const results = await Promise.all(
+      this.clients.map((_, index) =>
+        this.run(index, (client) =>
+          Promise.all(
+            mastersOf(client).map((master) => {
+              defineChannelScripts(master);
+              return call(master);
+            }),
+          ),
+        ),
+      ),
+    );
+    return results.flat();
   }
 
   /**
-   * A pipeline on shard `index`'s connection, without waiting for it to be
-   * ready: for work done when it has just become ready.
+   * Shard `index`'s client, without waiting for it to be ready: for work
+   * done when it has just become ready.
    */
-  pipeline(index: number): ChainableCommander {
-    return this.clients[index].pipeline();
+  client(index: number): RedisClient {
+    return this.clients[index];
   }
 
   /** Closes every connection, gracefully when Redis answers. */
   async quit(): Promise<void> {
     this.gates.forEach((gate) => gate.stop());
-    await Promise.all(
-      this.clients.map((client) =>
-        client.quit().catch(() => client.disconnect()),
-      ),
-    );
+    await Promise.all(this.clients.map((client) => closeClient(client)));
   }
 }

@@ -1,8 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { untilReady } from './redis-client';
+import { untilReady, type RedisClient } from './redis-client';
 
 /** Seconds one BZPOPMIN waits before it looks at the key set again. */
 const BLOCK_TIMEOUT_S = 2;
@@ -26,7 +25,7 @@ export class ShardReader {
   private readonly markers = new Map<string, () => void>();
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly keys: () => string[],
     private readonly deliver: (raw: Buffer) => void,
     private readonly logger: Logger,

@@ -1,9 +1,8 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { ChannelLayerClosedError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { MessageCodec } from './message-codec';
-import { createRedisClient, whenReady } from './redis-client';
+import { whenReady, type RedisClient } from './redis-client';
 
 type Popped = [key: Buffer, member: Buffer, score: Buffer] | null;
 
@@ -32,23 +31,22 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
  * message is lost to cancellation.
  */
 export class SharedReceiver {
-  private readonly connections = new Set<Redis>();
+  private readonly connections = new Set<RedisClient>();
   private closed = false;
   private nextShard = 0;
 
+  /** @param connect fresh connections, one per shard, for one receive. */
   constructor(
-    private readonly hosts: readonly string[],
+    private readonly connect: () => RedisClient[],
     private readonly codec: MessageCodec,
     private readonly logger: Logger,
   ) {}
 
   async receive(key: string, signal?: AbortSignal): Promise<ChannelMessage> {
     signal?.throwIfAborted();
-    const connections = this.hosts.map((url, index) =>
-      createRedisClient(url, `channels:${index}:shared`, this.logger),
-    );
+    const connections = this.connect();
     connections.forEach((client) => this.connections.add(client));
-    let inFlight: { client: Redis; pop: Promise<Popped> } | undefined;
+    let inFlight: { client: RedisClient; pop: Promise<Popped> } | undefined;
     try {
       for (;;) {
         const client = connections[this.nextShard++ % connections.length];
@@ -81,9 +79,9 @@ export class SharedReceiver {
 
   /** Puts back what an interrupted pop took, then drops the connections. */
   private async release(
-    connections: Redis[],
+    connections: RedisClient[],
     key: string,
-    inFlight?: { client: Redis; pop: Promise<Popped> },
+    inFlight?: { client: RedisClient; pop: Promise<Popped> },
   ): Promise<void> {
     const popped = await inFlight?.pop.catch(() => null);
     if (inFlight && popped) {

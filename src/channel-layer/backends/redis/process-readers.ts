@@ -1,0 +1,82 @@
+import type { Logger } from '@nestjs/common';
+import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
+import { createClusterClient, createConnections } from './redis-connections';
+import type { RedisShards } from './redis-shards';
+import { ShardReader } from './shard-reader';
+
+/**
+ * The blocking readers of this process's own keys (`<prefix>specific.<id>!`
+ * and one per other channel prefix). On standalone servers and behind
+ * sentinels, one reader per shard waits on all of them at once. On a Cluster
+ * a BZPOPMIN may not span slots, so each key gets a reader of its own, on a
+ * Cluster connection that sends it to the key's node and follows the key
+ * when a failover or a migration moves its slot.
+ */
+export class ProcessReaders {
+  private readonly keys = new Set<string>();
+  /** Standalone and sentinel: by shard index. Cluster: by key. */
+  private readonly readers = new Map<number | string, ShardReader>();
+  private readonly perKey: boolean;
+
+  /**
+   * @param defaultKey the process's `specific` key, a marker's way back in `sync`.
+   * @param deliver called with every raw message popped.
+   */
+  constructor(
+    private readonly connection: RedisConnectionOptions,
+    private readonly defaultKey: string,
+    private readonly deliver: (raw: Buffer) => void,
+    private readonly logger: Logger,
+  ) {
+    this.perKey = connection.mode === 'cluster';
+    if (!this.perKey) {
+      createConnections(connection, 'channels:reader', logger).forEach(
+        (client, index) =>
+          this.readers.set(
+            index,
+            new ShardReader(client, () => [...this.keys], deliver, logger),
+          ),
+      );
+    }
+    this.watch(defaultKey);
+  }
+
+  /** Starts reading `key` too. */
+  watch(key: string): void {
+    if (this.keys.has(key)) {
+      return;
+    }
+    this.keys.add(key);
+    if (this.perKey && this.connection.mode === 'cluster') {
+      const client = createClusterClient(
+        this.connection,
+        `channels:reader:${this.keys.size - 1}`,
+        this.logger,
+      );
+      this.readers.set(
+        key,
+        new ShardReader(client, () => [key], this.deliver, this.logger),
+      );
+    }
+  }
+
+  /** Resolves once everything every reader popped before the call has been delivered. */
+  async sync(shards: RedisShards): Promise<void> {
+    await Promise.all(
+      [...this.readers].map(([id, reader]) => {
+        const index = typeof id === 'number' ? id : 0;
+        const key = typeof id === 'string' ? id : this.defaultKey;
+        return shards.run(index, (client) =>
+          reader.sync((marker) => client.zadd(key, 0, marker)),
+        );
+      }),
+    );
+  }
+
+  /** Stops every reader and closes its connection. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.readers.values()].map((reader) => reader.stop()),
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import type { Redis } from 'ioredis';
+import { createChannelLayer } from '../../src/channel-layer';
+import { RedisClusterSetup } from '../helpers/redis-cluster';
+import { describeChannelLayerContract } from './channel-layer.contract';
+
+/** Every command call a node has run, by command name, from `INFO commandstats`. */
+async function commandCalls(client: Redis): Promise<Map<string, number>> {
+  const stats = await client.info('commandstats');
+  return new Map(
+    [...stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map(
+      ([, name, calls]) => [name, Number(calls)],
+    ),
+  );
+}
+
+describe('Redis layers on a Redis Cluster', () => {
+  let cluster: RedisClusterSetup;
+
+  beforeAll(async () => {
+    cluster = await RedisClusterSetup.start(3);
+  }, 30_000);
+
+  afterAll(async () => {
+    await cluster.dispose();
+  });
+
+  const connection = (): { mode: 'cluster'; hosts: string[] } => ({
+    mode: 'cluster',
+    hosts: cluster.urls,
+  });
+
+  describeChannelLayerContract('redis, cluster', async (options) =>
+    createChannelLayer({
+      backend: 'redis',
+      ...options,
+      ...connection(),
+    }),
+  );
+
+  describeChannelLayerContract(
+    'redis-pubsub, cluster (sharded pub/sub)',
+    async (options) =>
+      createChannelLayer({
+        backend: 'redis-pubsub',
+        ...options,
+        ...connection(),
+      }),
+    { noCapacity: true, dropsUnreceived: true },
+  );
+
+  it('should send a group message as one members read, then one script call per destination key', async () => {
+    const layers = await Promise.all(
+      [0, 1, 2, 3].map(async () =>
+        createChannelLayer({
+          backend: 'redis',
+          ...connection(),
+          prefix: 'rt',
+        }),
+      ),
+    );
+    try {
+      const channels = await Promise.all(
+        layers.map((layer) => layer.newChannel()),
+      );
+      await Promise.all(
+        channels.map((channel, i) => layers[i].groupAdd('room', channel)),
+      );
+      const roundTrip = async (n: number): Promise<void> => {
+        await layers[0].groupSend('room', { type: 'hello', n });
+        await Promise.all(
+          layers.map((layer, i) =>
+            expect(layer.receive(channels[i])).resolves.toEqual({
+              type: 'hello',
+              n,
+            }),
+          ),
+        );
+      };
+      // The first send loads the scripts on each node (NOSCRIPT, then EVAL).
+      await roundTrip(1);
+      const scriptCalls = (): Promise<number[]> =>
+        Promise.all(
+          cluster.live().map(async (server) => {
+            const calls = await cluster.ask(server, commandCalls);
+            return (calls.get('evalsha') ?? 0) + (calls.get('eval') ?? 0);
+          }),
+        );
+      const before = await scriptCalls();
+      await roundTrip(2);
+      const perNode = (await scriptCalls()).map(
+        (calls, i) => calls - before[i],
+      );
+      expect(perNode.reduce((sum, calls) => sum + calls, 0)).toBe(1 + 4);
+      process.stdout.write(
+        `cluster group send to 4 processes, script calls per node: ${JSON.stringify(perNode)}\n`,
+      );
+    } finally {
+      await Promise.all(layers.map((layer) => layer.close()));
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { WebSocket } from 'ws';
+import type { TestApp } from './create-app';
+import { readyzUntil } from './readyz';
+import { WsClient } from './ws-client';
+
+/** How often a chatting client tries again while the layer is down. */
+const RETRY_MS = 100;
+
+/** What a chatting client saw of a failover. */
+export interface FailoverFigures {
+  /** From the last message received before the failure to the first after, in ms. */
+  outageMs: number;
+  /** Messages sent meanwhile and answered `layer_unavailable`. */
+  unavailable: number;
+}
+
+/** A Redis failure and the wait for its repair (a replica promoted). */
+export interface Failover {
+  kill(): Promise<void>;
+  promoted(): Promise<void>;
+}
+
+/**
+ * Alice on `first` and Bob on `second` chat in `room`; then `failover` kills
+ * the master. While it is down, `/readyz` answers 503 with its reason and
+ * Alice's messages get `layer_unavailable` replies (with `retry`, once every
+ * 100 ms until the layer is back; else once, right after the 503: a
+ * pub/sub layer cannot tell a lost message from one nobody received). Once
+ * the replica is promoted, both instances are ready again and the chat goes
+ * on both ways on the same sockets: nobody reconnected.
+ */
+export async function chatThroughFailover(
+  [first, second]: [TestApp, TestApp],
+  room: string,
+  failover: Failover,
+  retry: boolean,
+): Promise<FailoverFigures> {
+  const alice = await WsClient.connect(`${first.ws}/ws/chat/${room}/`);
+  const bob = await WsClient.connect(`${second.ws}/ws/chat/${room}/`);
+  alice.send({ message: 'before' });
+  await expect(alice.nextMessage()).resolves.toEqual({ message: 'before' });
+  await expect(bob.nextMessage()).resolves.toEqual({ message: 'before' });
+  const lastBefore = Date.now();
+
+  await failover.kill();
+  await expect(readyzUntil(first, 503)).resolves.toMatchObject({
+    reason: expect.stringContaining('channel layer') as string,
+  });
+  let unavailable = 0;
+  for (let n = 0; ; n++) {
+    alice.send({ message: `during ${n}` });
+    const reply = await alice.nextMessage();
+    if (!isUnavailable(reply)) {
+      expect(reply).toEqual({ message: `during ${n}` });
+      await expect(bob.nextMessage()).resolves.toEqual(reply);
+      break;
+    }
+    unavailable++;
+    if (!retry) {
+      break;
+    }
+    await delay(RETRY_MS);
+  }
+  await failover.promoted();
+  await Promise.all([readyzUntil(first, 200), readyzUntil(second, 200)]);
+
+  bob.send({ message: 'after' });
+  await expect(bob.nextMessage()).resolves.toEqual({ message: 'after' });
+  await expect(alice.nextMessage()).resolves.toEqual({ message: 'after' });
+  const outageMs = Date.now() - lastBefore;
+  alice.send({ message: 'again' });
+  await expect(bob.nextMessage()).resolves.toEqual({ message: 'again' });
+  await expect(alice.nextMessage()).resolves.toEqual({ message: 'again' });
+  expect([alice.pending, bob.pending]).toEqual([0, 0]);
+  expect([alice.socket.readyState, bob.socket.readyState]).toEqual([
+    WebSocket.OPEN,
+    WebSocket.OPEN,
+  ]);
+  await Promise.all([alice.close(), bob.close()]);
+  return { outageMs, unavailable };
+}
+
+function isUnavailable(reply: unknown): boolean {
+  return (
+    typeof reply === 'object' &&
+    reply !== null &&
+    (reply as { error?: unknown }).error === 'layer_unavailable'
+  );
+}

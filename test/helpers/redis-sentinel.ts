@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManagedProcess } from './managed-process';
+import { pollUntil } from './poll-until';
+import { freePort, RedisServer } from './redis-server';
+
+/** Sentinels watching one master; two must agree it is down (quorum). */
+const SENTINELS = 3;
+
+/**
+ * A master, its replica and three sentinels (`redis-server --sentinel`) on
+ * free loopback ports, with fast failover: a master that stops answering is
+ * declared down after a second and its replica promoted.
+ */
+export class SentinelSetup {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'nest-channels-sentinel-'));
+  private sentinels: ManagedProcess[] = [];
+
+  private constructor(
+    readonly masterName: string,
+    private readonly servers: RedisServer[],
+    readonly sentinelPorts: number[],
+  ) {}
+
+  /** Starts it all; resolves once every sentinel knows the replica and the other sentinels. */
+  static async start(masterName = 'channels'): Promise<SentinelSetup> {
+    const master = await RedisServer.start();
+    const replica = await RedisServer.start([
+      '--replicaof',
+      '127.0.0.1',
+      String(master.port),
+    ]);
+    const ports = await Promise.all(
+      Array.from({ length: SENTINELS }, () => freePort()),
+    );
+    const setup = new SentinelSetup(masterName, [master, replica], ports);
+    setup.sentinels = ports.map((port) => setup.startSentinel(port, master));
+    await Promise.all(ports.map((port) => setup.untilSettled(port)));
+    await pollUntil('replica in sync', async () => {
+      const info = await setup.ask(replica.port, (client) =>
+        client.info('replication'),
+      );
+      return info.includes('master_link_status:up') ? true : undefined;
+    });
+    return setup;
+  }
+
+  /** The sentinels as `REDIS_URL` lists them. */
+  get urls(): string[] {
+    return this.sentinelPorts.map((port) => `redis://127.0.0.1:${port}`);
+  }
+
+  /** The current master's port, as the first sentinel announces it. */
+  async masterPort(): Promise<number> {
+    const [, port] = (await this.ask(this.sentinelPorts[0], (client) =>
+      client.call('SENTINEL', 'get-master-addr-by-name', this.masterName),
+    )) as [string, string];
+    return Number(port);
+  }
+
+  /** The server currently master. */
+  async master(): Promise<RedisServer> {
+    const port = await this.masterPort();
+    return this.servers.find((server) => server.port === port) as RedisServer;
+  }
+
+  /** SIGKILLs the master; resolves with its port once it is gone. */
+  async killMaster(): Promise<number> {
+    const old = await this.master();
+    await old.stop();
+    return old.port;
+  }
+
+  /** Resolves with the new master's port once the sentinels have promoted a server other than `oldPort`. */
+  untilPromoted(oldPort: number): Promise<number> {
+    return pollUntil('replica promoted', async () => {
+      const port = await this.masterPort();
+      if (port === oldPort) {
+        return undefined;
+      }
+      const role = await this.ask(port, (client) => client.call('ROLE'));
+      return (role as string[])[0] === 'master' ? port : undefined;
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.sentinels.map((sentinel) => sentinel.kill()));
+    await Promise.all(this.servers.map((server) => server.dispose()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private startSentinel(port: number, master: RedisServer): ManagedProcess {
+    const config = join(this.dir, `sentinel-${port}.conf`);
+    writeFileSync(
+      config,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${this.dir}`,
+        `sentinel monitor ${this.masterName} 127.0.0.1 ${master.port} 2`,
+        `sentinel down-after-milliseconds ${this.masterName} 1000`,
+        `sentinel failover-timeout ${this.masterName} 2000`,
+        `sentinel parallel-syncs ${this.masterName} 1`,
+        '',
+      ].join('\n'),
+    );
+    return ManagedProcess.start(`sentinel:${port}`, 'redis-server', [
+      config,
+      '--sentinel',
+    ]);
+  }
+
+  /** Waits until the sentinel on `port` sees the replica in sync and the two other sentinels. */
+  private untilSettled(port: number): Promise<void> {
+    return pollUntil(`sentinel ${port} settled`, async () => {
+      const info = (await this.ask(port, (client) =>
+        client.call('SENTINEL', 'master', this.masterName),
+      )) as string[];
+      const field = (name: string): number =>
+        Number(info[info.indexOf(name) + 1]);
+      const settled =
+        field('num-slaves') >= 1 &&
+        field('num-other-sentinels') >= SENTINELS - 1;
+      return settled ? true : undefined;
+    }).then(() => undefined);
+  }
+
+  /** One command on a short-lived connection to the server or sentinel on `port`. */
+  private async ask<T>(
+    port: number,
+    call: (client: Redis) => Promise<T>,
+  ): Promise<T> {
+    const client = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return await call(client);
+    } finally {
+      client.disconnect();
+    }
+  }
+}
