@@ -4,6 +4,7 @@ import { WebSocketGateway } from '@nestjs/websockets';
 import { ChannelLayer, type ChannelMessage } from '../channel-layer';
 import { appConfig } from '../config/app.config';
 import { EdgeGuard } from '../edge/edge-guard';
+import { ChannelsMetrics } from '../metrics';
 import { TokenBucket } from '../edge/token-bucket';
 import {
   ChannelHandler,
@@ -40,6 +41,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     @Inject(appConfig.KEY)
     private readonly config: ConfigType<typeof appConfig>,
     private readonly edge: EdgeGuard,
+    private readonly metrics: ChannelsMetrics,
   ) {}
 
   async connect(consumer: Consumer<ChatConnection>): Promise<void> {
@@ -69,7 +71,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     const { group, bucket } = consumer.state;
     // The address's limit outlives the connection: reconnecting does not reset it.
     if (!(bucket.take() && this.edge.takeMessage(consumer.request))) {
-      consumer.metrics.frames.rate_limited.inc();
+      this.metrics.frames.rate_limited.inc();
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
         consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       }
@@ -77,7 +79,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     }
     const parsed = parseChatFrame(frame, this.config.chatMaxMessageLength);
     if ('error' in parsed) {
-      consumer.metrics.frames[parsed.error].inc();
+      this.metrics.frames[parsed.error].inc();
       return parsed;
     }
     let sent;
@@ -88,20 +90,20 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
       });
     } catch (error) {
       this.logger.warn(`group send failed: ${String(error)}`);
-      consumer.metrics.frames.layer_unavailable.inc();
+      this.metrics.frames.layer_unavailable.inc();
       return CHAT_ERRORS.layerUnavailable();
     }
     if (sent.accepted > 0) {
-      consumer.metrics.frames.accepted.inc();
+      this.metrics.frames.accepted.inc();
       return undefined;
     }
     // The sender is a member itself: no destination at all means the layer
     // lost the membership (a Redis that came back empty, a dropped subscriber).
     if (sent.full > 0) {
-      consumer.metrics.frames.room_overloaded.inc();
+      this.metrics.frames.room_overloaded.inc();
       return CHAT_ERRORS.roomOverloaded();
     }
-    consumer.metrics.frames.layer_unavailable.inc();
+    this.metrics.frames.layer_unavailable.inc();
     return CHAT_ERRORS.layerUnavailable();
   }
 

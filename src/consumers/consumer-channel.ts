@@ -42,7 +42,7 @@ export async function runConsumerChannel(
     const handler =
       key === undefined ? undefined : definition.handlers.get(key);
     if (!handler) {
-      consumer.metrics.dropped.no_handler.inc();
+      consumer.observer.dropped('no_handler');
       logger.warn(
         `${definition.name} has no @ChannelHandler for type "${message.type}"; dropped`,
       );

@@ -1,14 +1,15 @@
 import {
   Injectable,
+  Optional,
   Logger,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ChannelLayer } from '../channel-layer';
-import { ConnectionEvents } from '../metrics';
 import { bindConsumerFrames } from './bind-consumer-frames';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
+import { ConnectionObserver, NO_OBSERVER } from './connection-observer';
 import { Consumer } from './consumer';
 import { releaseConsumerChannel, runConsumerChannel } from './consumer-channel';
 import type { ConsumerDefinition } from './consumer-definition.interface';
@@ -38,7 +39,8 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
   constructor(
     private readonly layer: ChannelLayer,
     private readonly explorer: ChannelHandlerExplorer,
-    private readonly events: ConnectionEvents,
+    @Optional()
+    private readonly events: ConnectionObserver = NO_OBSERVER,
   ) {}
 
   /** False once shutdown has begun: new connections are refused from then on. */
@@ -146,7 +148,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
         url: request.url ?? '/',
         remoteAddress: request.socket.remoteAddress ?? '',
       },
-      this.events.metrics,
+      this.events,
     );
     // An async wrapper: a `connect` that throws synchronously is a rejection too.
     const connected = (async () => definition.gateway.connect?.(consumer))();

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
-import { NO_METRICS, type ChannelsMetrics } from '../metrics';
+import { NO_OBSERVER, type ConnectionObserver } from './connection-observer';
 
 const consumers = new WeakMap<WebSocket, Consumer<unknown>>();
 
@@ -42,8 +42,8 @@ export class Consumer<S = unknown> {
     readonly params: Readonly<Record<string, string>>,
     /** The upgrade request's headers and URL (cookies, tokens for authentication). */
     readonly request: ConsumerRequest,
-    /** Where this connection's deliveries and drops are counted. */
-    readonly metrics: ChannelsMetrics = NO_METRICS,
+    /** Told of this connection's deliveries and drops. */
+    readonly observer: ConnectionObserver = NO_OBSERVER,
   ) {}
 
   /** The consumer bound to `socket`, if any. */
@@ -79,11 +79,11 @@ export class Consumer<S = unknown> {
     }
     if (socket.bufferedAmount > this.maxBufferedBytes) {
       socket.close(CLOSE_TOO_SLOW, 'Client too slow');
-      this.metrics.dropped.slow_client.inc();
+      this.observer.dropped('slow_client');
       return;
     }
     socket.send(frame, { binary: false });
-    this.metrics.deliveries.inc();
+    this.observer.delivered();
   }
 
   /** Closes the socket with `code`. */

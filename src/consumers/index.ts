@@ -1,6 +1,7 @@
 export * from './channel-consumer.interface';
 export * from './channel-handler.decorator';
 export * from './connected-consumer.decorator';
+export * from './connection-observer';
 export * from './consumer';
 export * from './consumer-runtime';
 export * from './consumers.constants';

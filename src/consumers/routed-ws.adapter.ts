@@ -5,8 +5,8 @@ import type { Duplex } from 'node:stream';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { ConnectionEvents } from '../metrics';
 import { bindFrameHandlers } from './bind-frame-handlers';
+import { ConnectionObserver, NO_OBSERVER } from './connection-observer';
 import { ConsumerRuntime } from './consumer-runtime';
 import { FRAME_EVENT } from './consumers.constants';
 import { HandshakeRefusedError } from './handshake-refused.error';
@@ -31,7 +31,7 @@ export class RoutedWsAdapter extends WsAdapter {
   >();
   private readonly routedLogger = new Logger(RoutedWsAdapter.name);
   private runtime?: ConsumerRuntime;
-  private connectionEvents?: ConnectionEvents;
+  private connectionEvents?: ConnectionObserver;
 
   constructor(
     private readonly app: INestApplication,
@@ -123,9 +123,17 @@ export class RoutedWsAdapter extends WsAdapter {
     return httpServer;
   }
 
-  /** Counts and logs refused handshakes (found once the app has its providers). */
-  private get events(): ConnectionEvents {
-    return (this.connectionEvents ??= this.app.get(ConnectionEvents));
+  /** Told of refused handshakes: the app's `ConnectionObserver`, if it binds one. */
+  private get events(): ConnectionObserver {
+    return (this.connectionEvents ??= this.observer());
+  }
+
+  private observer(): ConnectionObserver {
+    try {
+      return this.app.get(ConnectionObserver, { strict: false });
+    } catch {
+      return NO_OBSERVER; // the app binds none
+    }
   }
 
   private upgrade(

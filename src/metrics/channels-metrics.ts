@@ -1,4 +1,5 @@
 import type { ChannelLayer } from '../channel-layer';
+import type { HandshakeOutcome } from '../consumers';
 import { NO_COUNT, type Count } from './hot-counter';
 import {
   DROP_REASONS,
@@ -6,7 +7,6 @@ import {
   HANDSHAKE_OUTCOMES,
   type DropReason,
   type FrameOutcome,
-  type HandshakeOutcome,
 } from './metrics.constants';
 
 /** One `Count` per value, every one `NO_COUNT`. */
@@ -59,5 +59,3 @@ export class ChannelsMetrics {
   }
 }
 
-/** Metrics that count nothing: the default of a `Consumer` made outside the runtime. */
-export const NO_METRICS = new ChannelsMetrics();

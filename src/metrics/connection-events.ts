@@ -1,9 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { HandshakeRefusedError } from '../consumers/handshake-refused.error';
+import {
+  ConnectionObserver,
+  HandshakeRefusedError,
+  type HandshakeOutcome,
+  type SocketDropReason,
+} from '../consumers';
 import { RateLimitedLog } from '../logging/rate-limited-log';
 import { ChannelsMetrics } from './channels-metrics';
-import type { HandshakeOutcome } from './metrics.constants';
 
 /** Close codes of a connection that ended as it should: normal, going away, no status. */
 const NORMAL_CLOSE_CODES = new Set([1000, 1001, 1005]);
@@ -14,14 +18,26 @@ const NORMAL_CLOSE_CODES = new Set([1000, 1001, 1005]);
  * are logged, one line each, rate-limited per kind.
  */
 @Injectable()
-export class ConnectionEvents implements OnApplicationShutdown {
+export class ConnectionEvents
+  extends ConnectionObserver
+  implements OnApplicationShutdown
+{
   private readonly log = new RateLimitedLog(new Logger('Connections'));
 
-  /** Where the runtime's connections count their frames. */
-  constructor(readonly metrics: ChannelsMetrics) {}
+  constructor(private readonly metrics: ChannelsMetrics) {
+    super();
+  }
+
+  override delivered(): void {
+    this.metrics.deliveries.inc();
+  }
+
+  override dropped(reason: SocketDropReason): void {
+    this.metrics.dropped[reason].inc();
+  }
 
   /** A handshake refused before the gateway ran, for `outcome`. */
-  refused(
+  override refused(
     outcome: HandshakeOutcome,
     request: IncomingMessage,
     status: number,
@@ -40,7 +56,7 @@ export class ConnectionEvents implements OnApplicationShutdown {
    * A handshake that the runtime or a gateway's `connect` refused (or that
    * failed: `error` is not a `HandshakeRefusedError`).
    */
-  failed(error: unknown, request: IncomingMessage): void {
+  override failed(error: unknown, request: IncomingMessage): void {
     if (!(error instanceof HandshakeRefusedError)) {
       return this.refused('unavailable', request, 503, String(error));
     }
@@ -48,13 +64,13 @@ export class ConnectionEvents implements OnApplicationShutdown {
   }
 
   /** A connection on route `path` (`/ws/chat/:room/`) opened. */
-  opened(path: string): void {
+  override opened(path: string): void {
     this.metrics.handshakes.accepted.inc();
     this.metrics.connectionOpened(path);
   }
 
   /** A connection on route `path` closed with `code`. */
-  closed(path: string, code: number, channel: string): void {
+  override closed(path: string, code: number, channel: string): void {
     this.metrics.connectionClosed(path, code);
     if (!NORMAL_CLOSE_CODES.has(code)) {
       this.log.warn('abnormal_close', `connection closed with ${code}`, {

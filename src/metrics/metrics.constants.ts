@@ -1,4 +1,5 @@
 import type { ChatErrorCode } from '../chat/chat-error';
+import type { HandshakeOutcome } from '../consumers';
 
 /** Why a handshake ended as it did: `channels_handshakes_total{outcome}`. */
 export const HANDSHAKE_OUTCOMES = [
@@ -10,9 +11,7 @@ export const HANDSHAKE_OUTCOMES = [
   'timeout',
   'unavailable',
   'refused',
-] as const;
-/** One of `HANDSHAKE_OUTCOMES`. */
-export type HandshakeOutcome = (typeof HANDSHAKE_OUTCOMES)[number];
+] as const satisfies readonly HandshakeOutcome[];
 
 /** What became of a client frame: `accepted`, or the error code it was answered with. */
 export const FRAME_OUTCOMES = [

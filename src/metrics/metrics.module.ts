@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config';
+import { ConnectionObserver } from '../consumers';
 import { ChannelsMetrics } from './channels-metrics';
 import { ConnectionEvents } from './connection-events';
 import { MetricsController } from './metrics.controller';
@@ -26,7 +27,8 @@ import { PrometheusChannelsMetrics } from './prometheus-channels-metrics';
     },
     MetricsServer,
     ConnectionEvents,
+    { provide: ConnectionObserver, useExisting: ConnectionEvents },
   ],
-  exports: [ChannelsMetrics, ConnectionEvents],
+  exports: [ChannelsMetrics, ConnectionEvents, ConnectionObserver],
 })
 export class MetricsModule {}
