@@ -58,4 +58,3 @@ export class ChannelsMetrics {
     return undefined;
   }
 }
-
