@@ -126,6 +126,6 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       expect(after.listeners).toBe(before.listeners);
       expect(after.keys).toBeLessThanOrEqual(before.keys);
       expect(after.heap - before.heap).toBeLessThan(HEAP_SLACK_BYTES);
-    }, 300_000);
+    }, 600_000); // 20,000 cycles on a busy 2-core machine took up to ~5 min
   },
 );
