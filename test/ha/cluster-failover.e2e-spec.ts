@@ -2,7 +2,7 @@ import { createApp, type TestApp } from '../helpers/create-app';
 import { chatThroughFailover } from '../helpers/failover-chat';
 import { RedisClusterSetup } from '../helpers/redis-cluster';
 
-describe.each(['redis'])(
+describe.each(['redis', 'redis-pubsub'])(
   'Two instances on a Redis Cluster, CHANNEL_LAYER=%s (e2e)',
   (backend) => {
     let cluster: RedisClusterSetup;
