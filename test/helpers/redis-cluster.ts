@@ -82,6 +82,96 @@ export class RedisClusterSetup {
     return port;
   }
 
+  /**
+   * Moves `key`'s slot, with its keys, to another master, as
+   * `redis-cli --cluster reshard` moves a slot: the target IMPORTING, the
+   * source MIGRATING, MIGRATE of every key in the slot, then SETSLOT NODE on
+   * the target, the source and the other masters. `between` runs after the
+   * first two, for a test to chat while the slot is half moved. Resolves
+   * with the target's port once every node agrees on the slot's new owner.
+   */
+  async migrateSlotOf(
+    key: string,
+    between: (step: string) => Promise<void>,
+  ): Promise<number> {
+    const slot = await this.ask(this.live()[0], async (client) =>
+      Number(await client.call('CLUSTER', 'KEYSLOT', key)),
+    );
+    const masters = await this.masters();
+    const source = masters.find(({ slots }) => slots.has(slot));
+    const target = masters.find((master) => master !== source);
+    if (!source || !target) {
+      throw new Error(`no master to move slot ${slot} to`);
+    }
+    const setSlot = (port: number, ...state: string[]): Promise<unknown> =>
+      this.ask(port, (client) =>
+        client.call('CLUSTER', 'SETSLOT', String(slot), ...state),
+      );
+    await setSlot(target.port, 'IMPORTING', source.id);
+    await setSlot(source.port, 'MIGRATING', target.id);
+    await between('migrating');
+    await this.ask(source.port, async (client) => {
+      for (;;) {
+        const keys = (await client.call(
+          'CLUSTER',
+          'GETKEYSINSLOT',
+          String(slot),
+          '100',
+        )) as string[];
+        if (keys.length === 0) {
+          return;
+        }
+        await client.call(
+          'MIGRATE',
+          '127.0.0.1',
+          String(target.port),
+          '',
+          '0',
+          '5000',
+          'KEYS',
+          ...keys,
+        );
+      }
+    });
+    await between('keys moved');
+    for (const master of [
+      target,
+      source,
+      ...masters.filter((one) => one !== source && one !== target),
+    ]) {
+      await setSlot(master.port, 'NODE', target.id);
+    }
+    await pollUntil('slot moved everywhere', async () => {
+      const owners = await Promise.all(
+        this.live().map((server) =>
+          this.ask(server, (client) => client.call('CLUSTER', 'SLOTS')),
+        ),
+      );
+      const moved = owners.every((ranges) =>
+        (ranges as SlotRange[]).some(
+          ([from, to, owner]) =>
+            slot >= from && slot <= to && owner?.[1] === target.port,
+        ),
+      );
+      return moved ? true : undefined;
+    });
+    return target.port;
+  }
+
+  /** Resolves once `count` connections have SSUBSCRIBEd `channel` on the node on `port`. */
+  untilShardSubscribed(
+    port: number,
+    channel: string,
+    count: number,
+  ): Promise<true> {
+    return pollUntil(`${count} subscribers of ${channel}`, async () => {
+      const [, subscribers] = (await this.ask(port, (client) =>
+        client.call('PUBSUB', 'SHARDNUMSUB', channel),
+      )) as [string, number];
+      return subscribers === count ? true : undefined;
+    });
+  }
+
   /** One command on a short-lived connection to the node on `port`. */
   async ask<T>(
     server: RedisServer | number,
@@ -114,6 +204,27 @@ export class RedisClusterSetup {
   /** The nodes still running. */
   live(): RedisServer[] {
     return this.servers.filter((server) => server.running);
+  }
+
+  /** Every master's port, node id and slots, as `CLUSTER SLOTS` tells them. */
+  private async masters(): Promise<
+    Array<{ port: number; id: string; slots: Set<number> }>
+  > {
+    const ranges = (await this.ask(this.live()[0], (client) =>
+      client.call('CLUSTER', 'SLOTS'),
+    )) as SlotRange[];
+    const byPort = new Map<
+      number,
+      { port: number; id: string; slots: Set<number> }
+    >();
+    for (const [from, to, [, port, id]] of ranges) {
+      const master = byPort.get(port) ?? { port, id, slots: new Set() };
+      for (let slot = from; slot <= to; slot++) {
+        master.slots.add(slot);
+      }
+      byPort.set(port, master);
+    }
+    return [...byPort.values()];
   }
 
   /**
