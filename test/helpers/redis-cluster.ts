@@ -65,6 +65,28 @@ export class RedisClusterSetup {
     });
   }
 
+  /**
+   * Empties every replica of `key`'s master (FLUSHALL on a replica made
+   * writable), which replication never does: the state of a replica that
+   * missed its master's last writes (replication is asynchronous) when it
+   * is promoted.
+   */
+  async flushReplicasOf(key: string): Promise<void> {
+    const master = await this.masterOf(key);
+    const replicas = await this.ask(master, async (client) => {
+      const id = String(await client.call('CLUSTER', 'MYID'));
+      const lines = (await client.call('CLUSTER', 'REPLICAS', id)) as string[];
+      // `<id> <host>:<port>@<bus port> slave <master id> …`
+      return lines.map((line) => Number(/:(\d+)@/.exec(line)?.[1]));
+    });
+    for (const port of replicas) {
+      await this.ask(port, async (client) => {
+        await client.config('SET', 'replica-read-only', 'no');
+        await client.flushall();
+      });
+    }
+  }
+
   /** SIGKILLs the master serving `key`; resolves with its port once it is gone. */
   async killMasterOf(key: string): Promise<number> {
     const port = await this.masterOf(key);

@@ -140,6 +140,43 @@ export function mastersOf(client: RedisClient): RedisClient[] {
 }
 
 /**
+ * Calls `listener` each time a reread of the Cluster's slot table finds
+ * other masters serving some slots: a replica promoted, a slot moved. The
+ * replication is asynchronous, so a promoted replica may lack the last
+ * writes its master acknowledged.
+ */
+export function onSlotOwnersChange(
+  cluster: Cluster,
+  listener: () => void,
+): void {
+  let owners = slotOwners(cluster);
+  cluster.on('refresh', () => {
+    const now = slotOwners(cluster);
+    if (now !== owners) {
+      owners = now;
+      // Before the first `ready`, the connection's own restoration follows.
+      if (cluster.status === 'ready') {
+        listener();
+      }
+    }
+  });
+}
+
+/** The Cluster's slot ranges and their masters, as the client knows them, in one string. */
+function slotOwners(cluster: Cluster): string {
+  const ranges: string[] = [];
+  let previous: string | undefined;
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const owner = cluster.slots[slot]?.[0] ?? 'none';
+    if (owner !== previous) {
+      ranges.push(`${slot}:${owner}`);
+      previous = owner;
+    }
+  }
+  return ranges.join(',');
+}
+
+/**
  * Closes `client` gracefully when Redis answers, then releases what QUIT
  * leaves open: a sentinel client's connections to the sentinels.
  */

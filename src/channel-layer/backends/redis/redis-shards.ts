@@ -3,7 +3,12 @@ import { Cluster } from 'ioredis';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
 import { CommandGate } from './command-gate';
 import type { RedisClient } from './redis-client';
-import { closeClient, createConnections, mastersOf } from './redis-connections';
+import {
+  closeClient,
+  createConnections,
+  mastersOf,
+  onSlotOwnersChange,
+} from './redis-connections';
 import { defineChannelScripts } from './redis-scripts';
 import { shardIndex } from './shards';
 
@@ -20,7 +25,9 @@ export class RedisShards {
   /**
    * @param connection where the shards are (a Cluster is one shard).
    * @param onReady called with a shard's index each time its connection is
-   *   (re)established: a restarted Redis has lost what it held.
+   *   (re)established, and on a Cluster each time other masters took over
+   *   slots: a restarted Redis has lost what it held, a promoted replica
+   *   may have missed its master's last writes.
    */
   constructor(
     connection: RedisConnectionOptions,
@@ -32,6 +39,9 @@ export class RedisShards {
     }).map((client, index) => {
       defineChannelScripts(client);
       client.on('ready', () => onReady(index));
+      if (client instanceof Cluster) {
+        onSlotOwnersChange(client, () => onReady(index));
+      }
       return client;
     });
     this.gates = this.clients.map(
