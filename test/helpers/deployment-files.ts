@@ -9,6 +9,7 @@ export const ROOT = join(__dirname, '..', '..');
 export interface ComposeService {
   image?: string;
   build?: { context?: string; dockerfile?: string };
+  command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
@@ -17,16 +18,46 @@ export interface ComposeService {
 }
 
 /**
- * docker/compose.yaml as `docker compose` reads it with no variables set:
- * `${NAME:-default}` replaced by its default, YAML anchors resolved.
+ * A compose file of docker/ (compose.yaml unless named) as `docker compose`
+ * reads it with no variables set: `${NAME:-default}` replaced by its
+ * default, YAML anchors and `<<` merge keys resolved.
  */
-export function readCompose(): { services: Record<string, ComposeService> } {
-  const text = readFileSync(join(ROOT, 'docker', 'compose.yaml'), 'utf8');
+export function readCompose(file = 'compose.yaml'): {
+  services: Record<string, ComposeService>;
+} {
+  const text = readFileSync(join(ROOT, 'docker', file), 'utf8');
   return parse(
     text.replace(/\$\{[A-Z_][A-Z\d_]*:?-([^}]*)\}/g, (_match, fallback) =>
       String(fallback),
     ),
+    { merge: true },
   ) as { services: Record<string, ComposeService> };
+}
+
+/** docker/sentinel.conf's directives, each split into its words; comments dropped. */
+export function readSentinelConfig(): string[][] {
+  return readFileSync(join(ROOT, 'docker', 'sentinel.conf'), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line !== '')
+    .map((line) => line.split(/\s+/));
+}
+
+/** The master docker/sentinel.conf monitors: its name, host, port and quorum. */
+export function sentinelMonitor(): {
+  name: string;
+  host: string;
+  port: number;
+  quorum: number;
+} {
+  const monitor = readSentinelConfig().find(
+    ([directive, option]) => directive === 'sentinel' && option === 'monitor',
+  );
+  if (!monitor) {
+    throw new Error('docker/sentinel.conf monitors no master');
+  }
+  const [, , name, host, port, quorum] = monitor;
+  return { name, host, port: Number(port), quorum: Number(quorum) };
 }
 
 /** One Dockerfile instruction: `keyword` upper-cased, `args` as written. */
@@ -78,10 +109,13 @@ export function haproxyVariable(argument: string): HaproxyVariable {
 
 /**
  * The environment variables the application reads (`parseAppConfig`), found
- * by letting it read an environment that records every name asked for.
+ * by letting it read an environment that records every name asked for;
+ * `values` gives some of them values (a mode's own variables are read only
+ * in that mode).
  */
 export function variablesReadBy(
   parseConfig: (env: Record<string, unknown>) => unknown,
+  values: Record<string, string> = {},
 ): Set<string> {
   const names = new Set<string>();
   const env = new Proxy<Record<string, unknown>>(
@@ -90,6 +124,7 @@ export function variablesReadBy(
       get(_target, name) {
         if (typeof name === 'string') {
           names.add(name);
+          return values[name];
         }
         return undefined;
       },

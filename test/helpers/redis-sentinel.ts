@@ -52,6 +52,15 @@ export class SentinelSetup {
     return this.sentinelPorts.map((port) => `redis://127.0.0.1:${port}`);
   }
 
+  /** The app environment that points at it: `REDIS_MODE=sentinel`, the sentinels, the master name. */
+  get env(): Record<string, string> {
+    return {
+      REDIS_MODE: 'sentinel',
+      REDIS_URL: this.urls.join(','),
+      REDIS_SENTINEL_MASTERS: this.masterName,
+    };
+  }
+
   /** The current master's port, as the first sentinel announces it. */
   async masterPort(): Promise<number> {
     const [, port] = (await this.ask(this.sentinelPorts[0], (client) =>

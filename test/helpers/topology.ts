@@ -8,6 +8,19 @@ export const HAPROXY_CONFIG = join(ROOT, 'docker', 'haproxy.cfg');
 /** Debian's HAProxy, as .ci/run installs it. */
 export const HAPROXY_PATH = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy';
 
+/** The Redis a topology's app processes share, and how it is stopped. */
+export interface TopologyRedis {
+  /** The app environment that points at it (`REDIS_URL`, `REDIS_MODE`, …). */
+  readonly env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+/** One `redis-server`, as docker/compose.yaml runs it. */
+async function standaloneRedis(): Promise<TopologyRedis> {
+  const server = await RedisServer.start();
+  return { env: { REDIS_URL: server.url }, dispose: () => server.dispose() };
+}
+
 /** One app process, named as its `server` line in docker/haproxy.cfg. */
 export interface AppInstance {
   readonly name: string;
@@ -16,14 +29,15 @@ export interface AppInstance {
 }
 
 /**
- * docker/compose.yaml without containers, on loopback: a `redis-server`, two
+ * docker/compose.yaml without containers, on loopback: a `redis-server` (or
+ * what `startRedis` starts, as docker/compose.sentinel.yaml's Sentinel), two
  * app processes started as the image starts them (`node dist/main.js`, from
  * the build), and Debian's HAProxy with docker/haproxy.cfg, its addresses
  * given through the environment variables the file reads.
  */
 export class Topology {
   private constructor(
-    readonly redis: RedisServer,
+    readonly redis: TopologyRedis,
     readonly instances: readonly AppInstance[],
     readonly balancer: ManagedProcess,
     private readonly balancerPort: number,
@@ -43,8 +57,11 @@ export class Topology {
    * Starts everything and resolves once the balancer accepts connections;
    * `env` adds to (or overrides) both app processes' environment.
    */
-  static async start(env: Record<string, string> = {}): Promise<Topology> {
-    const redis = await RedisServer.start();
+  static async start(
+    env: Record<string, string> = {},
+    startRedis: () => Promise<TopologyRedis> = standaloneRedis,
+  ): Promise<Topology> {
+    const redis = await startRedis();
     const instances: AppInstance[] = [];
     let balancer: ManagedProcess | undefined;
     try {
@@ -53,7 +70,7 @@ export class Topology {
         instances.push({
           name,
           port,
-          process: startApp(name, port, redis, env),
+          process: startApp(name, port, { ...redis.env, ...env }),
         });
       }
       await Promise.all(
@@ -108,7 +125,6 @@ export class Topology {
 function startApp(
   name: string,
   port: number,
-  redis: RedisServer,
   env: Record<string, string>,
 ): ManagedProcess {
   return ManagedProcess.start(name, process.execPath, ['dist/main.js'], {
@@ -119,7 +135,6 @@ function startApp(
       PORT: String(port),
       HOST: '127.0.0.1',
       CHANNEL_LAYER: 'redis-pubsub',
-      REDIS_URL: redis.url,
       // HAProxy runs on loopback here: its X-Forwarded-For names the client.
       TRUST_PROXY: 'loopback',
       ...env,
