@@ -94,6 +94,18 @@ export class ManagedProcess {
     return this.lines.length;
   }
 
+  /** Whether the process is still running. */
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  /** Sends `signal` without waiting: SIGSTOP and SIGCONT do not end it. */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.ended) {
+      this.child.kill(signal);
+    }
+  }
+
   /** Sends `signal` (SIGTERM by default) and resolves once the process exited. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ProcessExit> {
     if (!this.ended) {

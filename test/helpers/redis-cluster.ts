@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { pollUntil } from './poll-until';
-import { RedisServer } from './redis-server';
+import { askRedis, RedisServer } from './redis-server';
 
 const run = promisify(execFile);
 
@@ -195,23 +195,11 @@ export class RedisClusterSetup {
   }
 
   /** One command on a short-lived connection to the node on `port`. */
-  async ask<T>(
+  ask<T>(
     server: RedisServer | number,
     call: (client: Redis) => Promise<T>,
   ): Promise<T> {
-    const port = typeof server === 'number' ? server : server.port;
-    const client = new Redis(port, '127.0.0.1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return await call(client);
-    } finally {
-      client.disconnect();
-    }
+    return askRedis(typeof server === 'number' ? server : server.port, call);
   }
 
   async dispose(): Promise<void> {

@@ -1,10 +1,14 @@
-import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManagedProcess } from './managed-process';
+import type { ManagedProcess } from './managed-process';
 import { pollUntil } from './poll-until';
-import { freePort, RedisServer } from './redis-server';
+import {
+  askRedis,
+  freePort,
+  RedisServer,
+  startRedisProcess,
+} from './redis-server';
 
 /** Sentinels watching one master; two must agree it is down (quorum). */
 const SENTINELS = 3;
@@ -36,10 +40,20 @@ export class SentinelSetup {
       Array.from({ length: SENTINELS }, () => freePort()),
     );
     const setup = new SentinelSetup(masterName, [master, replica], ports);
-    setup.sentinels = ports.map((port) => setup.startSentinel(port, master));
+    const started = await Promise.allSettled(
+      ports.map((port) => setup.startSentinel(port, master)),
+    );
+    setup.sentinels = started.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) {
+      await setup.dispose();
+      throw failed.reason;
+    }
     await Promise.all(ports.map((port) => setup.untilSettled(port)));
     await pollUntil('replica in sync', async () => {
-      const info = await setup.ask(replica.port, (client) =>
+      const info = await askRedis(replica.port, (client) =>
         client.info('replication'),
       );
       return info.includes('master_link_status:up') ? true : undefined;
@@ -63,7 +77,7 @@ export class SentinelSetup {
 
   /** The current master's port, as the first sentinel announces it. */
   async masterPort(): Promise<number> {
-    const [, port] = (await this.ask(this.sentinelPorts[0], (client) =>
+    const [, port] = (await askRedis(this.sentinelPorts[0], (client) =>
       client.call('SENTINEL', 'get-master-addr-by-name', this.masterName),
     )) as [string, string];
     return Number(port);
@@ -89,7 +103,7 @@ export class SentinelSetup {
       if (port === oldPort) {
         return undefined;
       }
-      const role = await this.ask(port, (client) => client.call('ROLE'));
+      const role = await askRedis(port, (client) => client.call('ROLE'));
       return (role as string[])[0] === 'master' ? port : undefined;
     });
   }
@@ -100,7 +114,10 @@ export class SentinelSetup {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private startSentinel(port: number, master: RedisServer): ManagedProcess {
+  private startSentinel(
+    port: number,
+    master: RedisServer,
+  ): Promise<ManagedProcess> {
     const config = join(this.dir, `sentinel-${port}.conf`);
     writeFileSync(
       config,
@@ -115,16 +132,17 @@ export class SentinelSetup {
         '',
       ].join('\n'),
     );
-    return ManagedProcess.start(`sentinel:${port}`, 'redis-server', [
-      config,
-      '--sentinel',
-    ]);
+    return startRedisProcess(
+      `sentinel:${port}`,
+      [config, '--sentinel'],
+      /Sentinel ID is/,
+    );
   }
 
   /** Waits until the sentinel on `port` sees the replica in sync and the two other sentinels. */
   private untilSettled(port: number): Promise<void> {
     return pollUntil(`sentinel ${port} settled`, async () => {
-      const info = (await this.ask(port, (client) =>
+      const info = (await askRedis(port, (client) =>
         client.call('SENTINEL', 'master', this.masterName),
       )) as string[];
       const field = (name: string): number =>
@@ -134,24 +152,5 @@ export class SentinelSetup {
         field('num-other-sentinels') >= SENTINELS - 1;
       return settled ? true : undefined;
     }).then(() => undefined);
-  }
-
-  /** One command on a short-lived connection to the server or sentinel on `port`. */
-  private async ask<T>(
-    port: number,
-    call: (client: Redis) => Promise<T>,
-  ): Promise<T> {
-    const client = new Redis(port, '127.0.0.1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return await call(client);
-    } finally {
-      client.disconnect();
-    }
   }
 }

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManagedProcess } from './managed-process';
 
 /** A free TCP port on loopback, as the OS hands one out. */
 export function freePort(): Promise<number> {
@@ -19,11 +20,49 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * Starts `redis-server` (a server or, with `--sentinel`, a sentinel) with
+ * `args`, for `afterAll` to kill; resolves once it printed `ready`.
+ */
+export async function startRedisProcess(
+  name: string,
+  args: readonly string[],
+  ready: RegExp,
+): Promise<ManagedProcess> {
+  const child = ManagedProcess.start(name, 'redis-server', args);
+  try {
+    await child.waitForLine(ready);
+  } catch (error) {
+    await child.kill();
+    throw error;
+  }
+  return child;
+}
+
+/** One call on a short-lived connection to the server or sentinel on `port`. */
+export async function askRedis<T>(
+  port: number,
+  call: (client: Redis) => Promise<T>,
+): Promise<T> {
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await call(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
  * A `redis-server` of the test's own on a free loopback port, without
  * persistence, that a test can stop and start again on the same port.
  */
 export class RedisServer {
-  private process?: ChildProcess;
+  private process?: ManagedProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'nest-channels-redis-'));
 
   /**
@@ -58,8 +97,8 @@ export class RedisServer {
 
   /** Starts the server (again) on its port; resolves once it is ready. */
   async restart(): Promise<void> {
-    const child = spawn(
-      'redis-server',
+    this.process = await startRedisProcess(
+      `redis:${this.port}`,
       [
         '--port',
         String(this.port),
@@ -77,23 +116,8 @@ export class RedisServer {
         '',
         ...this.args,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      /Ready to accept connections/,
     );
-    this.process = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          child.stdout?.off('data', onData);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.once('exit', (code) =>
-        reject(new Error(`redis-server exited with ${code}: ${output}`)),
-      );
-    });
   }
 
   /**
@@ -101,29 +125,24 @@ export class RedisServer {
    * answered, as in a partition or a stuck failover, until `thaw()`.
    */
   freeze(): void {
-    this.process?.kill('SIGSTOP');
+    this.process?.signal('SIGSTOP');
   }
 
   /** Lets a frozen server go on (SIGCONT). */
   thaw(): void {
-    this.process?.kill('SIGCONT');
+    this.process?.signal('SIGCONT');
   }
 
   /** Whether the server's process is running. */
   get running(): boolean {
-    return this.process !== undefined && this.process.exitCode === null;
+    return this.process?.running ?? false;
   }
 
-  /** Stops the server and waits for the process to exit. */
+  /** Stops the server (SIGKILL) and waits for the process to exit. */
   async stop(): Promise<void> {
     const child = this.process;
     this.process = undefined;
-    if (!child || child.exitCode !== null) {
-      return;
-    }
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await child?.kill();
   }
 
   /** Stops the server for good and removes its directory. */
