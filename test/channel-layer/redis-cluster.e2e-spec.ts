@@ -48,6 +48,28 @@ describe('Redis layers on a Redis Cluster', () => {
     { noCapacity: true, dropsUnreceived: true },
   );
 
+  it('should flush keys of many slots on every master', async () => {
+    const layer = await createChannelLayer({
+      backend: 'redis',
+      ...connection(),
+      prefix: 'fl',
+    });
+    try {
+      for (let n = 0; n < 20; n++) {
+        await layer.send(`channel${n}`, { type: 'hello', n });
+      }
+      await layer.flush();
+      const left = await Promise.all(
+        cluster
+          .live()
+          .map((server) => cluster.ask(server, (client) => client.keys('fl*'))),
+      );
+      expect(left.flat()).toEqual([]);
+    } finally {
+      await layer.close();
+    }
+  });
+
   it('should send a group message as one members read, then one script call per destination key', async () => {
     const layers = await Promise.all(
       [0, 1, 2, 3].map(async () =>

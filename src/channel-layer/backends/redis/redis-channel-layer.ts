@@ -241,8 +241,11 @@ export class RedisChannelLayer implements ChannelLayer {
 
   async flush(): Promise<void> {
     this.assertOpen();
+    const pattern = `${this.prefix}*`;
     await this.shards.runOnEach((client) =>
-      client.channelsFlush(`${this.prefix}*`),
+      this.shards.cluster
+        ? client.channelsFlushSlots(pattern)
+        : client.channelsFlush(pattern),
     );
     // What a reader popped just before the flush must not land after it.
     await this.readers.sync(this.shards);

@@ -183,6 +183,19 @@ end
 return #keys
 `;
 
+/**
+ * `flush` on one Cluster node: FLUSH_LUA's work, one key per DEL, as the keys
+ * under the prefix span many slots, which a Cluster node lets a script touch
+ * only when it says so (a flag of Redis 7, which sharded pub/sub needs too).
+ */
+export const FLUSH_SLOTS_LUA = `#!lua flags=allow-cross-slot-keys
+local keys = redis.call('KEYS', ARGV[1])
+for _, key in ipairs(keys) do
+  redis.call('DEL', key)
+end
+return #keys
+`;
+
 /** Registers the scripts once per connection; ioredis runs them by EVALSHA. */
 export function defineChannelScripts(redis: RedisClient): void {
   redis.defineCommand('channelsSend', { lua: SEND_LUA, numberOfKeys: 1 });
@@ -200,6 +213,10 @@ export function defineChannelScripts(redis: RedisClient): void {
     numberOfKeys: 1,
   });
   redis.defineCommand('channelsFlush', { lua: FLUSH_LUA, numberOfKeys: 0 });
+  redis.defineCommand('channelsFlushSlots', {
+    lua: FLUSH_SLOTS_LUA,
+    numberOfKeys: 0,
+  });
 }
 
 /** Registers the pub/sub layer's publish script on its publishing connection. */
@@ -245,6 +262,7 @@ declare module 'ioredis' {
       processCapacity: number,
     ): Result<[keys: number, full: number], Context>;
     channelsFlush(pattern: string): Result<number, Context>;
+    channelsFlushSlots(pattern: string): Result<number, Context>;
     channelsPublish(
       channel: string,
       payload: Buffer,
