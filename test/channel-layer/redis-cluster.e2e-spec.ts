@@ -49,7 +49,7 @@ describe('Redis layers on a Redis Cluster', () => {
   );
 
   it('should flush keys of many slots on every master', async () => {
-    const layer = await createChannelLayer({
+    const layer = createChannelLayer({
       backend: 'redis',
       ...connection(),
       prefix: 'fl',
