@@ -89,6 +89,21 @@ export class SentinelSetup {
     return this.servers.find((server) => server.port === port) as RedisServer;
   }
 
+  /**
+   * Empties the replicas (FLUSHALL on a replica made writable), which
+   * replication never does: the state of a replica that missed its master's
+   * last writes (replication is asynchronous) when it is promoted.
+   */
+  async flushReplicas(): Promise<void> {
+    const master = await this.masterPort();
+    for (const server of this.servers.filter(({ port }) => port !== master)) {
+      await askRedis(server.port, async (client) => {
+        await client.config('SET', 'replica-read-only', 'no');
+        await client.flushall();
+      });
+    }
+  }
+
   /** SIGKILLs the master; resolves with its port once it is gone. */
   async killMaster(): Promise<number> {
     const old = await this.master();
