@@ -108,11 +108,11 @@ describe('Redis layers on a Redis Cluster', () => {
       await roundTrip(2);
       const after = await calls();
       // Per node, what the send and the receives cost, commands run by the
-      // scripts included (not INFO and HELLO, this probe's own).
+      // scripts included (not INFO, HELLO and QUIT, this probe's own).
       const perNode = after.map((counts, i): Record<string, number> =>
         Object.fromEntries(
           [...counts]
-            .filter(([name]) => name !== 'info' && name !== 'hello')
+            .filter(([name]) => !['info', 'hello', 'quit'].includes(name))
             .map(([name, n]): [string, number] => [
               name,
               n - (before[i].get(name) ?? 0),
