@@ -10,3 +10,4 @@ export * from './interfaces/channel-layer-options.interface';
 export * from './interfaces/channel-message.interface';
 export * from './interfaces/group-send-result.interface';
 export * from './interfaces/receive-options.interface';
+export * from './history';

@@ -8,7 +8,7 @@ import type { RedisClient } from './redis-client';
  * Redis's socket buffer while its sender was told "unavailable" must not
  * deliver the message later (the sender may retry it).
  */
-const EXPIRED_LUA = `
+export const EXPIRED_LUA = `
 local function expired(deadline)
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(deadline)
