@@ -66,7 +66,11 @@ export class Replay {
 
   private isNew(message: ChannelMessage): boolean {
     const id = message.id;
-    if (this.after === undefined || typeof id !== 'string' || !isHistoryId(id)) {
+    if (
+      this.after === undefined ||
+      typeof id !== 'string' ||
+      !isHistoryId(id)
+    ) {
       return true;
     }
     if (compareHistoryIds(id, this.after) <= 0) {

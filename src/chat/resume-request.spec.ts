@@ -16,9 +16,9 @@ describe('parseResumeRequest', () => {
   });
 
   it('should prefer since over history', () => {
-    expect(
-      parseResumeRequest('/ws/chat/a/?history=5&since=17-3', 100),
-    ).toEqual({ since: '17-3' });
+    expect(parseResumeRequest('/ws/chat/a/?history=5&since=17-3', 100)).toEqual(
+      { since: '17-3' },
+    );
   });
 
   it('should say what is wrong with a bad value', () => {

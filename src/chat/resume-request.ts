@@ -1,7 +1,6 @@
 /** What a connection asks of the room's history on its URL. */
 export type ResumeRequest =
-  | { readonly last: number }
-  | { readonly since: string };
+  { readonly last: number } | { readonly since: string };
 
 /** Longest `since` id accepted (a Redis stream id has at most 41 characters). */
 const MAX_ID_LENGTH = 64;

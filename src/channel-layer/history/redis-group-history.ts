@@ -57,8 +57,7 @@ export class RedisGroupHistory extends GroupHistory {
   constructor(
     private readonly layer: ChannelLayer,
     private readonly layerOptions:
-      | RedisChannelLayerOptions
-      | RedisPubSubChannelLayerOptions,
+      RedisChannelLayerOptions | RedisPubSubChannelLayerOptions,
     private readonly options: GroupHistoryOptions,
   ) {
     super();
