@@ -9,15 +9,27 @@ import type { ChannelMessage } from '../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../interfaces/group-send-result.interface';
 import { CommandGate } from '../backends/redis/command-gate';
 import { groupKey } from '../backends/redis/group-key';
-import { MessageCodec, PYTHON_MSGPACK } from '../backends/redis/message-codec';
+import {
+  CHANNEL_KEY,
+  MessageCodec,
+  PYTHON_MSGPACK,
+} from '../backends/redis/message-codec';
 import type { RedisClient } from '../backends/redis/redis-client';
 import { EXPIRED } from '../backends/redis/redis-scripts';
 import {
   closeClient,
   createConnections,
+  shardCount,
 } from '../backends/redis/redis-connections';
 import { shardIndex } from '../backends/redis/shards';
-import { DEFAULT_PREFIX } from '../channel-layer.constants';
+import { CapacityRules } from '../capacity';
+import {
+  DEFAULT_CAPACITY,
+  DEFAULT_EXPIRY_S,
+  DEFAULT_GROUP_EXPIRY_S,
+  DEFAULT_PREFIX,
+  DEFAULT_PROCESS_CAPACITY,
+} from '../channel-layer.constants';
 import {
   GroupHistory,
   type GroupHistoryOptions,
@@ -31,6 +43,9 @@ import { defineHistoryScripts } from './history-scripts';
 /** msgpack of the empty string: the placeholder value of the `id` entry. */
 const EMPTY_STRING = 0xa0;
 
+/** The key that ends the core layer's message head, as msgpack. */
+const PACKED_CHANNEL_KEY = PYTHON_MSGPACK.pack(CHANNEL_KEY);
+
 type StreamEntry = [id: Buffer, fields: Buffer[]];
 
 /**
@@ -40,17 +55,23 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
  *
  * - `redis-pubsub`: one script stores the message and publishes it with its
  *   id, so history order and delivery order are one.
- * - `redis`: one script stores the message and returns its id, then the layer
- *   group-sends it with the id. With several processes sending at once, a
- *   member may receive two messages in another order than their ids (as
- *   channels_redis gives no order between senders either); a resume still
- *   has no gap and no duplicate. A message the layer then fails to send is
- *   deleted from the history again.
+ * - `redis` on one shard, unencrypted, with one capacity: one script stores
+ *   the message and runs the layer's fanout with the id (as the layer's own
+ *   one-script group send), with scores made of the id.
+ * - `redis` otherwise (shards, Cluster, encryption, capacity patterns), where
+ *   the layer's group send takes several scripts: one script stores the
+ *   message and returns its id, then the layer group-sends it with the id.
+ *   With several processes sending at once, a member may then receive two
+ *   messages in another order than their ids (channels_redis gives no order
+ *   between senders either); a resume still has no gap and no duplicate. A
+ *   message the layer fails to send is deleted from the history again.
  */
 export class RedisGroupHistory extends GroupHistory {
   private readonly logger = new Logger(RedisGroupHistory.name);
   private readonly prefix: string;
   private readonly codec: MessageCodec;
+  /** The one capacity of the core layer's one-script send, when it has one. */
+  private readonly fanoutCapacity?: number;
   private readonly clients: RedisClient[];
   private readonly gates: CommandGate[];
 
@@ -68,6 +89,17 @@ export class RedisGroupHistory extends GroupHistory {
         : [],
       options.ttl,
     );
+    if (
+      layerOptions.backend === 'redis' &&
+      layerOptions.mode !== 'cluster' &&
+      shardCount(layerOptions) === 1 &&
+      !layerOptions.symmetricEncryptionKeys?.length
+    ) {
+      this.fanoutCapacity = new CapacityRules(
+        layerOptions.capacity ?? DEFAULT_CAPACITY,
+        layerOptions.channelCapacity,
+      ).uniform;
+    }
     this.clients = createConnections(
       layerOptions,
       'channels:history',
@@ -91,9 +123,12 @@ export class RedisGroupHistory extends GroupHistory {
     message: ChannelMessage,
   ): Promise<GroupSendResult & { id: string }> {
     const { id: _previous, ...plain } = message;
-    return this.layerOptions.backend === 'redis-pubsub'
-      ? this.publish(group, plain)
-      : this.appendThenSend(group, plain);
+    if (this.layerOptions.backend === 'redis-pubsub') {
+      return this.publish(group, plain);
+    }
+    return this.fanoutCapacity === undefined
+      ? this.appendThenSend(group, plain)
+      : this.fanout(group, plain, this.layerOptions, this.fanoutCapacity);
   }
 
   async last(group: string, count: number): Promise<HistoryMessage[]> {
@@ -165,6 +200,44 @@ export class RedisGroupHistory extends GroupHistory {
       );
     }
     return { accepted: receivers, full: 0, id: String(id) };
+  }
+
+  private async fanout(
+    group: string,
+    message: ChannelMessage,
+    layer: RedisChannelLayerOptions,
+    capacity: number,
+  ): Promise<GroupSendResult & { id: string }> {
+    const { key, name } = this.streamOf(group);
+    const head = this.codec.encodeHead({ ...message, id: '' }, CHANNEL_KEY);
+    const at = (head?.length ?? 0) - PACKED_CHANNEL_KEY.length - 1;
+    if (!head || head[at] !== EMPTY_STRING) {
+      throw new Error('msgpack did not hold the id placeholder');
+    }
+    const value = this.codec.encode(message);
+    const [id, keys, full] = await this.gates[0].run(
+      (client, deadline) =>
+        client.channelsHistoryFanout(
+          key,
+          name,
+          value,
+          this.options.size,
+          this.options.ttl,
+          layer.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S,
+          layer.expiry ?? DEFAULT_EXPIRY_S,
+          capacity,
+          this.prefix,
+          Math.max(capacity, layer.processCapacity ?? DEFAULT_PROCESS_CAPACITY),
+          head.subarray(0, at),
+          head.subarray(at + 1),
+          deadline,
+        ),
+      value.length + head.length,
+    );
+    if (id === EXPIRED) {
+      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+    }
+    return { accepted: keys - full, full, id: String(id) };
   }
 
   private async appendThenSend(
