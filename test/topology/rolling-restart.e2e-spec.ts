@@ -21,7 +21,7 @@ const RETRY_MS = 100;
  */
 class ResumingClient {
   readonly received: Frame[] = [];
-  private socket?: WebSocketLike;
+  private client?: WsClient;
   private lastId?: string;
   private stopped = false;
   private readonly loop: Promise<void>;
@@ -34,7 +34,11 @@ class ResumingClient {
 
   /** Sends `text` if connected; false when the socket is not open. */
   send(text: string): boolean {
-    return this.socket?.trySend({ message: text }) ?? false;
+    if (!this.client || !isOpen(this.client)) {
+      return false;
+    }
+    this.client.send({ message: text });
+    return true;
   }
 
   /** Resolves once `text` has arrived. */
@@ -47,7 +51,7 @@ class ResumingClient {
 
   /** Resolves while a socket is open (it has joined the room). */
   whenOpen(): Promise<void> {
-    if (this.socket?.open) {
+    if (this.client && isOpen(this.client)) {
       return Promise.resolve();
     }
     return new Promise((resolve) => this.opened.push(resolve));
@@ -55,7 +59,7 @@ class ResumingClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.socket?.client.close();
+    await this.client?.close();
     await this.loop;
   }
 
@@ -71,7 +75,11 @@ class ResumingClient {
         await delay(RETRY_MS);
         continue;
       }
-      this.socket = new WebSocketLike(client);
+      this.client = client;
+      if (this.stopped) {
+        await client.close();
+        return;
+      }
       this.opened.splice(0).forEach((resolve) => resolve());
       for (;;) {
         let frame: Frame;
@@ -97,21 +105,8 @@ class ResumingClient {
   }
 }
 
-/** A connected `WsClient`, sending only while it is open. */
-class WebSocketLike {
-  constructor(readonly client: WsClient) {}
-
-  get open(): boolean {
-    return this.client.socket.readyState === this.client.socket.OPEN;
-  }
-
-  trySend(data: unknown): boolean {
-    if (!this.open) {
-      return false;
-    }
-    this.client.send(data);
-    return true;
-  }
+function isOpen(client: WsClient): boolean {
+  return client.socket.readyState === client.socket.OPEN;
 }
 
 /** Messages each client lacks of those any client received, and its duplicates. */
