@@ -5,6 +5,7 @@ import {
   type ChannelLayerOptions,
   type GroupHistory,
 } from '../../src/channel-layer';
+import { Redis } from 'ioredis';
 import { RedisClusterSetup } from '../helpers/redis-cluster';
 import { RedisServer } from '../helpers/redis-server';
 
@@ -12,6 +13,8 @@ import { RedisServer } from '../helpers/redis-server';
 function describeGroupHistory(
   name: string,
   options: () => ChannelLayerOptions,
+  /** Where a group's stream is, to check its expiry: its server and key. */
+  stream?: (group: string) => { url: string; key: string },
 ): void {
   describe(`GroupHistory, ${name}`, () => {
     let layer: ChannelLayer;
@@ -66,6 +69,22 @@ function describeGroupHistory(
       });
     });
 
+    if (stream) {
+      it('should let a group nobody sends to expire after ttl seconds', async () => {
+        const name = group();
+        await history.groupSend(name, { type: 'chat.message', message: 'x' });
+        const { url, key } = stream(name);
+        const redis = new Redis(url);
+        try {
+          const ttl = await redis.ttl(key);
+          expect(ttl).toBeGreaterThan(0);
+          expect(ttl).toBeLessThanOrEqual(60);
+        } finally {
+          redis.disconnect();
+        }
+      });
+    }
+
     it('should keep nothing for a group nobody sent to', async () => {
       const name = group();
       await expect(history.last(name, 3)).resolves.toEqual([]);
@@ -99,7 +118,11 @@ describe('on standalone Redis servers', () => {
   const hosts = (count: number): string[] =>
     servers.slice(0, count).map((server) => server.url);
 
-  describeGroupHistory('redis', () => ({ backend: 'redis', hosts: hosts(1) }));
+  describeGroupHistory(
+    'redis',
+    () => ({ backend: 'redis', hosts: hosts(1) }),
+    (name) => ({ url: hosts(1)[0], key: `asgi:history:{asgi:group:${name}}` }),
+  );
   describeGroupHistory('redis, two shards', () => ({
     backend: 'redis',
     hosts: hosts(2),
@@ -109,10 +132,14 @@ describe('on standalone Redis servers', () => {
     hosts: hosts(1),
     symmetricEncryptionKeys: ['secret'],
   }));
-  describeGroupHistory('redis-pubsub', () => ({
-    backend: 'redis-pubsub',
-    hosts: hosts(1),
-  }));
+  describeGroupHistory(
+    'redis-pubsub',
+    () => ({ backend: 'redis-pubsub', hosts: hosts(1) }),
+    (name) => ({
+      url: hosts(1)[0],
+      key: `asgi:history:{asgi__group__${name}}`,
+    }),
+  );
   describeGroupHistory('redis-pubsub, two shards', () => ({
     backend: 'redis-pubsub',
     hosts: hosts(2),
