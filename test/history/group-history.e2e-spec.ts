@@ -8,6 +8,7 @@ import {
 import { Redis } from 'ioredis';
 import { RedisClusterSetup } from '../helpers/redis-cluster';
 import { RedisServer } from '../helpers/redis-server';
+import { SentinelSetup } from '../helpers/redis-sentinel';
 
 /** The history's behaviour against one backend configuration (a shared suite, as the layer contract). */
 function describeGroupHistory(
@@ -144,6 +145,27 @@ describe('on standalone Redis servers', () => {
     backend: 'redis-pubsub',
     hosts: hosts(2),
   }));
+});
+
+describe('behind Sentinel', () => {
+  let sentinel: SentinelSetup;
+
+  beforeAll(async () => {
+    sentinel = await SentinelSetup.start();
+  });
+
+  afterAll(async () => {
+    await sentinel.dispose();
+  });
+
+  for (const backend of ['redis', 'redis-pubsub'] as const) {
+    describeGroupHistory(`${backend}, sentinel`, () => ({
+      backend,
+      mode: 'sentinel',
+      hosts: sentinel.urls,
+      masterNames: [sentinel.masterName],
+    }));
+  }
 });
 
 describe('on a Redis Cluster', () => {
