@@ -86,6 +86,12 @@ function describeGroupHistory(
       });
     }
 
+    it('should refuse an invalid group name and store nothing', async () => {
+      await expect(
+        history.groupSend('bad group', { type: 'chat.message' }),
+      ).rejects.toThrow(/Group name/);
+    });
+
     it('should keep nothing for a group nobody sent to', async () => {
       const name = group();
       await expect(history.last(name, 3)).resolves.toEqual([]);

@@ -22,7 +22,9 @@ import {
   shardCount,
 } from '../backends/redis/redis-connections';
 import { shardIndex } from '../backends/redis/shards';
+import { assertMessage } from '../assert-message';
 import { CapacityRules } from '../capacity';
+import { assertGroupName } from '../channel-names';
 import {
   DEFAULT_CAPACITY,
   DEFAULT_EXPIRY_S,
@@ -122,6 +124,8 @@ export class RedisGroupHistory extends GroupHistory {
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult & { id: string }> {
+    assertGroupName(group);
+    assertMessage(message);
     const { id: _previous, ...plain } = message;
     if (this.layerOptions.backend === 'redis-pubsub') {
       return this.publish(group, plain);
