@@ -161,6 +161,24 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       await expect(next(late)).resolves.toMatchObject({ message: 'live' });
     });
 
+    it('should store a message posted to the HTTP API like a chat frame', async () => {
+      const app = await start({ CHAT_HISTORY_SIZE: '10', API_TOKENS: 'bot' });
+      const response = await fetch(`${app.http}/api/rooms/posted/messages`, {
+        method: 'POST',
+        headers: {
+          Authorization: 'Bearer bot',
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ message: 'from a bot' }),
+      });
+      expect(response.status).toBe(202);
+      const late = await join(app, 'posted/?history=5');
+      await expect(next(late)).resolves.toEqual({
+        message: 'from a bot',
+        id: expect.any(String),
+      });
+    });
+
     it('should change nothing on the wire when history is off', async () => {
       const app = await start();
       const client = await join(app, 'off/?history=5');
