@@ -18,6 +18,7 @@
   const LOG_MAX_CHARS = 100000;
   const ANNOUNCED_MAX = 20;
   const HISTORY_ON_OPEN = 50;
+  const HISTORY_ID = /^\d+-\d+$/;
 
   const segment = window.location.pathname.split('/')[2] || '';
   const roomName = decodeURIComponent(segment);
@@ -49,6 +50,9 @@
   let attempt = 0;
   // The id of the newest message shown: the server's history resumes after it.
   let lastId = readStored(lastIdKey);
+  if (!HISTORY_ID.test(lastId)) {
+    lastId = '';
+  }
 
   document.querySelector('#room-title').textContent = roomName;
   document.title = roomName + ' · Chat room';
@@ -85,7 +89,7 @@
   // A message with an id is shown once: history and live can overlap only
   // in ids the page has already shown.
   function receiveMessage(data) {
-    if (typeof data.id === 'string') {
+    if (typeof data.id === 'string' && HISTORY_ID.test(data.id)) {
       if (lastId && !isNewer(data.id, lastId)) {
         return;
       }

@@ -1,3 +1,4 @@
+import { ChannelLayer } from '../../src/channel-layer';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { readyzUntil } from '../helpers/readyz';
 import { RedisServer } from '../helpers/redis-server';
@@ -177,6 +178,20 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
         message: 'from a bot',
         id: expect.any(String),
       });
+    });
+
+    it('should deliver messages group-sent by others live, without an id of theirs, and keep them out of history', async () => {
+      const app = await start({ CHAT_HISTORY_SIZE: '10' });
+      const client = await join(app, 'foreign/');
+      await app.app.get(ChannelLayer).groupSend('chat_foreign', {
+        type: 'chat_message',
+        message: 'from Django',
+        id: 'not-ours',
+      });
+      await expect(next(client)).resolves.toEqual({ message: 'from Django' });
+      const late = await join(app, 'foreign/?history=5');
+      late.send({ message: 'mine' });
+      await expect(next(late)).resolves.toMatchObject({ message: 'mine' });
     });
 
     it('should change nothing on the wire when history is off', async () => {
