@@ -237,6 +237,7 @@ export class MemoryChannelLayer implements ChannelLayer {
     }
     if (expired > 0) {
       queue.splice(0, expired);
+      this.drops.record('expired', channel, expired);
     }
     return queue;
   }
