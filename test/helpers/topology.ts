@@ -121,7 +121,10 @@ export class Topology {
     const instance = this.instance(name);
     const mark = this.balancer.lineCount;
     await instance.process.stop('SIGTERM');
-    instance.process = startApp(name, instance.port, this.redis, this.env);
+    instance.process = startApp(name, instance.port, {
+      ...this.redis.env,
+      ...this.env,
+    });
     await instance.process.waitForLine(/Chat on http:/);
     const down = new RegExp(`Server app/${name} is DOWN`);
     if (
