@@ -9,66 +9,49 @@ import {
   DEFAULT_GROUP_EXPIRY_S,
 } from '../../channel-layer.constants';
 import { assertChannelName, assertGroupName } from '../../channel-names';
+import { deepFreeze } from '../../deep-freeze';
 import { ChannelFullError, ChannelLayerClosedError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { MemoryChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from '../../interfaces/message-listener.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { LocalMailboxes } from '../../local-mailboxes';
 import { randomToken } from '../../random-token';
-import { DropLog } from '../../drop-log';
-
-interface Queued {
-  readonly message: ChannelMessage;
-  readonly expiresAt: number;
-}
-
-interface Waiter {
-  resolve(message: ChannelMessage): void;
-  reject(error: Error): void;
-  readonly signal?: AbortSignal;
-}
 
 /**
  * The embedded layer of one process, as Channels' `InMemoryChannelLayer`:
- * for development, tests and single-instance deployments.
- *
- * A message handed to a waiting `receive` skips the queue; an aborted receive
- * leaves the waiter list synchronously, so a message always goes to a live one.
+ * for development, tests and single-instance deployments. Its transport is
+ * no transport: sends go straight into the process's mailboxes.
  */
 export class MemoryChannelLayer implements ChannelLayer {
-  private readonly queues = new Map<string, Queued[]>();
-  private readonly waiters = new Map<string, Waiter[]>();
   private readonly groups = new Map<string, Map<string, number>>();
-  /**
-   * Channels from `newChannel` whose consumer lives: until a receive on them
-   * is aborted. Their memberships do not lapse (a connection open for longer
-   * than `groupExpiry` keeps its room).
-   */
-  private readonly live = new Set<string>();
-  /**
-   * Signals listened to already, with the channels their receives wait on: a
-   * consumer passes one signal to every receive, so it is listened to once,
-   * not added and removed around each message.
-   */
-  private readonly watched = new WeakMap<AbortSignal, string[]>();
-  private readonly capacities: CapacityRules;
-  private readonly expiryMs: number;
+  private readonly mailboxes: LocalMailboxes;
   private readonly groupExpiryMs: number;
   private readonly now: () => number;
   private readonly processId = randomToken();
-  private readonly drops = new DropLog(new Logger(MemoryChannelLayer.name));
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
   constructor(options: Omit<MemoryChannelLayerOptions, 'backend'> = {}) {
-    this.capacities = new CapacityRules(
+    const capacities = new CapacityRules(
       options.capacity ?? DEFAULT_CAPACITY,
       options.channelCapacity,
     );
-    this.expiryMs = (options.expiry ?? DEFAULT_EXPIRY_S) * 1000;
+    const expiryMs = (options.expiry ?? DEFAULT_EXPIRY_S) * 1000;
     this.groupExpiryMs = (options.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S) * 1000;
     this.now = options.now ?? Date.now;
-    this.sweeper = setInterval(() => this.sweep(), this.expiryMs);
+    this.mailboxes = new LocalMailboxes({
+      capacityOf: (channel) => capacities.capacityOf(channel),
+      expiryMs,
+      now: this.now,
+      keepsUnopened: true,
+      logger: new Logger(MemoryChannelLayer.name),
+    });
+    this.sweeper = setInterval(() => this.sweep(), expiryMs);
     this.sweeper.unref(); // an expiry sweep must not keep the process alive
   }
 
@@ -76,7 +59,7 @@ export class MemoryChannelLayer implements ChannelLayer {
     this.assertOpen();
     const channel = `${prefix}.${this.processId}!${randomToken()}`;
     assertChannelName(channel);
-    this.live.add(channel);
+    this.mailboxes.open(channel);
     return channel;
   }
 
@@ -84,7 +67,9 @@ export class MemoryChannelLayer implements ChannelLayer {
     this.assertOpen();
     assertChannelName(channel);
     assertMessage(message);
-    if (!this.deliver(channel, structuredClone(message))) {
+    if (
+      !this.mailboxes.deliver(channel, deepFreeze(structuredClone(message)))
+    ) {
       throw new ChannelFullError(channel);
     }
   }
@@ -95,27 +80,17 @@ export class MemoryChannelLayer implements ChannelLayer {
   ): Promise<ChannelMessage> {
     this.assertOpen();
     assertChannelName(channel);
-    const { signal } = options;
-    if (signal?.aborted) {
-      this.release(channel);
-      throw signal.reason as Error;
-    }
-    const queued = this.take(channel);
-    if (queued) {
-      return queued;
-    }
-    if (signal) {
-      this.watch(signal, channel);
-    }
-    return new Promise<ChannelMessage>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
-      const list = this.waiters.get(channel);
-      if (list) {
-        list.push(waiter);
-      } else {
-        this.waiters.set(channel, [waiter]);
-      }
-    });
+    return this.mailboxes.take(channel, options.signal);
+  }
+
+  async listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    this.assertOpen();
+    assertChannelName(channel);
+    this.mailboxes.listen(channel, listener, options.signal);
   }
 
   async groupAdd(group: string, channel: string): Promise<void> {
@@ -148,49 +123,26 @@ export class MemoryChannelLayer implements ChannelLayer {
     assertGroupName(group);
     assertMessage(message);
     const members = this.groups.get(group);
-    let accepted = 0;
-    let full = 0;
-    if (members) {
-      // One copy for all members: received messages are read-only.
-      const copy = structuredClone(message);
-      const joinedAfter = this.now() - this.groupExpiryMs;
-      for (const [channel, joinedAt] of members) {
-        if (joinedAt < joinedAfter && !this.live.has(channel)) {
-          members.delete(channel);
-        } else if (this.deliver(channel, copy)) {
-          accepted++;
-        } else {
-          full++;
-          this.drops.record('channel_full', channel);
-        }
-      }
+    if (!members) {
+      return { accepted: 0, full: 0 };
     }
-    return { accepted, full };
+    this.dropLapsed(members);
+    // One copy for all members: a received message is frozen.
+    return this.mailboxes.deliverToEach(
+      members.keys(),
+      structuredClone(message),
+    );
   }
 
   async flush(): Promise<void> {
-    this.queues.clear();
+    this.mailboxes.clear();
     this.groups.clear();
-  }
-
-  /** Forgets a channel whose consumer is gone: its queue, and its liveness. */
-  private release(channel: string): void {
-    if (!this.waiters.has(channel)) {
-      this.live.delete(channel);
-      this.queues.delete(channel);
-    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
-    const error = new ChannelLayerClosedError();
-    const waiters = [...this.waiters.values()].flat();
-    this.waiters.clear();
-    this.live.clear();
-    for (const waiter of waiters) {
-      waiter.reject(error);
-    }
+    this.mailboxes.close();
     await this.flush();
   }
 
@@ -198,97 +150,24 @@ export class MemoryChannelLayer implements ChannelLayer {
     this.assertOpen();
   }
 
-  /** Hands `message` to a waiting receiver or queues it; false when full. */
-  private deliver(channel: string, message: ChannelMessage): boolean {
-    const list = this.waiters.get(channel);
-    const waiter = list?.shift();
-    if (waiter) {
-      if (list?.length === 0) {
-        this.waiters.delete(channel);
+  /**
+   * Forgets memberships older than the group expiry, except those of open
+   * channels: a connection open for longer keeps its room.
+   */
+  private dropLapsed(members: Map<string, number>): void {
+    const joinedAfter = this.now() - this.groupExpiryMs;
+    for (const [channel, joinedAt] of members) {
+      if (joinedAt < joinedAfter && !this.mailboxes.isOpen(channel)) {
+        members.delete(channel);
       }
-      waiter.resolve(message);
-      return true;
     }
-    const queue = this.liveQueue(channel);
-    if (queue.length >= this.capacities.capacityOf(channel)) {
-      return false;
-    }
-    queue.push({ message, expiresAt: this.now() + this.expiryMs });
-    this.queues.set(channel, queue);
-    return true;
-  }
-
-  private take(channel: string): ChannelMessage | undefined {
-    const queue = this.liveQueue(channel);
-    const next = queue.shift();
-    if (queue.length === 0) {
-      this.queues.delete(channel);
-    }
-    return next?.message;
-  }
-
-  /** The channel's queue without its expired head (expiry grows along the queue). */
-  private liveQueue(channel: string): Queued[] {
-    const queue = this.queues.get(channel) ?? [];
-    const now = this.now();
-    let expired = 0;
-    while (expired < queue.length && queue[expired].expiresAt <= now) {
-      expired++;
-    }
-    if (expired > 0) {
-      queue.splice(0, expired);
-    }
-    return queue;
-  }
-
-  /** Listens to `signal` once for all of its receives on `channel`. */
-  private watch(signal: AbortSignal, channel: string): void {
-    const channels = this.watched.get(signal);
-    if (channels) {
-      if (!channels.includes(channel)) {
-        channels.push(channel);
-      }
-      return;
-    }
-    this.watched.set(signal, [channel]);
-    signal.addEventListener('abort', () => this.cancel(signal), {
-      once: true,
-    });
-  }
-
-  /** Rejects, synchronously, every receive waiting with `signal`. */
-  private cancel(signal: AbortSignal): void {
-    for (const channel of this.watched.get(signal) ?? []) {
-      const list = this.waiters.get(channel) ?? [];
-      const cancelled = list.filter((waiter) => waiter.signal === signal);
-      const left = list.filter((waiter) => waiter.signal !== signal);
-      if (left.length === 0) {
-        this.waiters.delete(channel);
-      } else {
-        this.waiters.set(channel, left);
-      }
-      for (const waiter of cancelled) {
-        waiter.reject(signal.reason as Error);
-      }
-      this.release(channel);
-    }
-    this.watched.delete(signal);
   }
 
   /** Drops expired messages and lapsed memberships nobody touched. */
   private sweep(): void {
-    for (const channel of [...this.queues.keys()]) {
-      if (this.liveQueue(channel).length === 0) {
-        this.queues.delete(channel);
-      }
-    }
-    const joinedAfter = this.now() - this.groupExpiryMs;
+    this.mailboxes.sweep();
     for (const [group, members] of this.groups) {
-      for (const [channel, joinedAt] of members) {
-        if (joinedAt < joinedAfter && !this.live.has(channel)) {
-          members.delete(channel);
-        }
-      }
+      this.dropLapsed(members);
       if (members.size === 0) {
         this.groups.delete(group);
       }

@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ChannelLayer } from '../../channel-layer';
 import { assertMessage } from '../../assert-message';
-import { DropLog } from '../../drop-log';
 import {
   DEFAULT_CHANNEL_PREFIX,
+  DEFAULT_EXPIRY_S,
   DEFAULT_PREFIX,
 } from '../../channel-layer.constants';
 import { assertChannelName, assertGroupName } from '../../channel-names';
@@ -15,8 +15,12 @@ import type {
 } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from '../../interfaces/message-listener.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
-import { LocalChannels } from '../redis/local-channels';
+import { LocalMailboxes } from '../../local-mailboxes';
 import { PYTHON_MSGPACK } from '../redis/message-codec';
 import { shardEndpoints } from '../redis/redis-endpoints';
 import { shardIndex } from '../redis/shards';
@@ -44,7 +48,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
   private readonly prefix: string;
   private readonly processId = randomUUID().replaceAll('-', '');
   private readonly shards: PubSubServer[];
-  private readonly local: LocalChannels;
+  private readonly local: LocalMailboxes;
   /** Group pub/sub channel → this process's channels in it. */
   private readonly groups = new Map<string, Set<string>>();
   private closed = false;
@@ -53,11 +57,13 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     options: RedisConnectionOptions & Omit<RedisPubSubLayerSettings, 'backend'>,
   ) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.local = new LocalChannels(
-      () => LOCAL_BUFFER,
-      (channel) => this.forget(channel),
-      new DropLog(this.logger),
-    );
+    this.local = new LocalMailboxes({
+      capacityOf: () => LOCAL_BUFFER,
+      expiryMs: DEFAULT_EXPIRY_S * 1000,
+      keepsUnopened: false,
+      onRelease: (channel) => this.forget(channel),
+      logger: this.logger,
+    });
     const onMessage = (name: string, data: Buffer): void =>
       this.dispatch(name, data);
     this.shards =
@@ -91,19 +97,23 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     channel: string,
     options: ReceiveOptions = {},
   ): Promise<ChannelMessage> {
-    this.assertOpen();
-    if (!this.local.has(channel)) {
-      assertChannelName(channel);
-      options.signal?.throwIfAborted();
-      this.local.open(channel);
-    }
-    if (!options.signal?.aborted && !this.subscribedTo(channel)) {
-      // Open first, so a message right after the SUBSCRIBE reply is kept. A
-      // failure rejects this receive (as channels_redis's does); the next
-      // receive subscribes again, so the channel never goes deaf.
-      await this.subscribe(channel);
+    const subscribing = this.openLocal(channel, options.signal);
+    if (subscribing) {
+      await subscribing;
     }
     return this.local.take(channel, options.signal);
+  }
+
+  async listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    const subscribing = this.openLocal(channel, options.signal);
+    if (subscribing) {
+      await subscribing;
+    }
+    this.local.listen(channel, listener, options.signal);
   }
 
   async groupAdd(group: string, channel: string): Promise<void> {
@@ -157,7 +167,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     this.assertOpen();
     const names = [...this.groups.keys()];
     this.groups.clear();
-    this.local.clearBuffers();
+    this.local.clear();
     await Promise.all(names.map((name) => this.unsubscribe(name)));
   }
 
@@ -196,7 +206,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
   /** Hands a pushed message to the local channel, or to each local member of the group. */
   private dispatch(name: string, data: Buffer): void {
     const members = this.groups.get(name);
-    if (!this.local.has(name) && !members) {
+    if (!this.local.isOpen(name) && !members) {
       return;
     }
     let message: ChannelMessage;
@@ -206,10 +216,31 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
       this.logger.warn(`dropped an undecodable message: ${String(error)}`);
       return;
     }
-    this.local.push(name, message);
-    for (const channel of members ?? []) {
-      this.local.push(channel, message);
+    this.local.deliverToEach(members ? members : [name], message);
+  }
+
+  /**
+   * Opens `channel` for a receive or a listener, and subscribes to it unless
+   * this process is already: then the caller waits for nothing, so receives
+   * made in one turn take their places in the order they were made.
+   */
+  private openLocal(
+    channel: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> | undefined {
+    this.assertOpen();
+    if (!this.local.isOpen(channel)) {
+      assertChannelName(channel);
+      signal?.throwIfAborted();
+      this.local.open(channel);
     }
+    if (!signal?.aborted && !this.subscribedTo(channel)) {
+      // Open first, so a message right after the SUBSCRIBE reply is kept. A
+      // failure rejects this call (as channels_redis's receive does); the
+      // next one subscribes again, so the channel never goes deaf.
+      return this.subscribe(channel);
+    }
+    return undefined;
   }
 
   /** A released channel leaves its subscription and its groups. */

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ChannelLayer } from '../../channel-layer';
 import { assertMessage } from '../../assert-message';
-import { DropLog } from '../../drop-log';
 import { CapacityRules } from '../../capacity';
 import {
   DEFAULT_CAPACITY,
@@ -29,11 +28,15 @@ import type {
 } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from '../../interfaces/message-listener.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { LocalMailboxes } from '../../local-mailboxes';
 import { groupKey } from './group-key';
 import { GroupMemberships } from './group-memberships';
 import { GroupSender } from './group-sender';
-import { LocalChannels } from './local-channels';
 import { CHANNEL_KEY, MessageCodec } from './message-codec';
 import { ProcessReaders } from './process-readers';
 import { createConnections } from './redis-connections';
@@ -41,6 +44,7 @@ import { EXPIRED } from './redis-scripts';
 import { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 import { SharedReceiver } from './shared-receiver';
+import { pumpReceives } from './pump-receives';
 
 /**
  * `channels_redis.core.RedisChannelLayer` in TypeScript, with its data layout:
@@ -60,7 +64,7 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly shards: RedisShards;
   private readonly readers: ProcessReaders;
   private readonly clientPrefix = randomUUID().replaceAll('-', '');
-  private readonly local: LocalChannels;
+  private readonly local: LocalMailboxes;
   private readonly memberships: GroupMemberships;
   private readonly groupSender: GroupSender;
   private readonly shared: SharedReceiver;
@@ -79,11 +83,13 @@ export class RedisChannelLayer implements ChannelLayer {
       options.channelCapacity,
     );
     this.codec = new MessageCodec(options.symmetricEncryptionKeys, this.expiry);
-    this.local = new LocalChannels(
-      (channel) => this.capacities.capacityOf(channel),
-      (channel) => this.memberships.forget(channel),
-      new DropLog(this.logger),
-    );
+    this.local = new LocalMailboxes({
+      capacityOf: (channel) => this.capacities.capacityOf(channel),
+      expiryMs: this.expiry * 1000,
+      keepsUnopened: false,
+      onRelease: (channel) => this.memberships.forget(channel),
+      logger: this.logger,
+    });
     this.shards = new RedisShards(options, this.logger, (index) =>
       this.memberships.restoreOnReady(index),
     );
@@ -179,26 +185,43 @@ export class RedisChannelLayer implements ChannelLayer {
     options: ReceiveOptions = {},
   ): Promise<ChannelMessage> {
     this.assertOpen();
-    if (this.local.has(channel)) {
-      return this.local.take(channel, options.signal);
+    if (!this.local.isOpen(channel)) {
+      assertChannelName(channel);
+      if (!channel.includes('!')) {
+        return this.shared.receive(this.prefix + channel, options.signal);
+      }
+      this.watchLocal(channel);
     }
-    assertChannelName(channel);
-    if (!channel.includes('!')) {
-      return this.shared.receive(this.prefix + channel, options.signal);
-    }
-    const nonLocal = nonLocalName(channel);
-    if (!nonLocal.endsWith(`.${this.clientPrefix}!`)) {
-      throw new ForeignChannelError(channel);
-    }
-    this.readers.watch(this.prefix + nonLocal);
     return this.local.take(channel, options.signal);
+  }
+
+  async listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    this.assertOpen();
+    if (!this.local.isOpen(channel)) {
+      assertChannelName(channel);
+      if (!channel.includes('!')) {
+        void pumpReceives(
+          (signal) => this.shared.receive(this.prefix + channel, signal),
+          listener,
+          options.signal,
+          this.logger,
+        );
+        return;
+      }
+      this.watchLocal(channel);
+    }
+    this.local.listen(channel, listener, options.signal);
   }
 
   async groupAdd(group: string, channel: string): Promise<void> {
     this.assertOpen();
     assertGroupName(group);
     assertChannelName(channel);
-    if (this.local.has(channel)) {
+    if (this.local.isOpen(channel)) {
       this.memberships.remember(group, channel);
     }
     const added = await this.shards.run(
@@ -246,7 +269,7 @@ export class RedisChannelLayer implements ChannelLayer {
     );
     // What a reader popped just before the flush must not land after it.
     await this.readers.sync(this.shards);
-    this.local.clearBuffers();
+    this.local.clear();
   }
 
   async close(): Promise<void> {
@@ -282,11 +305,21 @@ export class RedisChannelLayer implements ChannelLayer {
     }
     const target = message[CHANNEL_KEY];
     delete message[CHANNEL_KEY];
-    for (const channel of Array.isArray(target) ? target : [target]) {
-      if (typeof channel === 'string') {
-        this.local.push(channel, message);
-      }
+    this.local.deliverToEach(
+      (Array.isArray(target) ? target : [target]).filter(
+        (channel): channel is string => typeof channel === 'string',
+      ),
+      message,
+    );
+  }
+
+  /** Reads the Redis key of this process's `!` channel, so that its messages come here. */
+  private watchLocal(channel: string): void {
+    const nonLocal = nonLocalName(channel);
+    if (!nonLocal.endsWith(`.${this.clientPrefix}!`)) {
+      throw new ForeignChannelError(channel);
     }
+    this.readers.watch(this.prefix + nonLocal);
   }
 
   private processName(prefix: string): string {
