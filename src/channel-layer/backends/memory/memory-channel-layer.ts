@@ -1,25 +1,11 @@
-import type { ChannelLayer } from '../../channel-layer';
 import { Logger } from '@nestjs/common';
-import { assertMessage } from '../../assert-message';
-import { CapacityRules } from '../../capacity';
-import {
-  DEFAULT_CAPACITY,
-  DEFAULT_CHANNEL_PREFIX,
-  DEFAULT_EXPIRY_S,
-  DEFAULT_GROUP_EXPIRY_S,
-} from '../../channel-layer.constants';
-import { assertChannelName, assertGroupName } from '../../channel-names';
+import { BaseChannelLayer } from '../../base-channel-layer';
 import { deepFreeze } from '../../deep-freeze';
-import { ChannelFullError, ChannelLayerClosedError } from '../../errors';
+import { ChannelFullError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { MemoryChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
-import type {
-  ListenOptions,
-  MessageListener,
-} from '../../interfaces/message-listener.interface';
-import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
-import { LocalMailboxes } from '../../local-mailboxes';
+import { layerSettings } from '../../layer-settings';
 import { randomToken } from '../../random-token';
 
 /**
@@ -27,46 +13,39 @@ import { randomToken } from '../../random-token';
  * for development, tests and single-instance deployments. Its transport is
  * no transport: sends go straight into the process's mailboxes.
  */
-export class MemoryChannelLayer implements ChannelLayer {
+export class MemoryChannelLayer extends BaseChannelLayer {
   private readonly groups = new Map<string, Map<string, number>>();
-  private readonly mailboxes: LocalMailboxes;
   private readonly groupExpiryMs: number;
   private readonly now: () => number;
-  private readonly processId = randomToken();
   private readonly sweeper: NodeJS.Timeout;
-  private closed = false;
 
   constructor(options: Omit<MemoryChannelLayerOptions, 'backend'> = {}) {
-    const capacities = new CapacityRules(
-      options.capacity ?? DEFAULT_CAPACITY,
-      options.channelCapacity,
+    const settings = layerSettings(options);
+    const now = options.now ?? Date.now;
+    super(
+      { processId: randomToken(), token: () => randomToken() },
+      {
+        capacityOf: (channel) => settings.capacities.capacityOf(channel),
+        expiryMs: settings.expiry * 1000,
+        now,
+        keepsUnopened: true,
+        logger: new Logger(MemoryChannelLayer.name),
+      },
     );
-    const expiryMs = (options.expiry ?? DEFAULT_EXPIRY_S) * 1000;
-    this.groupExpiryMs = (options.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S) * 1000;
-    this.now = options.now ?? Date.now;
-    this.mailboxes = new LocalMailboxes({
-      capacityOf: (channel) => capacities.capacityOf(channel),
-      expiryMs,
-      now: this.now,
-      keepsUnopened: true,
-      logger: new Logger(MemoryChannelLayer.name),
-    });
-    this.sweeper = setInterval(() => this.sweep(), expiryMs);
+    this.groupExpiryMs = settings.groupExpiry * 1000;
+    this.now = now;
+    this.sweeper = setInterval(() => this.sweep(), settings.expiry * 1000);
     this.sweeper.unref(); // an expiry sweep must not keep the process alive
   }
 
-  async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
-    this.assertOpen();
-    const channel = `${prefix}.${this.processId}!${randomToken()}`;
-    assertChannelName(channel);
-    this.mailboxes.open(channel);
-    return channel;
+  protected reach(): undefined {
+    return undefined;
   }
 
-  async send(channel: string, message: ChannelMessage): Promise<void> {
-    this.assertOpen();
-    assertChannelName(channel);
-    assertMessage(message);
+  protected async transmit(
+    channel: string,
+    message: ChannelMessage,
+  ): Promise<void> {
     if (
       !this.mailboxes.deliver(channel, deepFreeze(structuredClone(message)))
     ) {
@@ -74,29 +53,7 @@ export class MemoryChannelLayer implements ChannelLayer {
     }
   }
 
-  async receive(
-    channel: string,
-    options: ReceiveOptions = {},
-  ): Promise<ChannelMessage> {
-    this.assertOpen();
-    assertChannelName(channel);
-    return this.mailboxes.take(channel, options.signal);
-  }
-
-  async listen(
-    channel: string,
-    listener: MessageListener,
-    options: ListenOptions,
-  ): Promise<void> {
-    this.assertOpen();
-    assertChannelName(channel);
-    this.mailboxes.listen(channel, listener, options.signal);
-  }
-
-  async groupAdd(group: string, channel: string): Promise<void> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertChannelName(channel);
+  protected async join(group: string, channel: string): Promise<void> {
     let members = this.groups.get(group);
     if (!members) {
       members = new Map();
@@ -105,23 +62,17 @@ export class MemoryChannelLayer implements ChannelLayer {
     members.set(channel, this.now());
   }
 
-  async groupDiscard(group: string, channel: string): Promise<void> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertChannelName(channel);
+  protected async leave(group: string, channel: string): Promise<void> {
     const members = this.groups.get(group);
     if (members?.delete(channel) && members.size === 0) {
       this.groups.delete(group);
     }
   }
 
-  async groupSend(
+  protected async broadcast(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertMessage(message);
     const members = this.groups.get(group);
     if (!members) {
       return { accepted: 0, full: 0 };
@@ -134,21 +85,16 @@ export class MemoryChannelLayer implements ChannelLayer {
     );
   }
 
-  async flush(): Promise<void> {
-    this.mailboxes.clear();
+  protected async flushTransport(): Promise<void> {
     this.groups.clear();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
+  protected async closeTransport(): Promise<void> {
     clearInterval(this.sweeper);
-    this.mailboxes.close();
-    await this.flush();
+    this.groups.clear();
   }
 
-  async ping(): Promise<void> {
-    this.assertOpen();
-  }
+  protected async probe(): Promise<void> {}
 
   /**
    * Forgets memberships older than the group expiry, except those of open
@@ -171,12 +117,6 @@ export class MemoryChannelLayer implements ChannelLayer {
       if (members.size === 0) {
         this.groups.delete(group);
       }
-    }
-  }
-
-  private assertOpen(): void {
-    if (this.closed) {
-      throw new ChannelLayerClosedError();
     }
   }
 }
