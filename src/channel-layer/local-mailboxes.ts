@@ -87,13 +87,18 @@ export class LocalMailboxes {
     let accepted = 0;
     let full = 0;
     for (const channel of channels) {
-      const mailbox = this.mailboxes.get(channel);
-      if (mailbox && mailbox.inFlight > 0) {
+      const mailbox = this.options.keepsUnopened
+        ? this.mailboxOf(channel, false)
+        : this.mailboxes.get(channel);
+      if (!mailbox) {
+        continue;
+      }
+      if (mailbox.inFlight > 0) {
         mailbox.inFlight--;
       }
-      if (this.deliver(channel, message)) {
+      if (mailbox.deliver(message)) {
         accepted++;
-      } else if (mailbox || this.options.keepsUnopened) {
+      } else {
         full++;
         this.drops.record('channel_full', channel);
       }

@@ -59,6 +59,8 @@ export class MemoryChannelLayer extends BaseChannelLayer {
       members = new Map();
       this.groups.set(group, members);
     }
+    // Re-inserted, so that the members stay in the order they joined.
+    members.delete(channel);
     members.set(channel, this.now());
   }
 
@@ -98,13 +100,19 @@ export class MemoryChannelLayer extends BaseChannelLayer {
 
   /**
    * Forgets memberships older than the group expiry, except those of open
-   * channels: a connection open for longer keeps its room.
+   * channels, which are renewed: a connection open for longer keeps its room.
+   * Members are in the order they joined, so this reads only the lapsed ones
+   * at the head, not the whole group.
    */
   private dropLapsed(members: Map<string, number>): void {
-    const joinedAfter = this.now() - this.groupExpiryMs;
+    const now = this.now();
     for (const [channel, joinedAt] of members) {
-      if (joinedAt < joinedAfter && !this.mailboxes.isOpen(channel)) {
-        members.delete(channel);
+      if (joinedAt >= now - this.groupExpiryMs) {
+        return;
+      }
+      members.delete(channel);
+      if (this.mailboxes.isOpen(channel)) {
+        members.set(channel, now);
       }
     }
   }
