@@ -9,9 +9,9 @@ import type {
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import { layerSettings } from '../../layer-settings';
-import { PYTHON_MSGPACK } from '../redis/message-codec';
-import { shardEndpoints } from '../redis/redis-endpoints';
-import { shardIndex } from '../redis/shards';
+import { PYTHON_MSGPACK } from '../redis-common/python-msgpack';
+import { shardEndpoints } from '../redis-common/redis-endpoints';
+import { shardIndex } from '../redis-common/shards';
 import type { PubSubServer } from './pubsub-server';
 import { PubSubShard } from './pubsub-shard';
 import { ShardedPubSub } from './sharded-pubsub';
