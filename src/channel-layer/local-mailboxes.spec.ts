@@ -32,6 +32,26 @@ describe('LocalMailboxes', () => {
     mailboxes.close();
   });
 
+  /** Listens on `a`, recording each message's `n`; the first holds the channel until `release`. */
+  function listenHoldingFirst(): {
+    got: unknown[];
+    held: Promise<void>;
+    release: () => void;
+  } {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const got: unknown[] = [];
+    mailboxes.listen(
+      'a',
+      (message) => {
+        got.push(message.n);
+        return got.length === 1 ? held : undefined;
+      },
+      controller.signal,
+    );
+    return { got, held, release };
+  }
+
   it('should push synchronously to an idle listener', () => {
     const got: ChannelMessage[] = [];
     mailboxes.listen(
@@ -62,17 +82,7 @@ describe('LocalMailboxes', () => {
   });
 
   it('should buffer up to capacity behind a busy listener, then drop', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const got: unknown[] = [];
-    mailboxes.listen(
-      'a',
-      (message) => {
-        got.push(message.n);
-        return message.n === 1 ? held : undefined;
-      },
-      controller.signal,
-    );
+    const { got, held, release } = listenHoldingFirst();
     const results = [1, 2, 3, 4].map((n) =>
       mailboxes.deliverToEach(['a'], { type: 'n', n }),
     );
@@ -83,17 +93,7 @@ describe('LocalMailboxes', () => {
   });
 
   it('should not push a message that expired while the listener was busy', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const got: unknown[] = [];
-    mailboxes.listen(
-      'a',
-      (message) => {
-        got.push(message.n);
-        return message.n === 1 ? held : undefined;
-      },
-      controller.signal,
-    );
+    const { got, held, release } = listenHoldingFirst();
     mailboxes.deliverToEach(['a'], { type: 'n', n: 1 });
     mailboxes.deliverToEach(['a'], { type: 'n', n: 2 });
     clock += 60_000;

@@ -48,11 +48,6 @@ export class LocalMailboxes {
     };
   }
 
-  /** Channels with a mailbox. */
-  get size(): number {
-    return this.mailboxes.size;
-  }
-
   /** Keeps a mailbox for `channel` until it is released. */
   open(channel: string): void {
     this.mailboxOf(channel, true).open = true;

@@ -1,10 +1,28 @@
 import type { ChannelLayer, ChannelMessage } from '../../channel-layer';
 import type { ContractContext } from './contract-context';
 
-/** A listener that records what it is pushed and can be awaited for a count. */
+/** Listeners that record what they are pushed, awaited for a count. */
 class Recorder {
   readonly messages: ChannelMessage[] = [];
   private readonly waits: Array<[number, () => void]> = [];
+  private releaseHeld!: () => void;
+  private readonly held = new Promise<void>(
+    (resolve) => (this.releaseHeld = resolve),
+  );
+
+  /** Records each message. */
+  readonly listener = (message: ChannelMessage): void => this.record(message);
+
+  /** Records each message, and holds its channel until `release()`: a slow handler. */
+  readonly slowListener = (message: ChannelMessage): Promise<void> => {
+    this.record(message);
+    return this.held;
+  };
+
+  /** Lets the slow listener's channel go on. */
+  release(): void {
+    this.releaseHeld();
+  }
 
   /** Records `message` and wakes whoever waits for this count. */
   record(message: ChannelMessage): void {
@@ -88,27 +106,16 @@ export function describeDelivery(ctx: ContractContext): void {
 
     it('should let a slow async handler hold only its own consumer', async () => {
       const [slow, quick] = await members('mixed_speed', 2);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
       const slowRecorder = new Recorder();
       const quickRecorder = new Recorder();
-      await layer.listen(
-        slow,
-        (message) => {
-          slowRecorder.record(message);
-          return held;
-        },
-        { signal: signal() },
-      );
-      await layer.listen(quick, (message) => quickRecorder.record(message), {
-        signal: signal(),
-      });
+      await layer.listen(slow, slowRecorder.slowListener, { signal: signal() });
+      await layer.listen(quick, quickRecorder.listener, { signal: signal() });
       for (const n of [1, 2, 3]) {
         await layer.groupSend('mixed_speed', { type: 'seq', n });
       }
       await expect(quickRecorder.until(3)).resolves.toHaveLength(3);
       expect(slowRecorder.messages).toEqual([{ type: 'seq', n: 1 }]);
-      release();
+      slowRecorder.release();
       await expect(slowRecorder.until(3)).resolves.toEqual(
         [1, 2, 3].map((n) => ({ type: 'seq', n })),
       );
@@ -133,25 +140,18 @@ export function describeDelivery(ctx: ContractContext): void {
 
     it('should release a channel when its consumer aborts: what it held is dropped', async () => {
       const [consumer, witness] = await members('released', 2);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
       const recorder = new Recorder();
       const controller = new AbortController();
-      await layer.listen(
-        consumer,
-        (message) => {
-          recorder.record(message);
-          return held;
-        },
-        { signal: controller.signal },
-      );
+      await layer.listen(consumer, recorder.slowListener, {
+        signal: controller.signal,
+      });
       await layer.groupSend('released', { type: 'first' });
       await expect(layer.receive(witness)).resolves.toEqual({ type: 'first' });
       await layer.groupSend('released', { type: 'held' });
       // The witness got it from the same delivery: the consumer holds it now.
       await expect(layer.receive(witness)).resolves.toEqual({ type: 'held' });
       controller.abort();
-      release();
+      recorder.release();
       await expect(
         ctx.sendAndReceive(layer, consumer, { type: 'after' }),
       ).resolves.toEqual({ type: 'after' });

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { BaseChannelLayer } from '../../base-channel-layer';
 import { DEFAULT_EXPIRY_S } from '../../channel-layer.constants';
 import type {
@@ -12,14 +11,10 @@ import { layerSettings } from '../../layer-settings';
 import { PYTHON_MSGPACK } from '../redis-common/python-msgpack';
 import { shardEndpoints } from '../redis-common/redis-endpoints';
 import { shardIndex } from '../redis-common/shards';
+import { uuidHex } from '../redis-common/uuid-hex';
 import type { PubSubServer } from './pubsub-server';
 import { PubSubShard } from './pubsub-shard';
 import { ShardedPubSub } from './sharded-pubsub';
-
-/** A random name part as channels_redis makes them: a UUID's 32 hex digits. */
-function uuidHex(): string {
-  return randomUUID().replaceAll('-', '');
-}
 
 /** Messages kept per channel for a consumer that is behind; pub/sub keeps none in Redis. */
 const LOCAL_BUFFER = 1_000;

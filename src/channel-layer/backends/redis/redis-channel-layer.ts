@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { BaseChannelLayer } from '../../base-channel-layer';
 import type { CapacityRules } from '../../capacity';
 import {
@@ -35,11 +34,7 @@ import { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 import { SharedReceiver } from './shared-receiver';
 import { pumpReceives } from './pump-receives';
-
-/** A random name part as channels_redis makes them: a UUID's 32 hex digits. */
-function uuidHex(): string {
-  return randomUUID().replaceAll('-', '');
-}
+import { uuidHex } from '../redis-common/uuid-hex';
 
 /**
  * `channels_redis.core.RedisChannelLayer` in TypeScript, with its data layout:
