@@ -6,18 +6,24 @@
 // typed while it is not open are queued and sent once it opens, the log
 // survives a reload of the page (sessionStorage, per room), a refused
 // handshake shows why (asked of /chat/<room>/status: a browser only reports
-// code 1006), a message too long for the socket is held back with a note, and
-// new messages are announced to screen readers.
+// code 1006), a message too long for the socket is held back with a note,
+// new messages are announced to screen readers, and with room history on the
+// server (frames with an "id") the page asks for the recent messages when it
+// first opens and for those it missed (?since=<last id>) when it reconnects
+// or reloads, showing each once and a note when some could not be recovered.
 (function () {
   const RoomStatus = window.RoomStatus;
   const BACKOFF_FIRST_MS = 500;
   const BACKOFF_MAX_MS = 10000;
   const LOG_MAX_CHARS = 100000;
   const ANNOUNCED_MAX = 20;
+  const HISTORY_ON_OPEN = 50;
+  const HISTORY_ID = /^\d+-\d+$/;
 
   const segment = window.location.pathname.split('/')[2] || '';
   const roomName = decodeURIComponent(segment);
   const storageKey = 'chat-log:' + roomName;
+  const lastIdKey = 'chat-last-id:' + roomName;
   const scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
   const socketUrl =
     scheme +
@@ -37,28 +43,60 @@
   const state = document.querySelector('#connection-state');
   const errorLine = document.querySelector('#chat-error');
   const announcer = document.querySelector('#chat-announcer');
+  const notice = document.querySelector('#chat-notice');
 
   const pending = [];
   let socket = null;
   let attempt = 0;
+  // The id of the newest message shown: the server's history resumes after it.
+  let lastId = readStored(lastIdKey);
+  if (!HISTORY_ID.test(lastId)) {
+    lastId = '';
+  }
 
   document.querySelector('#room-title').textContent = roomName;
   document.title = roomName + ' · Chat room';
 
-  function readStoredLog() {
+  function readStored(key) {
     try {
-      return window.sessionStorage.getItem(storageKey) || '';
+      return window.sessionStorage.getItem(key) || '';
     } catch {
       return '';
     }
   }
 
-  function storeLog(text) {
+  function store(key, text) {
     try {
-      window.sessionStorage.setItem(storageKey, text);
+      window.sessionStorage.setItem(key, text);
     } catch {
       // Storage full or disabled: the log still works for this page's life.
     }
+  }
+
+  // Ids are "<milliseconds>-<sequence>", compared as numbers.
+  function isNewer(id, than) {
+    const a = id.split('-').map(BigInt);
+    const b = than.split('-').map(BigInt);
+    return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+  }
+
+  function historyQuery() {
+    return lastId
+      ? '?since=' + encodeURIComponent(lastId)
+      : '?history=' + HISTORY_ON_OPEN;
+  }
+
+  // A message with an id is shown once: history and live can overlap only
+  // in ids the page has already shown.
+  function receiveMessage(data) {
+    if (typeof data.id === 'string' && HISTORY_ID.test(data.id)) {
+      if (lastId && !isNewer(data.id, lastId)) {
+        return;
+      }
+      lastId = data.id;
+      store(lastIdKey, lastId);
+    }
+    appendToLog(data.message);
   }
 
   function appendToLog(text) {
@@ -68,7 +106,7 @@
     }
     chatLog.value = log;
     chatLog.scrollTop = chatLog.scrollHeight;
-    storeLog(log);
+    store(storageKey, log);
     announce(text);
   }
 
@@ -131,7 +169,7 @@
 
   function connect() {
     showState('connecting', 'connecting…');
-    socket = new WebSocket(socketUrl);
+    socket = new WebSocket(socketUrl + historyQuery());
     let opened = false;
 
     socket.addEventListener('open', function () {
@@ -150,7 +188,11 @@
         return;
       }
       if (typeof data.message === 'string') {
-        appendToLog(data.message);
+        receiveMessage(data);
+      } else if (data.recovered === false) {
+        notice.textContent =
+          'Some messages sent while this page was away could not be recovered.';
+        notice.hidden = false;
       } else if (typeof data.error === 'string') {
         showError(data.detail || data.error);
       }
@@ -193,7 +235,7 @@
   });
   submit.addEventListener('click', sendMessage);
 
-  chatLog.value = readStoredLog();
+  chatLog.value = readStored(storageKey);
   chatLog.scrollTop = chatLog.scrollHeight;
   RoomStatus.fetch(statusUrl);
   connect();

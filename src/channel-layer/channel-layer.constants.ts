@@ -22,3 +22,9 @@ export const DEFAULT_PROCESS_CAPACITY = 1_000;
  * metrics subscribe without the layer knowing of them.
  */
 export const REDIS_RECONNECT_DIAGNOSTICS = 'nest-channels:redis-reconnect';
+/**
+ * `node:diagnostics_channel` name on which the layer publishes
+ * `{ reason, channel }` for each message it drops for a channel of this
+ * process (`LayerDrop`): metrics count them without the layer knowing of them.
+ */
+export const LAYER_DROP_DIAGNOSTICS = 'nest-channels:drop';

@@ -45,6 +45,7 @@ export class LocalMailboxes {
       now,
       listenerFailed: (channel, error) =>
         options.logger.error(`listener of ${channel} failed: ${String(error)}`),
+      expired: (channel, count) => this.drops.record('expired', channel, count),
     };
   }
 

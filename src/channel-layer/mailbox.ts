@@ -18,6 +18,8 @@ export interface MailboxRules {
   readonly expiryMs: number;
   now(): number;
   listenerFailed(channel: string, error: unknown): void;
+  /** Told of `count` messages of `channel` dropped because they waited past the expiry. */
+  expired(channel: string, count: number): void;
 }
 
 /**
@@ -129,6 +131,7 @@ export class Mailbox {
     }
     if (expired > 0) {
       this.buffer.splice(0, expired);
+      this.rules.expired(this.channel, expired);
     }
     return this.buffer;
   }

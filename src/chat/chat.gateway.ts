@@ -14,7 +14,11 @@ import {
 } from '../consumers';
 import { CHAT_ERRORS, type ChatError } from './chat-error';
 import { parseChatFrame } from './chat-frame';
+import { messageFrame } from './message-frame';
+import { Replay } from './replay';
+import { parseResumeRequest } from './resume-request';
 import { roomGroup } from './room-group';
+import { RoomHistory } from './room-history';
 
 /** Close code for a policy violation (a client that keeps flooding). */
 const CLOSE_POLICY_VIOLATION = 1008;
@@ -24,7 +28,12 @@ export interface ChatConnection {
   /** The room's group (`chat_<room>`). */
   readonly group: string;
   readonly bucket: TokenBucket;
+  /** History asked for on the URL (`?history`, `?since`), sent before live messages. */
+  readonly replay?: Replay;
 }
+
+/** The message a connection sends itself once its history is read: live ones before it are held. */
+const REPLAY_MESSAGE = { type: 'chat.replay' };
 
 /** The Channels tutorial's `ChatConsumer`: one room group per URL. */
 @WebSocketGateway({ path: '/ws/chat/:room/' })
@@ -42,6 +51,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     private readonly config: ConfigType<typeof appConfig>,
     private readonly edge: EdgeGuard,
     private readonly metrics: ChannelsMetrics,
+    private readonly rooms: RoomHistory,
   ) {}
 
   async connect(consumer: Consumer<ChatConnection>): Promise<void> {
@@ -49,6 +59,13 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     if (group === undefined) {
       throw new HandshakeRefusedError(400, 'Invalid room name');
     }
+    const resume = this.rooms.enabled
+      ? parseResumeRequest(consumer.request.url, this.config.chatHistorySize)
+      : undefined;
+    if (typeof resume === 'string') {
+      throw new HandshakeRefusedError(400, resume);
+    }
+    // Joined first: every message stored after the read below arrives live.
     await this.layer.groupAdd(group, consumer.channel);
     consumer.state = {
       group,
@@ -56,7 +73,13 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
         this.config.chatRateLimit,
         this.config.chatRateBurst,
       ),
+      replay: resume && new Replay(await this.rooms.read(group, resume)),
     };
+    if (resume) {
+      // Queued behind the live messages that came meanwhile: its handler
+      // sends the history, then those of them that are newer.
+      await this.layer.send(consumer.channel, REPLAY_MESSAGE);
+    }
   }
 
   async disconnect(consumer: Consumer<ChatConnection>): Promise<void> {
@@ -84,10 +107,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     }
     let sent;
     try {
-      sent = await this.layer.groupSend(group, {
-        type: 'chat.message',
-        message: parsed.message,
-      });
+      sent = await this.rooms.send(group, parsed.message);
     } catch (error) {
       this.logger.warn(`group send failed: ${String(error)}`);
       this.metrics.frames.layer_unavailable.inc();
@@ -109,10 +129,32 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
 
   /** A message of the room's group: written back to this socket. */
   @ChannelHandler('chat.message')
-  chatMessage(consumer: Consumer, message: ChannelMessage): void {
+  chatMessage(
+    consumer: Consumer<ChatConnection>,
+    message: ChannelMessage,
+  ): void {
+    if (consumer.state.replay?.admit(message) === false) {
+      return;
+    }
+    this.send(consumer, message);
+  }
+
+  /** The connection's own signal that its history is read: history first, then what was held. */
+  @ChannelHandler('chat.replay')
+  chatReplay(consumer: Consumer<ChatConnection>): void {
+    const start = consumer.state.replay?.start();
+    for (const frame of start?.frames ?? []) {
+      consumer.sendText(frame);
+    }
+    for (const message of start?.live ?? []) {
+      this.send(consumer, message);
+    }
+  }
+
+  private send(consumer: Consumer, message: ChannelMessage): void {
     let frame = this.frames.get(message);
     if (!frame) {
-      frame = Buffer.from(JSON.stringify({ message: message.message }));
+      frame = Buffer.from(messageFrame(message));
       this.frames.set(message, frame);
     }
     consumer.sendText(frame);

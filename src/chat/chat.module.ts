@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConsumersModule } from '../consumers';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
+import { RoomHistory } from './room-history';
 import { RoomMessagesController } from './room-messages.controller';
 import { RoomStatusController } from './room-status.controller';
 
@@ -9,6 +10,6 @@ import { RoomStatusController } from './room-status.controller';
 @Module({
   imports: [ConsumersModule],
   controllers: [ChatController, RoomMessagesController, RoomStatusController],
-  providers: [ChatGateway],
+  providers: [ChatGateway, RoomHistory],
 })
 export class ChatModule {}

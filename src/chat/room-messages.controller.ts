@@ -14,12 +14,12 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Response } from 'express';
-import { ChannelLayer } from '../channel-layer';
 import { appConfig } from '../config/app.config';
 import { ApiTokens } from './api-tokens';
 import { CHAT_ERRORS, type ChatError } from './chat-error';
 import { parseChatFrame } from './chat-frame';
 import { roomGroup } from './room-group';
+import { RoomHistory } from './room-history';
 import { TokenBucket } from '../edge/token-bucket';
 
 /** The answer to a request without a valid bearer token. */
@@ -41,7 +41,7 @@ export class RoomMessagesController {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
-    private readonly layer: ChannelLayer,
+    private readonly rooms: RoomHistory,
     @Inject(appConfig.KEY)
     private readonly config: ConfigType<typeof appConfig>,
   ) {
@@ -96,10 +96,7 @@ export class RoomMessagesController {
     }
     let sent;
     try {
-      sent = await this.layer.groupSend(group, {
-        type: 'chat.message',
-        message: parsed.message,
-      });
+      sent = await this.rooms.send(group, parsed.message);
     } catch (error) {
       this.logger.warn(`group send failed: ${String(error)}`);
       throw reply(

@@ -46,7 +46,21 @@ describe('parseAppConfig', () => {
       shutdownTimeoutMs: 8000,
       metrics: { enabled: true, port: undefined },
       log: { format: 'text', level: 'log' },
+      chatHistorySize: 0,
+      chatHistoryTtl: 3600,
     });
+  });
+
+  it('should read the history settings, and refuse a negative size or a zero TTL', () => {
+    expect(
+      parseAppConfig({ CHAT_HISTORY_SIZE: '500', CHAT_HISTORY_TTL: '60' }),
+    ).toMatchObject({ chatHistorySize: 500, chatHistoryTtl: 60 });
+    expect(
+      problemsOf({ CHAT_HISTORY_SIZE: '-1', CHAT_HISTORY_TTL: '0' }),
+    ).toEqual([
+      'CHAT_HISTORY_SIZE="-1": must be an integer from 0 to 1000000',
+      'CHAT_HISTORY_TTL="0": must be an integer from 1 to 31536000',
+    ]);
   });
 
   it('should read the edge variables, and name each bad one on its line', () => {

@@ -37,6 +37,10 @@ export interface AppConfig extends EdgeConfig, OperationsConfig {
   chatRateAbuseLimit: number;
   /** Bearer tokens of `POST /api/rooms/<room>/messages`; `undefined`: the API is off. */
   apiTokens?: string[];
+  /** Chat messages kept per room for `?history` and `?since`; `0`: history off. @default 0 */
+  chatHistorySize: number;
+  /** Seconds a room's history is kept after its last message. @default 3600 */
+  chatHistoryTtl: number;
 }
 
 const BACKENDS: readonly ChannelLayerBackend[] = [
@@ -193,6 +197,8 @@ export function parseAppConfig(env: Record<string, unknown>): AppConfig {
     ...parseEdgeConfig(reader),
     ...operationsConfig(reader),
     apiTokens: reader.list('API_TOKENS', TOKEN),
+    chatHistorySize: reader.integer('CHAT_HISTORY_SIZE', 0, 0, 1_000_000),
+    chatHistoryTtl: reader.integer('CHAT_HISTORY_TTL', 3_600, 1, 31_536_000),
   };
   if (reader.problems.length > 0) {
     throw new ConfigValidationError(reader.problems);

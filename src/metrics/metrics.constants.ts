@@ -30,6 +30,7 @@ export type FrameOutcome = (typeof FRAME_OUTCOMES)[number];
 /** Why a message did not reach a socket: `channels_dropped_total{reason}`. */
 export const DROP_REASONS = [
   'channel_full',
+  'expired',
   'no_handler',
   'slow_client',
 ] as const;

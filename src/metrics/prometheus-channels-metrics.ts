@@ -2,8 +2,10 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import {
+  LAYER_DROP_DIAGNOSTICS,
   REDIS_RECONNECT_DIAGNOSTICS,
   type ChannelLayer,
+  type LayerDrop,
 } from '../channel-layer';
 import { ChannelsMetrics, type MetricsExposition } from './channels-metrics';
 import { hotCounter, hotCounters } from './hot-counter';
@@ -81,6 +83,8 @@ export class PrometheusChannelsMetrics
     registers: [this.registry],
   });
   private readonly onReconnect = (): void => this.reconnects.inc();
+  private readonly onDrop = (drop: unknown): void =>
+    this.dropped[(drop as LayerDrop).reason].inc();
   private layer?: ChannelLayer;
 
   constructor() {
@@ -96,6 +100,7 @@ export class PrometheusChannelsMetrics
       },
     });
     subscribe(REDIS_RECONNECT_DIAGNOSTICS, this.onReconnect);
+    subscribe(LAYER_DROP_DIAGNOSTICS, this.onDrop);
   }
 
   override connectionOpened(path: string): void {
@@ -129,6 +134,7 @@ export class PrometheusChannelsMetrics
 
   onModuleDestroy(): void {
     unsubscribe(REDIS_RECONNECT_DIAGNOSTICS, this.onReconnect);
+    unsubscribe(LAYER_DROP_DIAGNOSTICS, this.onDrop);
   }
 
   private async backendAnswers(): Promise<boolean> {

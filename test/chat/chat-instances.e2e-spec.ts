@@ -4,9 +4,17 @@ import { readyzUntil } from '../helpers/readyz';
 import { RedisServer } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
 
-describe.each(['redis', 'redis-pubsub'])(
-  'Two instances on one Redis, CHANNEL_LAYER=%s (e2e)',
-  (backend) => {
+describe.each([
+  ['redis', '0'],
+  ['redis-pubsub', '0'],
+  ['redis', '100'],
+  ['redis-pubsub', '100'],
+])(
+  'Two instances on one Redis, CHANNEL_LAYER=%s, CHAT_HISTORY_SIZE=%s (e2e)',
+  (backend, historySize) => {
+    /** A chat frame as it comes back: with its id when history is on. */
+    const chat = (message: string): object =>
+      historySize === '0' ? { message } : { message, id: expect.any(String) };
     let redis: RedisServer;
     let first: TestApp;
     let second: TestApp;
@@ -18,7 +26,11 @@ describe.each(['redis', 'redis-pubsub'])(
     beforeAll(async () => {
       process.on('unhandledRejection', onUnhandled);
       redis = await RedisServer.start();
-      const env = { CHANNEL_LAYER: backend, REDIS_URL: redis.url };
+      const env = {
+        CHANNEL_LAYER: backend,
+        REDIS_URL: redis.url,
+        CHAT_HISTORY_SIZE: historySize,
+      };
       [first, second] = await Promise.all([createApp(env), createApp(env)]);
     });
 
@@ -34,8 +46,8 @@ describe.each(['redis', 'redis-pubsub'])(
       const elsewhere = await WsClient.connect(`${second.ws}/ws/chat/other/`);
 
       alice.send({ message: 'before' });
-      await expect(alice.nextMessage()).resolves.toEqual({ message: 'before' });
-      await expect(bob.nextMessage()).resolves.toEqual({ message: 'before' });
+      await expect(alice.nextMessage()).resolves.toEqual(chat('before'));
+      await expect(bob.nextMessage()).resolves.toEqual(chat('before'));
 
       await redis.stop();
       const down = await readyzUntil(first, 503);
@@ -53,13 +65,13 @@ describe.each(['redis', 'redis-pubsub'])(
       await readyzUntil(second, 200);
 
       bob.send({ message: 'after' });
-      await expect(bob.nextMessage()).resolves.toEqual({ message: 'after' });
-      await expect(alice.nextMessage()).resolves.toEqual({ message: 'after' });
+      await expect(bob.nextMessage()).resolves.toEqual(chat('after'));
+      await expect(alice.nextMessage()).resolves.toEqual(chat('after'));
 
       elsewhere.send({ message: 'other room' });
-      await expect(elsewhere.nextMessage()).resolves.toEqual({
-        message: 'other room',
-      });
+      await expect(elsewhere.nextMessage()).resolves.toEqual(
+        chat('other room'),
+      );
       // Nothing reached the clients but the messages above: no duplicate, no leak.
       expect([alice.pending, bob.pending]).toEqual([0, 0]);
       expect(

@@ -2,8 +2,15 @@ import { ChannelLayer } from '../../src/channel-layer';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { WsClient } from '../helpers/ws-client';
 
-describe('ChatGateway (e2e, memory layer)', () => {
+describe.each([
+  ['off', {}],
+  ['on', { CHAT_HISTORY_SIZE: '100' }],
+])('ChatGateway (e2e, memory layer, history %s)', (history, historyEnv) => {
   let testApp: TestApp;
+
+  /** A chat frame as a client's message comes back: with its id when history is on. */
+  const chat = (message: string): object =>
+    history === 'on' ? { message, id: expect.any(String) } : { message };
   const clients: WsClient[] = [];
 
   async function join(room: string): Promise<WsClient> {
@@ -18,6 +25,7 @@ describe('ChatGateway (e2e, memory layer)', () => {
     testApp = await createApp({
       CHAT_MAX_MESSAGE_LENGTH: '20',
       WS_MAX_PAYLOAD: '1024',
+      ...historyEnv,
     });
   });
 
@@ -32,8 +40,8 @@ describe('ChatGateway (e2e, memory layer)', () => {
   it('should deliver a message to everyone in the room, the sender included, right after open', async () => {
     const [alice, bob] = [await join('lobby'), await join('lobby')];
     alice.send({ message: 'hello' });
-    await expect(alice.nextMessage()).resolves.toEqual({ message: 'hello' });
-    await expect(bob.nextMessage()).resolves.toEqual({ message: 'hello' });
+    await expect(alice.nextMessage()).resolves.toEqual(chat('hello'));
+    await expect(bob.nextMessage()).resolves.toEqual(chat('hello'));
   });
 
   it('should keep each sender’s messages in order', async () => {
@@ -42,16 +50,16 @@ describe('ChatGateway (e2e, memory layer)', () => {
       alice.send({ message: `m${n}` });
     }
     for (let n = 0; n < 20; n++) {
-      await expect(bob.nextMessage()).resolves.toEqual({ message: `m${n}` });
+      await expect(bob.nextMessage()).resolves.toEqual(chat(`m${n}`));
     }
   });
 
   it('should deliver nothing to another room', async () => {
     const [inside, outside] = [await join('room1'), await join('room2')];
     inside.send({ message: 'private' });
-    await expect(inside.nextMessage()).resolves.toEqual({ message: 'private' });
+    await expect(inside.nextMessage()).resolves.toEqual(chat('private'));
     outside.send({ message: 'marker' });
-    await expect(outside.nextMessage()).resolves.toEqual({ message: 'marker' });
+    await expect(outside.nextMessage()).resolves.toEqual(chat('marker'));
   });
 
   it('should chat in a Unicode room, apart from other rooms', async () => {
@@ -61,9 +69,9 @@ describe('ChatGateway (e2e, memory layer)', () => {
       await join('日本語'),
     ];
     a.send({ message: '안녕하세요' });
-    await expect(b.nextMessage()).resolves.toEqual({ message: '안녕하세요' });
+    await expect(b.nextMessage()).resolves.toEqual(chat('안녕하세요'));
     other.send({ message: 'marker' });
-    await expect(other.nextMessage()).resolves.toEqual({ message: 'marker' });
+    await expect(other.nextMessage()).resolves.toEqual(chat('marker'));
   });
 
   it.each([
@@ -87,8 +95,8 @@ describe('ChatGateway (e2e, memory layer)', () => {
         detail: expect.any(String),
       });
       sender.send({ message: 'after' });
-      await expect(sender.nextMessage()).resolves.toEqual({ message: 'after' });
-      await expect(other.nextMessage()).resolves.toEqual({ message: 'after' });
+      await expect(sender.nextMessage()).resolves.toEqual(chat('after'));
+      await expect(other.nextMessage()).resolves.toEqual(chat('after'));
     },
   );
 
@@ -97,9 +105,7 @@ describe('ChatGateway (e2e, memory layer)', () => {
     big.send({ message: 'x'.repeat(2000) });
     await expect(big.closed).resolves.toMatchObject({ code: 1009 });
     other.send({ message: 'still here' });
-    await expect(other.nextMessage()).resolves.toEqual({
-      message: 'still here',
-    });
+    await expect(other.nextMessage()).resolves.toEqual(chat('still here'));
   });
 
   it('should take a chat_message from another process to the same handler', async () => {

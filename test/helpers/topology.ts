@@ -27,6 +27,7 @@ export class Topology {
     readonly instances: readonly AppInstance[],
     readonly balancer: ManagedProcess,
     private readonly balancerPort: number,
+    private readonly env: Record<string, string>,
   ) {}
 
   /** The balancer's base URL, as a browser would use it. */
@@ -74,7 +75,7 @@ export class Topology {
       );
       // Printed by the master once its worker has bound the port.
       await balancer.waitForLine(/Loading success/);
-      return new Topology(redis, instances, balancer, balancerPort);
+      return new Topology(redis, instances, balancer, balancerPort, env);
     } catch (error) {
       await Promise.all([
         ...instances.map(({ process }) => process.kill()),
@@ -92,6 +93,31 @@ export class Topology {
       throw new Error(`no instance ${name}`);
     }
     return found;
+  }
+
+  /**
+   * A deploy of one replica: SIGTERM, a new process on the same port once it
+   * exited, ready once it listens and, if the balancer's health check took it
+   * out of rotation meanwhile, once the check has put it back.
+   */
+  async restart(name: string): Promise<void> {
+    const instance = this.instance(name);
+    const mark = this.balancer.lineCount;
+    await instance.process.stop('SIGTERM');
+    instance.process = startApp(name, instance.port, this.redis, this.env);
+    await instance.process.waitForLine(/Chat on http:/);
+    const down = new RegExp(`Server app/${name} is DOWN`);
+    if (
+      this.balancer.output
+        .split('\n')
+        .slice(mark)
+        .some((line) => down.test(line))
+    ) {
+      await this.balancer.waitForLine(
+        new RegExp(`Server app/${name} is UP`),
+        mark,
+      );
+    }
   }
 
   /** Stops every process, forcefully: for `afterAll`, whatever happened. */

@@ -16,10 +16,17 @@ import { WsClient } from '../helpers/ws-client';
 describe('Interop with channels_redis 4.0 RedisPubSubChannelLayer (e2e)', () => {
   const servers = useRedisServers(2);
 
-  describe.each([
-    { name: 'plain', shards: 1 },
-    { name: 'two shards', shards: 2 },
-  ])('$name', ({ shards }) => {
+  describe.each(
+    [
+      { name: 'plain', shards: 1 },
+      { name: 'two shards', shards: 2 },
+    ].flatMap((setup) => [
+      { ...setup, history: false },
+      { ...setup, name: `${setup.name}, history on`, history: true },
+    ]),
+  )('$name', ({ shards, history }) => {
+    /** What a message typed here carries besides its text: its id when history is on. */
+    const withId = history ? { id: expect.any(String) } : {};
     let testApp: TestApp;
     let layer: ChannelLayer;
     let django: PythonPeer;
@@ -31,6 +38,7 @@ describe('Interop with channels_redis 4.0 RedisPubSubChannelLayer (e2e)', () => 
       testApp = await createApp({
         CHANNEL_LAYER: 'redis-pubsub',
         REDIS_URL: hosts.join(','),
+        CHAT_HISTORY_SIZE: history ? '100' : '0',
       });
       layer = testApp.app.get(ChannelLayer);
       django = await PythonPeer.start({ layer: 'pubsub', hosts });
@@ -89,9 +97,11 @@ describe('Interop with channels_redis 4.0 RedisPubSubChannelLayer (e2e)', () => 
         await expect(received).resolves.toEqual({
           type: 'chat.message',
           message: 'hello from Nest',
+          ...withId,
         });
         await expect(client.nextMessage()).resolves.toEqual({
           message: 'hello from Nest',
+          ...withId,
         });
         await client.close();
       },

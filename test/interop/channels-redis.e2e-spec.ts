@@ -9,11 +9,18 @@ import { WsClient } from '../helpers/ws-client';
 describe('Interop with channels_redis 4.0 RedisChannelLayer (e2e)', () => {
   const servers = useRedisServers(2);
 
-  describe.each([
-    { name: 'plain', shards: 1, keys: [] as string[] },
-    { name: 'encrypted', shards: 1, keys: ['new-key', 'old-key'] },
-    { name: 'two shards', shards: 2, keys: [] as string[] },
-  ])('$name', ({ shards, keys }) => {
+  describe.each(
+    [
+      { name: 'plain', shards: 1, keys: [] as string[] },
+      { name: 'encrypted', shards: 1, keys: ['new-key', 'old-key'] },
+      { name: 'two shards', shards: 2, keys: [] as string[] },
+    ].flatMap((setup) => [
+      { ...setup, history: false },
+      { ...setup, name: `${setup.name}, history on`, history: true },
+    ]),
+  )('$name', ({ shards, keys, history }) => {
+    /** What a message typed here carries besides its text: its id when history is on. */
+    const withId = history ? { id: expect.any(String) } : {};
     let testApp: TestApp;
     let layer: ChannelLayer;
     let django: PythonPeer;
@@ -24,6 +31,7 @@ describe('Interop with channels_redis 4.0 RedisChannelLayer (e2e)', () => {
         CHANNEL_LAYER: 'redis',
         REDIS_URL: hosts.join(','),
         CHANNEL_ENCRYPTION_KEYS: keys.join(','),
+        CHAT_HISTORY_SIZE: history ? '100' : '0',
       });
       layer = testApp.app.get(ChannelLayer);
       django = await PythonPeer.start({ layer: 'core', hosts, keys });
@@ -62,9 +70,11 @@ describe('Interop with channels_redis 4.0 RedisChannelLayer (e2e)', () => {
       await expect(received).resolves.toEqual({
         type: 'chat.message',
         message: 'hello from Nest',
+        ...withId,
       });
       await expect(client.nextMessage()).resolves.toEqual({
         message: 'hello from Nest',
+        ...withId,
       });
       await client.close();
     });

@@ -76,28 +76,23 @@ return full
  * memberships, groups the members by destination key (the non-local part of
  * a `!` channel, or the channel) and adds to each key one message whose
  * `__asgi_channel__` lists its channels, unless the key is full. The message
- * is spliced as msgpack bytes: ARGV[6] is everything up to the list (random
+ * is spliced as msgpack bytes: `head` is everything up to the list (random
  * prefix, map header with one more entry, the entries, the key), so each
  * value is byte for byte what channels_redis 4.0 writes.
  * A process's key (ending in `!`) holds the messages of all its channels, so
  * it takes `process capacity` rather than a channel's.
- * KEYS[1] group key; ARGV now, group expiry, expiry, capacity, key prefix,
- * head, deadline, process capacity.
- * Returns {destination keys, keys that were full}, or {-1, 0} past the deadline.
+ * A Lua function `fanout(group key, now, group expiry, expiry, capacity, key
+ * prefix, head, process capacity)` returning {destination keys, keys that
+ * were full}, so that room history can run it in its own script.
  */
-export const GROUP_FANOUT_LUA = `${EXPIRED_LUA}
-if expired(ARGV[7]) then
-  return {-1, 0}
-end
-local now = ARGV[1]
+export const FANOUT_LUA = `
+local function fanout(group_key, now, group_expiry, expiry, capacity, prefix, head, process_capacity)
 local seconds = math.floor(tonumber(now))
-redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, seconds - tonumber(ARGV[2]))
-local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-local expiry = tonumber(ARGV[3])
-local capacity = tonumber(ARGV[4])
-local prefix = ARGV[5]
-local head = ARGV[6]
-local process_capacity = tonumber(ARGV[8])
+redis.call('ZREMRANGEBYSCORE', group_key, 0, seconds - tonumber(group_expiry))
+local members = redis.call('ZRANGE', group_key, 0, -1)
+expiry = tonumber(expiry)
+capacity = tonumber(capacity)
+process_capacity = tonumber(process_capacity)
 local lists = {}
 local order = {}
 for _, channel in ipairs(members) do
@@ -145,6 +140,20 @@ for _, key in ipairs(order) do
   end
 end
 return {#order, full}
+end
+`;
+
+/**
+ * `groupSend` on one Redis in one round trip: `FANOUT_LUA`'s function.
+ * KEYS[1] group key; ARGV now, group expiry, expiry, capacity, key prefix,
+ * head, deadline, process capacity.
+ * Returns {destination keys, keys that were full}, or {-1, 0} past the deadline.
+ */
+export const GROUP_FANOUT_LUA = `${EXPIRED_LUA}${FANOUT_LUA}
+if expired(ARGV[7]) then
+  return {-1, 0}
+end
+return fanout(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[8])
 `;
 
 /** `flush`: deletes every key under the prefix (ARGV[1] is `<prefix>*`), as channels_redis does. */

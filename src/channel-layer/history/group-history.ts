@@ -1,0 +1,47 @@
+import type { ChannelMessage } from '../interfaces/channel-message.interface';
+import type { GroupSendResult } from '../interfaces/group-send-result.interface';
+
+/** A group message as its history keeps it: with its id under `id`. */
+export type HistoryMessage = ChannelMessage & { id: string };
+
+/** What `GroupHistory.since` found. */
+export interface HistorySince {
+  /** Whether the history still reaches back to the id asked for: nothing was missed. */
+  recovered: boolean;
+  /** The stored messages after that id, oldest first. */
+  messages: HistoryMessage[];
+}
+
+/** How much history a group keeps. */
+export interface GroupHistoryOptions {
+  /** Messages kept per group; older ones are dropped. */
+  size: number;
+  /** Seconds a group's history is kept after its last message. */
+  ttl: number;
+}
+
+/**
+ * The recent messages of groups, kept by the backend that delivers them: a
+ * group send through it adds an `id` to the message and stores it in the same
+ * step, so ids, history order and delivery order agree. Ids are unique per
+ * group and increase (see `compareHistoryIds`).
+ */
+export abstract class GroupHistory {
+  /**
+   * As `ChannelLayer.groupSend`, with the message's new id added to it (under
+   * `id`) and to the result; a message that could not be sent is not stored.
+   */
+  abstract groupSend(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult & { id: string }>;
+
+  /** The last `count` stored messages of `group`, oldest first. */
+  abstract last(group: string, count: number): Promise<HistoryMessage[]>;
+
+  /** The stored messages of `group` after `id`, and whether none was missed. */
+  abstract since(group: string, id: string): Promise<HistorySince>;
+
+  /** Releases connections. */
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,123 @@
+import type { Result } from 'ioredis';
+import { EXPIRED_LUA } from '../backends/redis-common/deadline-script';
+import type { RedisClient } from '../backends/redis-common/redis-client';
+import { FANOUT_LUA } from '../backends/redis/redis-scripts';
+
+/** Appends ARGV[1] to the stream KEYS[1] capped at ARGV[2] entries and renews its TTL ARGV[3]; returns the new id. */
+const APPEND_LUA = `
+local function append(value, size, ttl)
+  local id = redis.call('XADD', KEYS[1], 'MAXLEN', size, '*', 'm', value)
+  redis.call('EXPIRE', KEYS[1], ttl)
+  return id
+end
+local function id_string(id)
+  local n = #id
+  return (n < 32 and string.char(0xa0 + n) or string.char(0xd9, n)) .. id
+end
+`;
+
+/**
+ * Stores a group message for the core layer, which then sends it with the id.
+ * KEYS[1] history stream; ARGV stored value, size, ttl, deadline.
+ * Returns the id, or -1 past the deadline.
+ */
+export const HISTORY_APPEND_LUA = `${EXPIRED_LUA}${APPEND_LUA}
+if expired(ARGV[4]) then
+  return -1
+end
+return append(ARGV[1], ARGV[2], ARGV[3])
+`;
+
+/**
+ * The pub/sub layer's group send with history, in one step: stores the
+ * message, then publishes it with its id spliced in as msgpack: ARGV[5] is
+ * the message packed with a last entry `id` whose value is left out.
+ * KEYS[1] history stream (same slot as the group's pub/sub channel); ARGV
+ * stored value, size, ttl, pub/sub channel, head, '1' for SPUBLISH, deadline.
+ * Returns {id, receivers}, or {-1, 0} past the deadline.
+ */
+export const HISTORY_PUBLISH_LUA = `${EXPIRED_LUA}${APPEND_LUA}
+if expired(ARGV[7]) then
+  return {-1, 0}
+end
+local id = append(ARGV[1], ARGV[2], ARGV[3])
+local command = ARGV[6] == '1' and 'SPUBLISH' or 'PUBLISH'
+return {id, redis.call(command, ARGV[4], ARGV[5] .. id_string(id))}
+`;
+
+/**
+ * The core layer's group send with history on one Redis, in one step: stores
+ * the message, then runs the layer's fanout with the id spliced into the head
+ * (ARGV[9] before the id's value, ARGV[10] after it) and a score made of the
+ * id (seconds, then milliseconds and sequence as microseconds), so every
+ * member's key orders the room's messages as their ids.
+ * KEYS[1] history stream, KEYS[2] group key; ARGV stored value, size, ttl,
+ * group expiry, expiry, capacity, key prefix, process capacity, head before,
+ * head after, deadline.
+ * Returns {id, destination keys, keys that were full}, or {-1, 0, 0} past the deadline.
+ */
+export const HISTORY_FANOUT_LUA = `${EXPIRED_LUA}${APPEND_LUA}${FANOUT_LUA}
+if expired(ARGV[11]) then
+  return {-1, 0, 0}
+end
+local id = append(ARGV[1], ARGV[2], ARGV[3])
+local ms, seq = string.match(id, '(%d+)-(%d+)')
+ms = tonumber(ms)
+local now = string.format('%d.%06d', math.floor(ms / 1000), (ms % 1000) * 1000 + math.min(tonumber(seq), 999))
+local head = ARGV[9] .. id_string(id) .. ARGV[10]
+local sent = fanout(KEYS[2], now, ARGV[4], ARGV[5], ARGV[6], ARGV[7], head, ARGV[8])
+return {id, sent[1], sent[2]}
+`;
+
+/** Registers the history scripts on a connection. */
+export function defineHistoryScripts(redis: RedisClient): void {
+  redis.defineCommand('channelsHistoryAppend', {
+    lua: HISTORY_APPEND_LUA,
+    numberOfKeys: 1,
+  });
+  redis.defineCommand('channelsHistoryFanout', {
+    lua: HISTORY_FANOUT_LUA,
+    numberOfKeys: 2,
+  });
+  redis.defineCommand('channelsHistoryPublish', {
+    lua: HISTORY_PUBLISH_LUA,
+    numberOfKeys: 1,
+  });
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    channelsHistoryAppend(
+      key: string,
+      value: Buffer,
+      size: number,
+      ttl: number,
+      deadline: number,
+    ): Result<string | number, Context>;
+    channelsHistoryFanout(
+      key: string,
+      groupKey: string,
+      value: Buffer,
+      size: number,
+      ttl: number,
+      groupExpiry: number,
+      expiry: number,
+      capacity: number,
+      prefix: string,
+      processCapacity: number,
+      headBefore: Buffer,
+      headAfter: Buffer,
+      deadline: number,
+    ): Result<[id: string | number, keys: number, full: number], Context>;
+    channelsHistoryPublish(
+      key: string,
+      value: Buffer,
+      size: number,
+      ttl: number,
+      channel: string,
+      head: Buffer,
+      sharded: string,
+      deadline: number,
+    ): Result<[id: string | number, receivers: number], Context>;
+  }
+}

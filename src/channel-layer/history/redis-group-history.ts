@@ -1,0 +1,295 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelLayer } from '../channel-layer';
+import { ChannelLayerUnavailableError } from '../errors';
+import type {
+  RedisChannelLayerOptions,
+  RedisPubSubChannelLayerOptions,
+} from '../interfaces/channel-layer-options.interface';
+import type { ChannelMessage } from '../interfaces/channel-message.interface';
+import type { GroupSendResult } from '../interfaces/group-send-result.interface';
+import { CommandGate } from '../backends/redis-common/command-gate';
+import { groupKey } from '../backends/redis/group-key';
+import { CHANNEL_KEY, MessageCodec } from '../backends/redis/message-codec';
+import { PYTHON_MSGPACK } from '../backends/redis-common/python-msgpack';
+import type { RedisClient } from '../backends/redis-common/redis-client';
+import { EXPIRED } from '../backends/redis-common/deadline-script';
+import {
+  closeClient,
+  createConnections,
+  shardCount,
+} from '../backends/redis-common/redis-connections';
+import { shardIndex } from '../backends/redis-common/shards';
+import { assertMessage } from '../assert-message';
+import { CapacityRules } from '../capacity';
+import { assertGroupName } from '../channel-names';
+import {
+  DEFAULT_CAPACITY,
+  DEFAULT_EXPIRY_S,
+  DEFAULT_GROUP_EXPIRY_S,
+  DEFAULT_PREFIX,
+  DEFAULT_PROCESS_CAPACITY,
+} from '../channel-layer.constants';
+import {
+  GroupHistory,
+  type GroupHistoryOptions,
+  type HistoryMessage,
+  type HistorySince,
+} from './group-history';
+import { isHistoryId } from './history-id';
+import { historyKey } from './history-key';
+import { defineHistoryScripts } from './history-scripts';
+
+/** msgpack of the empty string: the placeholder value of the `id` entry. */
+const EMPTY_STRING = 0xa0;
+
+/** The key that ends the core layer's message head, as msgpack. */
+const PACKED_CHANNEL_KEY = PYTHON_MSGPACK.pack(CHANNEL_KEY);
+
+type StreamEntry = [id: Buffer, fields: Buffer[]];
+
+/**
+ * Group history in Redis: one capped stream per group (`XADD MAXLEN`, renewed
+ * `EXPIRE`), on the shard (or Cluster slot) of the group's key or pub/sub
+ * channel, through connections of its own.
+ *
+ * - `redis-pubsub`: one script stores the message and publishes it with its
+ *   id, so history order and delivery order are one.
+ * - `redis` on one shard, unencrypted, with one capacity: one script stores
+ *   the message and runs the layer's fanout with the id (as the layer's own
+ *   one-script group send), with scores made of the id.
+ * - `redis` otherwise (shards, Cluster, encryption, capacity patterns), where
+ *   the layer's group send takes several scripts: one script stores the
+ *   message and returns its id, then the layer group-sends it with the id.
+ *   With several processes sending at once, a member may then receive two
+ *   messages in another order than their ids (channels_redis gives no order
+ *   between senders either); a resume still has no gap and no duplicate. A
+ *   message the layer fails to send is deleted from the history again.
+ */
+export class RedisGroupHistory extends GroupHistory {
+  private readonly logger = new Logger(RedisGroupHistory.name);
+  private readonly prefix: string;
+  private readonly codec: MessageCodec;
+  /** The one capacity of the core layer's one-script send, when it has one. */
+  private readonly fanoutCapacity?: number;
+  private readonly clients: RedisClient[];
+  private readonly gates: CommandGate[];
+
+  constructor(
+    private readonly layer: ChannelLayer,
+    private readonly layerOptions:
+      RedisChannelLayerOptions | RedisPubSubChannelLayerOptions,
+    private readonly options: GroupHistoryOptions,
+  ) {
+    super();
+    this.prefix = layerOptions.prefix ?? DEFAULT_PREFIX;
+    this.codec = new MessageCodec(
+      layerOptions.backend === 'redis'
+        ? layerOptions.symmetricEncryptionKeys
+        : [],
+      options.ttl,
+    );
+    if (
+      layerOptions.backend === 'redis' &&
+      layerOptions.mode !== 'cluster' &&
+      shardCount(layerOptions) === 1 &&
+      !layerOptions.symmetricEncryptionKeys?.length
+    ) {
+      this.fanoutCapacity = new CapacityRules(
+        layerOptions.capacity ?? DEFAULT_CAPACITY,
+        layerOptions.channelCapacity,
+      ).uniform;
+    }
+    this.clients = createConnections(
+      layerOptions,
+      'channels:history',
+      this.logger,
+      { autoPipelining: true },
+    );
+    this.clients.forEach(defineHistoryScripts);
+    this.gates = this.clients.map(
+      (client, index) =>
+        new CommandGate(
+          client,
+          layerOptions.backend,
+          `channels:history:${index}`,
+          this.logger,
+        ),
+    );
+  }
+
+  async groupSend(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult & { id: string }> {
+    assertGroupName(group);
+    assertMessage(message);
+    const { id: _previous, ...plain } = message;
+    if (this.layerOptions.backend === 'redis-pubsub') {
+      return this.publish(group, plain);
+    }
+    return this.fanoutCapacity === undefined
+      ? this.appendThenSend(group, plain)
+      : this.fanout(group, plain, this.layerOptions, this.fanoutCapacity);
+  }
+
+  async last(group: string, count: number): Promise<HistoryMessage[]> {
+    if (count <= 0) {
+      return [];
+    }
+    const { index, key } = this.streamOf(group);
+    const entries = await this.gates[index].run((client) =>
+      client.xrevrangeBuffer(key, '+', '-', 'COUNT', count),
+    );
+    return entries.reverse().map((entry) => this.decode(entry));
+  }
+
+  async since(group: string, id: string): Promise<HistorySince> {
+    const { index, key } = this.streamOf(group);
+    const valid = isHistoryId(id);
+    const entries = await this.gates[index].run((client) =>
+      client.xrangeBuffer(
+        key,
+        valid ? id : '-',
+        '+',
+        'COUNT',
+        this.options.size + 1,
+      ),
+    );
+    const recovered = valid && entries[0]?.[0].toString() === id;
+    return {
+      recovered,
+      messages: entries
+        .slice(recovered ? 1 : 0)
+        .map((entry) => this.decode(entry)),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.gates.forEach((gate) => gate.stop());
+    await Promise.all(this.clients.map((client) => closeClient(client)));
+  }
+
+  private async publish(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult & { id: string }> {
+    const { index, key, name } = this.streamOf(group);
+    const packed = PYTHON_MSGPACK.pack({ ...message, id: '' });
+    if (packed[packed.length - 1] !== EMPTY_STRING) {
+      throw new Error('msgpack did not end with the id placeholder');
+    }
+    const head = packed.subarray(0, -1);
+    const value = this.codec.encode(message);
+    const [id, receivers] = await this.gates[index].run(
+      (client, deadline) =>
+        client.channelsHistoryPublish(
+          key,
+          value,
+          this.options.size,
+          this.options.ttl,
+          name,
+          head,
+          this.layerOptions.mode === 'cluster' ? '1' : '0',
+          deadline,
+        ),
+      value.length + head.length,
+    );
+    if (id === EXPIRED) {
+      throw new ChannelLayerUnavailableError(
+        'redis-pubsub',
+        'Redis ran it too late',
+      );
+    }
+    return { accepted: receivers, full: 0, id: String(id) };
+  }
+
+  private async fanout(
+    group: string,
+    message: ChannelMessage,
+    layer: RedisChannelLayerOptions,
+    capacity: number,
+  ): Promise<GroupSendResult & { id: string }> {
+    const { key, name } = this.streamOf(group);
+    const head = this.codec.encodeHead({ ...message, id: '' }, CHANNEL_KEY);
+    const at = (head?.length ?? 0) - PACKED_CHANNEL_KEY.length - 1;
+    if (!head || head[at] !== EMPTY_STRING) {
+      throw new Error('msgpack did not hold the id placeholder');
+    }
+    const value = this.codec.encode(message);
+    const [id, keys, full] = await this.gates[0].run(
+      (client, deadline) =>
+        client.channelsHistoryFanout(
+          key,
+          name,
+          value,
+          this.options.size,
+          this.options.ttl,
+          layer.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S,
+          layer.expiry ?? DEFAULT_EXPIRY_S,
+          capacity,
+          this.prefix,
+          Math.max(capacity, layer.processCapacity ?? DEFAULT_PROCESS_CAPACITY),
+          head.subarray(0, at),
+          head.subarray(at + 1),
+          deadline,
+        ),
+      value.length + head.length,
+    );
+    if (id === EXPIRED) {
+      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+    }
+    return { accepted: keys - full, full, id: String(id) };
+  }
+
+  private async appendThenSend(
+    group: string,
+    message: ChannelMessage,
+  ): Promise<GroupSendResult & { id: string }> {
+    const { index, key } = this.streamOf(group);
+    const value = this.codec.encode(message);
+    const reply = await this.gates[index].run(
+      (client, deadline) =>
+        client.channelsHistoryAppend(
+          key,
+          value,
+          this.options.size,
+          this.options.ttl,
+          deadline,
+        ),
+      value.length,
+    );
+    if (reply === EXPIRED) {
+      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+    }
+    const id = String(reply);
+    try {
+      return { ...(await this.layer.groupSend(group, { ...message, id })), id };
+    } catch (error) {
+      // Not delivered, so not history either (best effort: Redis may be away).
+      void this.gates[index]
+        .run((client) => client.xdel(key, id))
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The shard, stream key and delivery name (group key or pub/sub channel) of `group`. */
+  private streamOf(group: string): {
+    index: number;
+    key: string;
+    name: string;
+  } {
+    const pubsub = this.layerOptions.backend === 'redis-pubsub';
+    // The shard each layer picks for the group: by group name (core), by
+    // pub/sub channel name (pub/sub), as channels_redis does.
+    const name = pubsub
+      ? `${this.prefix}__group__${group}`
+      : groupKey(this.prefix, group);
+    const index = shardIndex(pubsub ? name : group, this.clients.length);
+    return { index, key: historyKey(this.prefix, name), name };
+  }
+
+  private decode([id, fields]: StreamEntry): HistoryMessage {
+    return { ...this.codec.decode(fields[1]), id: id.toString() };
+  }
+}

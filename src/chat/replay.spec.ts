@@ -1,0 +1,50 @@
+import type { HistoryMessage } from '../channel-layer';
+import { Replay } from './replay';
+
+const stored = (id: string): HistoryMessage => ({
+  type: 'chat.message',
+  message: `m${id}`,
+  id,
+});
+
+const message = (id?: string) => ({
+  type: 'chat.message',
+  message: `m${id ?? ''}`,
+  ...(id === undefined ? {} : { id }),
+});
+
+describe('Replay', () => {
+  it('should hold live messages until started, then drop those the history had', () => {
+    const replay = new Replay({
+      recovered: true,
+      messages: [stored('5-0'), stored('6-0')],
+      after: '4-0',
+    });
+    expect(replay.admit(message('6-0'))).toBe(false);
+    expect(replay.admit(message('7-0'))).toBe(false);
+    const { frames, live } = replay.start();
+    expect(frames.map((frame) => JSON.parse(frame) as unknown)).toEqual([
+      { recovered: true },
+      { message: 'm5-0', id: '5-0' },
+      { message: 'm6-0', id: '6-0' },
+    ]);
+    expect(live).toEqual([message('7-0')]);
+    expect(replay.admit(message('8-0'))).toBe(true);
+    expect(replay.start()).toEqual({ frames: [], live: [] });
+  });
+
+  it('should drop late duplicates after starting, and pass messages without id', () => {
+    const replay = new Replay({ messages: [stored('5-0')] });
+    replay.start();
+    expect(replay.admit(message('5-0'))).toBe(false);
+    expect(replay.admit(message())).toBe(true);
+    expect(replay.admit(message('5-1'))).toBe(true);
+  });
+
+  it('should count the since id as seen when no message is newer', () => {
+    const replay = new Replay({ recovered: true, messages: [], after: '9-0' });
+    expect(replay.start().frames).toEqual(['{"recovered":true}']);
+    expect(replay.admit(message('9-0'))).toBe(false);
+    expect(replay.admit(message('10-0'))).toBe(true);
+  });
+});

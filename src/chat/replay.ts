@@ -1,0 +1,83 @@
+import {
+  compareHistoryIds,
+  isHistoryId,
+  type ChannelMessage,
+  type HistoryMessage,
+} from '../channel-layer';
+import { messageFrame } from './message-frame';
+
+/** What a connection that asked for history gets before live messages. */
+export interface ReplayStart {
+  /** `since` only: whether the history reached back to the id. */
+  recovered?: boolean;
+  /** The stored messages, oldest first. */
+  messages: HistoryMessage[];
+  /** The id the client has seen up to (`since`), when no message is newer. */
+  after?: string;
+}
+
+/**
+ * The history a connection asked for, then its live messages, without gap
+ * or duplicate. The connection joins its group before the history is read,
+ * so every message stored later reaches it live; live messages are held
+ * until the history has been sent, then those the history (or the client)
+ * had already are dropped.
+ */
+export class Replay {
+  /** Live messages held until `start()`; `undefined` once started. */
+  private held: ChannelMessage[] | undefined = [];
+  /** Live messages up to this id are duplicates; cleared at the first newer one. */
+  private after?: string;
+
+  constructor(private readonly begin: ReplayStart) {
+    const last = begin.messages.at(-1)?.id ?? begin.after;
+    this.after = last !== undefined && isHistoryId(last) ? last : undefined;
+  }
+
+  /** Whether a live message is to be sent now; held ones come from `start()`. */
+  admit(message: ChannelMessage): boolean {
+    if (this.held) {
+      this.held.push(message);
+      return false;
+    }
+    return this.isNew(message);
+  }
+
+  /**
+   * The frames to send first (`{"recovered": …}`, then the history), and
+   * the live messages held meanwhile that are new; nothing after the first
+   * call (a foreign `chat.replay` sent to the group changes nothing).
+   */
+  start(): { frames: string[]; live: ChannelMessage[] } {
+    const held = this.held;
+    if (!held) {
+      return { frames: [], live: [] };
+    }
+    this.held = undefined;
+    const history = this.begin.messages.map(messageFrame);
+    return {
+      frames:
+        this.begin.recovered === undefined
+          ? history
+          : [JSON.stringify({ recovered: this.begin.recovered }), ...history],
+      live: held.filter((message) => this.isNew(message)),
+    };
+  }
+
+  private isNew(message: ChannelMessage): boolean {
+    const id = message.id;
+    if (
+      this.after === undefined ||
+      typeof id !== 'string' ||
+      !isHistoryId(id)
+    ) {
+      return true;
+    }
+    if (compareHistoryIds(id, this.after) <= 0) {
+      return false;
+    }
+    // Live messages arrive in id order: none after this one can be older.
+    this.after = undefined;
+    return true;
+  }
+}
