@@ -1,5 +1,9 @@
 import type { ChannelMessage } from './interfaces/channel-message.interface';
 import type { GroupSendResult } from './interfaces/group-send-result.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from './interfaces/message-listener.interface';
 import type { ReceiveOptions } from './interfaces/receive-options.interface';
 
 /**
@@ -31,6 +35,20 @@ export abstract class ChannelLayer {
     channel: string,
     options?: ReceiveOptions,
   ): Promise<ChannelMessage>;
+
+  /**
+   * Pushes each message of `channel` to `listener`, one at a time and in
+   * order, until `options.signal` aborts, which releases the channel as an
+   * aborted receive does: the consumer runtime's way to take messages without
+   * a promise per delivery. A listener's returned promise holds only its own
+   * channel's later messages. One listener per channel; resolves once it
+   * listens.
+   */
+  abstract listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void>;
 
   /** Adds `channel` to `group`, or refreshes its membership. */
   abstract groupAdd(group: string, channel: string): Promise<void>;

@@ -10,5 +10,6 @@ export * from './errors';
 export * from './interfaces/channel-layer-options.interface';
 export * from './interfaces/channel-message.interface';
 export * from './interfaces/group-send-result.interface';
+export * from './interfaces/message-listener.interface';
 export * from './interfaces/receive-options.interface';
 export * from './history';

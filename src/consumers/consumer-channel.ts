@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ChannelLayer,
   ChannelLayerClosedError,
+  type ChannelMessage,
   handlerKey,
 } from '../channel-layer';
 import { MAX_RECEIVE_BACKOFF_MS } from './consumers.constants';
@@ -10,9 +11,12 @@ import type { Consumer } from './consumer';
 import type { ConsumerDefinition } from './consumer-definition.interface';
 
 /**
- * The receive loop of one connection: takes each message of its channel in
- * order and awaits the `@ChannelHandler` of its type, until `signal` aborts.
- * A failing receive (backend down) is retried with capped exponential backoff.
+ * Hands each message of a connection's channel to the `@ChannelHandler` of
+ * its type, pushed by the layer (`listen`), until `signal` aborts: no promise
+ * and no async step per delivery. A handler's returned promise holds the
+ * connection's later messages until it settles, so they come one at a time,
+ * in order. Listening that fails (backend down) is retried with capped
+ * exponential backoff.
  */
 export async function runConsumerChannel(
   layer: ChannelLayer,
@@ -21,45 +25,58 @@ export async function runConsumerChannel(
   signal: AbortSignal,
   logger: Logger,
 ): Promise<void> {
+  const dispatch = (message: ChannelMessage): Promise<void> | void =>
+    dispatchMessage(definition, consumer, message, logger);
   let backoffMs = 100;
   while (!signal.aborted) {
-    let message;
     try {
-      message = await layer.receive(consumer.channel, { signal });
-      backoffMs = 100;
+      await layer.listen(consumer.channel, dispatch, { signal });
+      return;
     } catch (error) {
       if (signal.aborted || error instanceof ChannelLayerClosedError) {
         return;
       }
       logger.warn(
-        `receive on ${consumer.channel} failed, retrying: ${String(error)}`,
+        `listening on ${consumer.channel} failed, retrying: ${String(error)}`,
       );
       await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
       backoffMs = Math.min(backoffMs * 2, MAX_RECEIVE_BACKOFF_MS);
-      continue;
-    }
-    const key = handlerKey(message.type);
-    const handler =
-      key === undefined ? undefined : definition.handlers.get(key);
-    if (!handler) {
-      consumer.observer.dropped('no_handler');
-      logger.warn(
-        `${definition.name} has no @ChannelHandler for type "${message.type}"; dropped`,
-      );
-      continue;
-    }
-    try {
-      await handler(consumer, message);
-    } catch (error) {
-      logger.error(
-        `${definition.name} failed on "${message.type}": ${String(error)}`,
-      );
     }
   }
 }
 
+/** Calls the message's handler; a failure is logged, never passed on. */
+function dispatchMessage(
+  definition: ConsumerDefinition,
+  consumer: Consumer,
+  message: ChannelMessage,
+  logger: Logger,
+): Promise<void> | void {
+  const key = handlerKey(message.type);
+  const handler = key === undefined ? undefined : definition.handlers.get(key);
+  if (!handler) {
+    consumer.observer.dropped('no_handler');
+    logger.warn(
+      `${definition.name} has no @ChannelHandler for type "${message.type}"; dropped`,
+    );
+    return;
+  }
+  const failed = (error: unknown): void =>
+    logger.error(
+      `${definition.name} failed on "${message.type}": ${String(error)}`,
+    );
+  try {
+    const result = handler(consumer, message);
+    if (result instanceof Promise) {
+      return result.then(() => undefined, failed);
+    }
+  } catch (error) {
+    failed(error);
+  }
+}
+
 /**
- * Releases a channel whose consumer is gone, before or after its loop ran:
+ * Releases a channel whose consumer is gone, before or after it listened:
  * as in Channels, a cancelled receive is what tells the layer to forget it.
  */
 export async function releaseConsumerChannel(

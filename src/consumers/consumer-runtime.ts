@@ -26,7 +26,8 @@ interface Live {
 /**
  * Binds WebSocket connections to channels: per connection a channel from
  * `newChannel()`, the gateway's `connect` before the handshake completes, one
- * receive loop while the socket is open, and `disconnect` once it closes.
+ * listener on it while the socket is open (the layer pushes each message to
+ * its `@ChannelHandler`), and `disconnect` once it closes.
  */
 @Injectable()
 export class ConsumerRuntime implements BeforeApplicationShutdown {
@@ -78,7 +79,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     }
   }
 
-  /** Binds the accepted socket and starts the receive loop until it closes. */
+  /** Binds the accepted socket and listens on its channel until it closes. */
   accept(
     consumer: Consumer,
     socket: WebSocket,

@@ -4,5 +4,5 @@ export const CHANNEL_HANDLER_METADATA = 'consumers:channel_handler';
 export const FRAME_EVENT = 'frame';
 /** Close code for a server going away (shutdown). */
 export const CLOSE_GOING_AWAY = 1001;
-/** Longest pause between retries of a failing receive, in milliseconds. */
+/** Longest pause between a connection's attempts to listen while the layer fails, in milliseconds. */
 export const MAX_RECEIVE_BACKOFF_MS = 5_000;

@@ -3,6 +3,8 @@ import {
   ChannelLayer,
   type ChannelMessage,
   type GroupSendResult,
+  type ListenOptions,
+  type MessageListener,
   type ReceiveOptions,
 } from '../channel-layer';
 import type { Count } from './hot-counter';
@@ -24,9 +26,9 @@ export interface LayerMeasures {
 
 /**
  * A `ChannelLayer` that times each call of another in
- * `channels_layer_operation_seconds`. `receive` is passed through untimed:
- * its duration is how long the channel stayed empty, and it runs once per
- * delivery, where no timer belongs.
+ * `channels_layer_operation_seconds`. `receive` and `listen` are passed
+ * through untimed: a receive's duration is how long the channel stayed empty,
+ * and both run per delivery, where no timer belongs.
  */
 export class MeasuredChannelLayer extends ChannelLayer {
   constructor(
@@ -38,6 +40,14 @@ export class MeasuredChannelLayer extends ChannelLayer {
 
   receive(channel: string, options?: ReceiveOptions): Promise<ChannelMessage> {
     return this.inner.receive(channel, options);
+  }
+
+  listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    return this.inner.listen(channel, listener, options);
   }
 
   newChannel(prefix?: string): Promise<string> {

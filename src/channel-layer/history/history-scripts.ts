@@ -1,6 +1,7 @@
 import type { Result } from 'ioredis';
-import { EXPIRED_LUA, FANOUT_LUA } from '../backends/redis/redis-scripts';
-import type { RedisClient } from '../backends/redis/redis-client';
+import { EXPIRED_LUA } from '../backends/redis-common/deadline-script';
+import type { RedisClient } from '../backends/redis-common/redis-client';
+import { FANOUT_LUA } from '../backends/redis/redis-scripts';
 
 /** Appends ARGV[1] to the stream KEYS[1] capped at ARGV[2] entries and renews its TTL ARGV[3]; returns the new id. */
 const APPEND_LUA = `

@@ -7,21 +7,18 @@ import type {
 } from '../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../interfaces/group-send-result.interface';
-import { CommandGate } from '../backends/redis/command-gate';
+import { CommandGate } from '../backends/redis-common/command-gate';
 import { groupKey } from '../backends/redis/group-key';
-import {
-  CHANNEL_KEY,
-  MessageCodec,
-  PYTHON_MSGPACK,
-} from '../backends/redis/message-codec';
-import type { RedisClient } from '../backends/redis/redis-client';
-import { EXPIRED } from '../backends/redis/redis-scripts';
+import { CHANNEL_KEY, MessageCodec } from '../backends/redis/message-codec';
+import { PYTHON_MSGPACK } from '../backends/redis-common/python-msgpack';
+import type { RedisClient } from '../backends/redis-common/redis-client';
+import { EXPIRED } from '../backends/redis-common/deadline-script';
 import {
   closeClient,
   createConnections,
   shardCount,
-} from '../backends/redis/redis-connections';
-import { shardIndex } from '../backends/redis/shards';
+} from '../backends/redis-common/redis-connections';
+import { shardIndex } from '../backends/redis-common/shards';
 import { assertMessage } from '../assert-message';
 import { CapacityRules } from '../capacity';
 import { assertGroupName } from '../channel-names';

@@ -1,6 +1,7 @@
 import type { ChannelLayer } from '../../channel-layer';
 import { describeCancellation } from './cancellation.contract';
 import { describeCapacity } from './capacity.contract';
+import { describeDelivery } from './delivery.contract';
 import type {
   ContractContext,
   ContractDifferences,
@@ -64,6 +65,7 @@ export function describeChannelLayerContract(
     describeNewChannel(ctx);
     describeSendReceive(ctx);
     describeCancellation(ctx);
+    describeDelivery(ctx);
     describeGroups(ctx);
     if (!differences.noCapacity) {
       describeCapacity(ctx);

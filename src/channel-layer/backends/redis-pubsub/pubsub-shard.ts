@@ -1,15 +1,16 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ChannelLayerUnavailableError } from '../../errors';
-import { CommandGate } from '../redis/command-gate';
+import { CommandGate } from '../redis-common/command-gate';
 import {
   COMMAND_TIMEOUT_MS,
   createRedisClient,
   whenReady,
-} from '../redis/redis-client';
-import { EXPIRED, definePublishScript } from '../redis/redis-scripts';
-import { closeClient } from '../redis/redis-connections';
-import type { RedisEndpoint } from '../redis/redis-endpoints';
+} from '../redis-common/redis-client';
+import { EXPIRED } from '../redis-common/deadline-script';
+import { definePublishScript } from './publish-script';
+import { closeClient } from '../redis-common/redis-connections';
+import type { RedisEndpoint } from '../redis-common/redis-endpoints';
 import type { PubSubServer } from './pubsub-server';
 
 /**

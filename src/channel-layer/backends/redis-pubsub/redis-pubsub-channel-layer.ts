@@ -1,25 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { ChannelLayer } from '../../channel-layer';
-import { assertMessage } from '../../assert-message';
-import { DropLog } from '../../drop-log';
-import {
-  DEFAULT_CHANNEL_PREFIX,
-  DEFAULT_PREFIX,
-} from '../../channel-layer.constants';
-import { assertChannelName, assertGroupName } from '../../channel-names';
-import { ChannelLayerClosedError } from '../../errors';
+import { BaseChannelLayer } from '../../base-channel-layer';
+import { DEFAULT_EXPIRY_S } from '../../channel-layer.constants';
 import type {
   RedisConnectionOptions,
   RedisPubSubLayerSettings,
 } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
-import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
-import { LocalChannels } from '../redis/local-channels';
-import { PYTHON_MSGPACK } from '../redis/message-codec';
-import { shardEndpoints } from '../redis/redis-endpoints';
-import { shardIndex } from '../redis/shards';
+import { layerSettings } from '../../layer-settings';
+import { PYTHON_MSGPACK } from '../redis-common/python-msgpack';
+import { shardEndpoints } from '../redis-common/redis-endpoints';
+import { shardIndex } from '../redis-common/shards';
+import { uuidHex } from '../redis-common/uuid-hex';
 import type { PubSubServer } from './pubsub-server';
 import { PubSubShard } from './pubsub-shard';
 import { ShardedPubSub } from './sharded-pubsub';
@@ -39,25 +31,28 @@ const LOCAL_BUFFER = 1_000;
  * As with any pub/sub, Redis keeps nothing: a message to a channel that no
  * process is subscribed to is gone, and there is no capacity to refuse with.
  */
-export class RedisPubSubChannelLayer implements ChannelLayer {
-  private readonly logger = new Logger(RedisPubSubChannelLayer.name);
+export class RedisPubSubChannelLayer extends BaseChannelLayer {
+  private readonly logger: Logger;
   private readonly prefix: string;
-  private readonly processId = randomUUID().replaceAll('-', '');
   private readonly shards: PubSubServer[];
-  private readonly local: LocalChannels;
   /** Group pub/sub channel → this process's channels in it. */
   private readonly groups = new Map<string, Set<string>>();
-  private closed = false;
 
   constructor(
     options: RedisConnectionOptions & Omit<RedisPubSubLayerSettings, 'backend'>,
   ) {
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.local = new LocalChannels(
-      () => LOCAL_BUFFER,
-      (channel) => this.forget(channel),
-      new DropLog(this.logger),
+    const logger = new Logger(RedisPubSubChannelLayer.name);
+    super(
+      { processId: uuidHex(), token: uuidHex },
+      {
+        capacityOf: () => LOCAL_BUFFER,
+        expiryMs: DEFAULT_EXPIRY_S * 1000,
+        keepsUnopened: false,
+        logger,
+      },
     );
+    this.logger = logger;
+    this.prefix = layerSettings(options).prefix;
     const onMessage = (name: string, data: Buffer): void =>
       this.dispatch(name, data);
     this.shards =
@@ -69,47 +64,24 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
           );
   }
 
-  async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
-    this.assertOpen();
-    const channel = `${prefix}.${this.processId}!${randomUUID().replaceAll('-', '')}`;
-    assertChannelName(channel);
-    // Nobody knows the name before it is returned, so nothing arrives for
-    // it before it is open; and a failed subscription leaves nothing open.
-    await this.subscribe(channel);
-    this.local.open(channel);
-    return channel;
+  /**
+   * Subscribes to `channel` unless this process is already: then the caller
+   * waits for nothing. A failure rejects the call (as channels_redis's
+   * receive does); the next one subscribes again, so the channel never goes
+   * deaf.
+   */
+  protected reach(channel: string): Promise<void> | undefined {
+    return this.subscribedTo(channel) ? undefined : this.subscribe(channel);
   }
 
-  async send(channel: string, message: ChannelMessage): Promise<void> {
-    this.assertOpen();
-    assertChannelName(channel);
-    assertMessage(message);
+  protected async transmit(
+    channel: string,
+    message: ChannelMessage,
+  ): Promise<void> {
     await this.publish(channel, message);
   }
 
-  async receive(
-    channel: string,
-    options: ReceiveOptions = {},
-  ): Promise<ChannelMessage> {
-    this.assertOpen();
-    if (!this.local.has(channel)) {
-      assertChannelName(channel);
-      options.signal?.throwIfAborted();
-      this.local.open(channel);
-    }
-    if (!options.signal?.aborted && !this.subscribedTo(channel)) {
-      // Open first, so a message right after the SUBSCRIBE reply is kept. A
-      // failure rejects this receive (as channels_redis's does); the next
-      // receive subscribes again, so the channel never goes deaf.
-      await this.subscribe(channel);
-    }
-    return this.local.take(channel, options.signal);
-  }
-
-  async groupAdd(group: string, channel: string): Promise<void> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertChannelName(channel);
+  protected async join(group: string, channel: string): Promise<void> {
     const name = this.groupChannel(group);
     let members = this.groups.get(name);
     if (!members) {
@@ -129,10 +101,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     }
   }
 
-  async groupDiscard(group: string, channel: string): Promise<void> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertChannelName(channel);
+  protected async leave(group: string, channel: string): Promise<void> {
     const name = this.groupChannel(group);
     const members = this.groups.get(name);
     if (members?.delete(channel) && members.size === 0) {
@@ -141,39 +110,27 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     }
   }
 
-  async groupSend(
+  protected async broadcast(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertMessage(message);
     const accepted = await this.publish(this.groupChannel(group), message);
     return { accepted, full: 0 };
   }
 
   /** Drops buffered messages and this process's group memberships; channels stay subscribed. */
-  async flush(): Promise<void> {
-    this.assertOpen();
+  protected async flushTransport(): Promise<void> {
     const names = [...this.groups.keys()];
     this.groups.clear();
-    this.local.clearBuffers();
     await Promise.all(names.map((name) => this.unsubscribe(name)));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) {
-      return;
-    }
-    this.closed = true;
+  protected async closeTransport(): Promise<void> {
     await Promise.all(this.shards.map((shard) => shard.close()));
-    // Last, so that a caller awaiting close() handles its receives' rejections in time.
-    this.local.close();
   }
 
   /** Answers once every shard answers and has its subscriptions back after a reconnection. */
-  async ping(): Promise<void> {
-    this.assertOpen();
+  protected async probe(): Promise<void> {
     await Promise.all(this.shards.map((shard) => shard.ping()));
   }
 
@@ -196,7 +153,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
   /** Hands a pushed message to the local channel, or to each local member of the group. */
   private dispatch(name: string, data: Buffer): void {
     const members = this.groups.get(name);
-    if (!this.local.has(name) && !members) {
+    if (!this.mailboxes.isOpen(name) && !members) {
       return;
     }
     let message: ChannelMessage;
@@ -206,14 +163,11 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
       this.logger.warn(`dropped an undecodable message: ${String(error)}`);
       return;
     }
-    this.local.push(name, message);
-    for (const channel of members ?? []) {
-      this.local.push(channel, message);
-    }
+    this.mailboxes.deliverToEach(members ? members : [name], message);
   }
 
   /** A released channel leaves its subscription and its groups. */
-  private forget(channel: string): void {
+  protected override released(channel: string): void {
     void this.unsubscribe(channel);
     for (const [name, members] of this.groups) {
       if (members.delete(channel) && members.size === 0) {
@@ -229,11 +183,5 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
 
   private shardOf(name: string): PubSubServer {
     return this.shards[shardIndex(name, this.shards.length)];
-  }
-
-  private assertOpen(): void {
-    if (this.closed) {
-      throw new ChannelLayerClosedError();
-    }
   }
 }

@@ -2,12 +2,12 @@ import type { Logger } from '@nestjs/common';
 import type { Cluster } from 'ioredis';
 import { ChannelLayerUnavailableError } from '../../errors';
 import type { ClusterRedisOptions } from '../../interfaces/channel-layer-options.interface';
-import { COMMAND_TIMEOUT_MS, whenReady } from '../redis/redis-client';
+import { COMMAND_TIMEOUT_MS, whenReady } from '../redis-common/redis-client';
 import {
   closeClient,
   createClusterClient,
   mastersOf,
-} from '../redis/redis-connections';
+} from '../redis-common/redis-connections';
 import type { PubSubServer } from './pubsub-server';
 
 /**

@@ -1,5 +1,5 @@
 import { ChannelLayerUnavailableError } from '../../errors';
-import { EXPIRED } from './redis-scripts';
+import { EXPIRED } from '../redis-common/deadline-script';
 import type { RedisShards } from './redis-shards';
 
 /** The messages of a group send, in `channelsGroupSend`'s argument order. */

@@ -7,7 +7,7 @@ import type { GroupSendResult } from '../../interfaces/group-send-result.interfa
 import { clusterGroupSend, type GroupBatch } from './cluster-group-send';
 import { groupKey } from './group-key';
 import { CHANNEL_KEY, type MessageCodec } from './message-codec';
-import { EXPIRED } from './redis-scripts';
+import { EXPIRED } from '../redis-common/deadline-script';
 import type { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 

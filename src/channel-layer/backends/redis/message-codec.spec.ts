@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import { MultiFernet } from './fernet';
-import { MessageCodec, PYTHON_MSGPACK } from './message-codec';
-import { shardIndex } from './shards';
+import { PYTHON_MSGPACK } from '../redis-common/python-msgpack';
+import { MessageCodec } from './message-codec';
+import { shardIndex } from '../redis-common/shards';
 
 interface Sample {
   message: ChannelMessage;

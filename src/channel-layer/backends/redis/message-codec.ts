@@ -1,6 +1,6 @@
-import { Packr } from 'msgpackr';
 import { randomBytes } from 'node:crypto';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
+import { PYTHON_MSGPACK } from '../redis-common/python-msgpack';
 import { MultiFernet } from './fernet';
 
 /**
@@ -12,20 +12,6 @@ export const CHANNEL_KEY = '__asgi_channel__';
 
 /** channels_redis puts 12 random bytes before each value, so equal messages differ in a sorted set. */
 const RANDOM_PREFIX_LENGTH = 12;
-
-/**
- * msgpack as Python's `msgpack.packb(use_bin_type=True)` / `unpackb(raw=False)`
- * read and write it: plain maps (no msgpackr records), minimal map headers,
- * bytes as bin. 64-bit integers are read as numbers, never BigInt, so every
- * message stays JSON-serializable (exact up to 2^53).
- */
-export const PYTHON_MSGPACK = new Packr({
-  useRecords: false,
-  mapsAsObjects: true,
-  variableMapSize: true,
-  moreTypes: false,
-  int64AsType: 'number',
-});
 
 /**
  * A message's bytes in Redis, as channels_redis 4.0's `serialize`: 12 random

@@ -1,6 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
-import { createClusterClient, createConnections } from './redis-connections';
+import {
+  createClusterClient,
+  createConnections,
+} from '../redis-common/redis-connections';
 import type { RedisShards } from './redis-shards';
 import { ShardReader } from './shard-reader';
 

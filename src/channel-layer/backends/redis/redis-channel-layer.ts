@@ -1,25 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { ChannelLayer } from '../../channel-layer';
-import { assertMessage } from '../../assert-message';
-import { DropLog } from '../../drop-log';
-import { CapacityRules } from '../../capacity';
+import { BaseChannelLayer } from '../../base-channel-layer';
+import type { CapacityRules } from '../../capacity';
 import {
-  DEFAULT_CAPACITY,
   DEFAULT_CHANNEL_PREFIX,
-  DEFAULT_EXPIRY_S,
-  DEFAULT_GROUP_EXPIRY_S,
-  DEFAULT_PREFIX,
   DEFAULT_PROCESS_CAPACITY,
 } from '../../channel-layer.constants';
-import {
-  assertChannelName,
-  assertGroupName,
-  nonLocalName,
-} from '../../channel-names';
+import { assertChannelName, nonLocalName } from '../../channel-names';
 import {
   ChannelFullError,
-  ChannelLayerClosedError,
   ChannelLayerUnavailableError,
   ForeignChannelError,
 } from '../../errors';
@@ -29,18 +17,24 @@ import type {
 } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from '../../interfaces/message-listener.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { layerSettings } from '../../layer-settings';
 import { groupKey } from './group-key';
 import { GroupMemberships } from './group-memberships';
 import { GroupSender } from './group-sender';
-import { LocalChannels } from './local-channels';
 import { CHANNEL_KEY, MessageCodec } from './message-codec';
 import { ProcessReaders } from './process-readers';
-import { createConnections } from './redis-connections';
-import { EXPIRED } from './redis-scripts';
+import { createConnections } from '../redis-common/redis-connections';
+import { EXPIRED } from '../redis-common/deadline-script';
 import { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 import { SharedReceiver } from './shared-receiver';
+import { pumpReceives } from './pump-receives';
+import { uuidHex } from '../redis-common/uuid-hex';
 
 /**
  * `channels_redis.core.RedisChannelLayer` in TypeScript, with its data layout:
@@ -49,8 +43,8 @@ import { SharedReceiver } from './shared-receiver';
  * Faster by design: one blocking reader per shard for all of this process's
  * channels, one script call per send, two round trips per group send.
  */
-export class RedisChannelLayer implements ChannelLayer {
-  private readonly logger = new Logger(RedisChannelLayer.name);
+export class RedisChannelLayer extends BaseChannelLayer {
+  private readonly logger: Logger;
   private readonly prefix: string;
   private readonly expiry: number;
   private readonly groupExpiry: number;
@@ -59,31 +53,31 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly codec: MessageCodec;
   private readonly shards: RedisShards;
   private readonly readers: ProcessReaders;
-  private readonly clientPrefix = randomUUID().replaceAll('-', '');
-  private readonly local: LocalChannels;
   private readonly memberships: GroupMemberships;
   private readonly groupSender: GroupSender;
   private readonly shared: SharedReceiver;
-  private closed = false;
 
   constructor(
-    private readonly options: RedisConnectionOptions &
-      Omit<RedisCoreLayerSettings, 'backend'>,
+    options: RedisConnectionOptions & Omit<RedisCoreLayerSettings, 'backend'>,
   ) {
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.expiry = options.expiry ?? DEFAULT_EXPIRY_S;
-    this.groupExpiry = options.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S;
+    const settings = layerSettings(options);
+    const logger = new Logger(RedisChannelLayer.name);
+    super(
+      { processId: uuidHex(), token: uuidHex },
+      {
+        capacityOf: (channel) => settings.capacities.capacityOf(channel),
+        expiryMs: settings.expiry * 1000,
+        keepsUnopened: false,
+        logger,
+      },
+    );
+    this.logger = logger;
+    this.prefix = settings.prefix;
+    this.expiry = settings.expiry;
+    this.groupExpiry = settings.groupExpiry;
     this.processCapacity = options.processCapacity ?? DEFAULT_PROCESS_CAPACITY;
-    this.capacities = new CapacityRules(
-      options.capacity ?? DEFAULT_CAPACITY,
-      options.channelCapacity,
-    );
+    this.capacities = settings.capacities;
     this.codec = new MessageCodec(options.symmetricEncryptionKeys, this.expiry);
-    this.local = new LocalChannels(
-      (channel) => this.capacities.capacityOf(channel),
-      (channel) => this.memberships.forget(channel),
-      new DropLog(this.logger),
-    );
     this.shards = new RedisShards(options, this.logger, (index) =>
       this.memberships.restoreOnReady(index),
     );
@@ -116,19 +110,36 @@ export class RedisChannelLayer implements ChannelLayer {
     );
   }
 
-  async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
-    this.assertOpen();
-    const channel = `${this.processName(prefix)}${randomUUID().replaceAll('-', '')}`;
-    assertChannelName(channel);
-    this.readers.watch(this.prefix + nonLocalName(channel));
-    this.local.open(channel);
-    return channel;
+  override async receive(
+    channel: string,
+    options: ReceiveOptions = {},
+  ): Promise<ChannelMessage> {
+    if (this.isShared(channel)) {
+      return this.shared.receive(this.prefix + channel, options.signal);
+    }
+    return super.receive(channel, options);
   }
 
-  async send(channel: string, message: ChannelMessage): Promise<void> {
-    this.assertOpen();
-    assertChannelName(channel);
-    assertMessage(message);
+  override async listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    if (!this.isShared(channel)) {
+      return super.listen(channel, listener, options);
+    }
+    void pumpReceives(
+      (signal) => this.shared.receive(this.prefix + channel, signal),
+      listener,
+      options.signal,
+      this.logger,
+    );
+  }
+
+  protected async transmit(
+    channel: string,
+    message: ChannelMessage,
+  ): Promise<void> {
     const isLocal = channel.includes('!');
     const target = isLocal ? nonLocalName(channel) : channel;
     // A "!" channel goes to the shard its receivers read (channels_redis 4.0
@@ -141,7 +152,7 @@ export class RedisChannelLayer implements ChannelLayer {
     const value = this.codec.encode(
       isLocal ? { ...message, [CHANNEL_KEY]: channel } : message,
     );
-    if (!this.local.reserve(channel)) {
+    if (!this.mailboxes.reserve(channel)) {
       throw new ChannelFullError(channel);
     }
     const capacity = this.capacities.capacityOf(channel);
@@ -161,44 +172,33 @@ export class RedisChannelLayer implements ChannelLayer {
         value.length,
       );
     } catch (error) {
-      this.local.unreserve(channel);
+      this.mailboxes.unreserve(channel);
       throw error;
     }
     if (added === EXPIRED) {
-      this.local.unreserve(channel);
+      this.mailboxes.unreserve(channel);
       throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
     }
     if (added === 0) {
-      this.local.unreserve(channel);
+      this.mailboxes.unreserve(channel);
       throw new ChannelFullError(channel);
     }
   }
 
-  async receive(
-    channel: string,
-    options: ReceiveOptions = {},
-  ): Promise<ChannelMessage> {
-    this.assertOpen();
-    if (this.local.has(channel)) {
-      return this.local.take(channel, options.signal);
+  /** Reads the Redis key of this process's `!` channel, so that its messages come here. */
+  protected reach(channel: string, open: boolean): undefined {
+    if (!open) {
+      const nonLocal = nonLocalName(channel);
+      if (!nonLocal.endsWith(`.${this.processId}!`)) {
+        throw new ForeignChannelError(channel);
+      }
+      this.readers.watch(this.prefix + nonLocal);
     }
-    assertChannelName(channel);
-    if (!channel.includes('!')) {
-      return this.shared.receive(this.prefix + channel, options.signal);
-    }
-    const nonLocal = nonLocalName(channel);
-    if (!nonLocal.endsWith(`.${this.clientPrefix}!`)) {
-      throw new ForeignChannelError(channel);
-    }
-    this.readers.watch(this.prefix + nonLocal);
-    return this.local.take(channel, options.signal);
+    return undefined;
   }
 
-  async groupAdd(group: string, channel: string): Promise<void> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertChannelName(channel);
-    if (this.local.has(channel)) {
+  protected async join(group: string, channel: string): Promise<void> {
+    if (this.mailboxes.isOpen(channel)) {
       this.memberships.remember(group, channel);
     }
     const added = await this.shards.run(
@@ -219,28 +219,21 @@ export class RedisChannelLayer implements ChannelLayer {
     }
   }
 
-  async groupDiscard(group: string, channel: string): Promise<void> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertChannelName(channel);
+  protected async leave(group: string, channel: string): Promise<void> {
     this.memberships.discard(group, channel);
     await this.shards.run(this.shards.shardOf(group), (client) =>
       client.zrem(groupKey(this.prefix, group), channel),
     );
   }
 
-  async groupSend(
+  protected broadcast(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
-    this.assertOpen();
-    assertGroupName(group);
-    assertMessage(message);
     return this.groupSender.send(group, message);
   }
 
-  async flush(): Promise<void> {
-    this.assertOpen();
+  protected async flushTransport(): Promise<void> {
     const pattern = `${this.prefix}*`;
     await this.shards.runOnEach((client) =>
       this.shards.cluster
@@ -249,23 +242,16 @@ export class RedisChannelLayer implements ChannelLayer {
     );
     // What a reader popped just before the flush must not land after it.
     await this.readers.sync(this.shards);
-    this.local.clearBuffers();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) {
-      return;
-    }
-    this.closed = true;
+  protected async closeTransport(): Promise<void> {
     this.memberships.stop();
-    this.local.close();
     await Promise.all([this.readers.stop(), this.shared.close()]);
     await this.shards.quit();
   }
 
   /** Answers once every shard answers and has this process's memberships back after a restart. */
-  async ping(): Promise<void> {
-    this.assertOpen();
+  protected async probe(): Promise<void> {
     await this.shards.runOnEach((client) => client.ping());
     await Promise.all(
       Array.from({ length: this.shards.count }, (_, index) =>
@@ -285,20 +271,30 @@ export class RedisChannelLayer implements ChannelLayer {
     }
     const target = message[CHANNEL_KEY];
     delete message[CHANNEL_KEY];
-    for (const channel of Array.isArray(target) ? target : [target]) {
-      if (typeof channel === 'string') {
-        this.local.push(channel, message);
-      }
+    this.mailboxes.deliverToEach(
+      (Array.isArray(target) ? target : [target]).filter(
+        (channel): channel is string => typeof channel === 'string',
+      ),
+      message,
+    );
+  }
+
+  /** A forgotten channel's memberships are not restored after a Redis restart. */
+  protected override released(channel: string): void {
+    this.memberships.forget(channel);
+  }
+
+  /** Whether `channel` is a named channel, whose messages other processes' receives share. */
+  private isShared(channel: string): boolean {
+    if (channel.includes('!')) {
+      return false;
     }
+    this.assertOpen();
+    assertChannelName(channel);
+    return true;
   }
 
   private processName(prefix: string): string {
-    return `${prefix}.${this.clientPrefix}!`;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) {
-      throw new ChannelLayerClosedError();
-    }
+    return `${prefix}.${this.processId}!`;
   }
 }

@@ -1,22 +1,6 @@
 import type { Result } from 'ioredis';
-import type { RedisClient } from './redis-client';
-
-/**
- * Prepended to every script that writes a message or a membership: such a
- * script returns -1 and does nothing once Redis's clock passes its last
- * argument, the caller's deadline (Unix ms). A command that sat in a hung
- * Redis's socket buffer while its sender was told "unavailable" must not
- * deliver the message later (the sender may retry it).
- */
-export const EXPIRED_LUA = `
-local function expired(deadline)
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(deadline)
-end
-`;
-
-/** What a script returns when it ran after its deadline. */
-export const EXPIRED = -1;
+import { EXPIRED_LUA } from '../redis-common/deadline-script';
+import type { RedisClient } from '../redis-common/redis-client';
 
 /**
  * `send`: drops expired messages, refuses a full channel, adds the message and
@@ -172,17 +156,6 @@ end
 return fanout(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[8])
 `;
 
-/**
- * `publish` of the pub/sub layer: PUBLISH unless past the deadline.
- * ARGV pub/sub channel, payload, deadline. Returns PUBLISH's reply, or -1.
- */
-export const PUBLISH_LUA = `${EXPIRED_LUA}
-if expired(ARGV[3]) then
-  return -1
-end
-return redis.call('PUBLISH', ARGV[1], ARGV[2])
-`;
-
 /** `flush`: deletes every key under the prefix (ARGV[1] is `<prefix>*`), as channels_redis does. */
 export const FLUSH_LUA = `
 local keys = redis.call('KEYS', ARGV[1])
@@ -228,11 +201,6 @@ export function defineChannelScripts(redis: RedisClient): void {
   });
 }
 
-/** Registers the pub/sub layer's publish script on its publishing connection. */
-export function definePublishScript(redis: RedisClient): void {
-  redis.defineCommand('channelsPublish', { lua: PUBLISH_LUA, numberOfKeys: 0 });
-}
-
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     channelsSend(
@@ -272,10 +240,5 @@ declare module 'ioredis' {
     ): Result<[keys: number, full: number], Context>;
     channelsFlush(pattern: string): Result<number, Context>;
     channelsFlushSlots(pattern: string): Result<number, Context>;
-    channelsPublish(
-      channel: string,
-      payload: Buffer,
-      deadline: number,
-    ): Result<number, Context>;
   }
 }

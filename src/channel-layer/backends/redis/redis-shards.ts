@@ -1,16 +1,16 @@
 import type { Logger } from '@nestjs/common';
 import { Cluster } from 'ioredis';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
-import { CommandGate } from './command-gate';
-import type { RedisClient } from './redis-client';
+import { CommandGate } from '../redis-common/command-gate';
+import type { RedisClient } from '../redis-common/redis-client';
 import {
   closeClient,
   createConnections,
   mastersOf,
   onSlotOwnersChange,
-} from './redis-connections';
+} from '../redis-common/redis-connections';
 import { defineChannelScripts } from './redis-scripts';
-import { shardIndex } from './shards';
+import { shardIndex } from '../redis-common/shards';
 
 /**
  * The command connections of a `RedisChannelLayer`, one per shard, with the

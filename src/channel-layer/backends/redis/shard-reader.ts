@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { untilReady, type RedisClient } from './redis-client';
+import { untilReady, type RedisClient } from '../redis-common/redis-client';
 
 /** Seconds one BZPOPMIN waits before it looks at the key set again. */
 const BLOCK_TIMEOUT_S = 2;

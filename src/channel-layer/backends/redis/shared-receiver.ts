@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { ChannelLayerClosedError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { MessageCodec } from './message-codec';
-import { whenReady, type RedisClient } from './redis-client';
+import { whenReady, type RedisClient } from '../redis-common/redis-client';
 
 type Popped = [key: Buffer, member: Buffer, score: Buffer] | null;
 

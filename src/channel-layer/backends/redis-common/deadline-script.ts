@@ -1,0 +1,16 @@
+/**
+ * Prepended to every script that writes a message or a membership: such a
+ * script returns -1 and does nothing once Redis's clock passes its last
+ * argument, the caller's deadline (Unix ms). A command that sat in a hung
+ * Redis's socket buffer while its sender was told "unavailable" must not
+ * deliver the message later (the sender may retry it).
+ */
+export const EXPIRED_LUA = `
+local function expired(deadline)
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(deadline)
+end
+`;
+
+/** What a script returns when it ran after its deadline. */
+export const EXPIRED = -1;

@@ -1,0 +1,15 @@
+import type { ChannelMessage } from './channel-message.interface';
+
+/**
+ * Takes each message of a channel, pushed by `ChannelLayer.listen`. A returned
+ * promise holds the channel's later messages until it settles, so a listener
+ * sees its messages one at a time, in order. The message is frozen: it may be
+ * the one object every member of a group in this process gets.
+ */
+export type MessageListener = (message: ChannelMessage) => Promise<void> | void;
+
+/** Options of `ChannelLayer.listen`. */
+export interface ListenOptions {
+  /** Stops the listening and releases the channel, as an aborted receive does. */
+  signal: AbortSignal;
+}
