@@ -5,7 +5,6 @@ export { CHANNEL_LAYER_MODULE_OPTIONS } from './channel-layer.module-definition'
 export { createChannelLayer } from './channel-layer.providers';
 export { assertChannelName, assertGroupName } from './channel-names';
 export type { DropReason, LayerDrop } from './drop-log';
-export { handlerKey } from './handler-name';
 export * from './errors';
 export * from './interfaces/channel-layer-options.interface';
 export * from './interfaces/channel-message.interface';

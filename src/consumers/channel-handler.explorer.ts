@@ -4,7 +4,7 @@ import {
   GATEWAY_METADATA,
   GATEWAY_OPTIONS,
 } from '@nestjs/websockets/constants';
-import { handlerKey } from '../channel-layer';
+import { handlerKey } from './handler-name';
 import type { ChannelConsumer } from './channel-consumer.interface';
 import { CHANNEL_HANDLER_METADATA } from './consumers.constants';
 import type {

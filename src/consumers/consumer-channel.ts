@@ -4,8 +4,8 @@ import {
   type ChannelLayer,
   ChannelLayerClosedError,
   type ChannelMessage,
-  handlerKey,
 } from '../channel-layer';
+import { handlerKey } from './handler-name';
 import { MAX_RECEIVE_BACKOFF_MS } from './consumers.constants';
 import type { Consumer } from './consumer';
 import type { ConsumerDefinition } from './consumer-definition.interface';

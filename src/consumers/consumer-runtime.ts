@@ -7,7 +7,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ChannelLayer } from '../channel-layer';
-import { bindConsumerFrames } from './bind-consumer-frames';
+import { bindConsumerFrames } from './ws/bind-consumer-frames';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
 import { ConnectionObserver, NO_OBSERVER } from './connection-observer';
 import { Consumer } from './consumer';

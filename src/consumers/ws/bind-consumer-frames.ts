@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
-import type { Consumer } from './consumer';
-import type { ConsumerDefinition } from './consumer-definition.interface';
+import type { Consumer } from '../consumer';
+import type { ConsumerDefinition } from '../consumer-definition.interface';
 import { bindSerialFrames } from './serial-frames';
 
 /**

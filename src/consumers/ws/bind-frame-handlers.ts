@@ -3,7 +3,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import { EMPTY, type Observable } from 'rxjs';
 import { catchError, filter } from 'rxjs/operators';
 import type { RawData, WebSocket } from 'ws';
-import { Consumer } from './consumer';
+import { Consumer } from '../consumer';
 import { bindSerialFrames } from './serial-frames';
 
 /** A frame as `ws`'s `message` event target hands it over: text as a string. */
