@@ -28,6 +28,8 @@ export interface ChatConnection {
   /** The room's group (`chat_<room>`). */
   readonly group: string;
   readonly bucket: TokenBucket;
+  /** The client's key in the per-address limits (`EdgeGuard.clientKeyOf`). */
+  readonly clientKey: string;
   /** History asked for on the URL (`?history`, `?since`), sent before live messages. */
   readonly replay?: Replay;
 }
@@ -73,6 +75,7 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
         this.config.chatRateLimit,
         this.config.chatRateBurst,
       ),
+      clientKey: this.edge.clientKeyOf(consumer.request),
       replay: resume && new Replay(await this.rooms.read(group, resume)),
     };
     if (resume) {
@@ -91,9 +94,9 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     consumer: Consumer<ChatConnection>,
     frame: string | Buffer,
   ): Promise<ChatError | undefined> {
-    const { group, bucket } = consumer.state;
+    const { group, bucket, clientKey } = consumer.state;
     // The address's limit outlives the connection: reconnecting does not reset it.
-    if (!(bucket.take() && this.edge.takeMessage(consumer.request))) {
+    if (!(bucket.take() && this.edge.takeMessage(clientKey))) {
       this.metrics.frames.rate_limited.inc();
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
         consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');

@@ -70,14 +70,20 @@ export class EdgeGuard {
     return this.refusal(request, origin, false);
   }
 
-  /** Takes one chat message from the client's per-address limit: false when over it. */
-  takeMessage(request: {
+  /**
+   * The key of the per-address limits of the client that made `request`:
+   * worked out once per connection, as a connection's address does not change.
+   */
+  clientKeyOf(request: {
     remoteAddress?: string;
     headers: IncomingHttpHeaders;
-  }): boolean {
-    return this.messages.take(
-      this.clientKey(request.remoteAddress ?? '', request.headers),
-    );
+  }): string {
+    return this.clientKey(request.remoteAddress ?? '', request.headers);
+  }
+
+  /** Takes one chat message from the limit of the client `clientKeyOf` named: false when over it. */
+  takeMessage(clientKey: string): boolean {
+    return this.messages.take(clientKey);
   }
 
   private refusal(
