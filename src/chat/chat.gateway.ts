@@ -8,6 +8,7 @@ import { ChannelsMetrics } from '../metrics';
 import { TokenBucket } from '../edge/token-bucket';
 import {
   ChannelHandler,
+  CLOSE_TOO_SLOW,
   Consumer,
   HandshakeRefusedError,
   type ChannelConsumer,
@@ -136,7 +137,12 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     consumer: Consumer<ChatConnection>,
     message: ChannelMessage,
   ): void {
-    if (consumer.state.replay?.admit(message) === false) {
+    const replay = consumer.state.replay;
+    if (replay?.admit(message) === false) {
+      if (replay.overflowing) {
+        // Its history never came: a resume with ?since loses nothing.
+        consumer.close(CLOSE_TOO_SLOW, 'History replay did not arrive');
+      }
       return;
     }
     this.send(consumer, message);

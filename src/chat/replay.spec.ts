@@ -1,5 +1,5 @@
 import type { HistoryMessage } from '../channel-layer';
-import { Replay } from './replay';
+import { MAX_HELD_MESSAGES, Replay } from './replay';
 
 const stored = (id: string): HistoryMessage => ({
   type: 'chat.message',
@@ -46,5 +46,17 @@ describe('Replay', () => {
     expect(replay.start().frames).toEqual(['{"recovered":true}']);
     expect(replay.admit(message('9-0'))).toBe(false);
     expect(replay.admit(message('10-0'))).toBe(true);
+  });
+
+  it('should say when more live messages came than it holds before its history', () => {
+    const replay = new Replay({ messages: [] });
+    for (let n = 0; n < MAX_HELD_MESSAGES; n++) {
+      replay.admit(message(`${n + 1}-0`));
+    }
+    expect(replay.overflowing).toBe(false);
+    replay.admit(message(`${MAX_HELD_MESSAGES + 1}-0`));
+    expect(replay.overflowing).toBe(true);
+    replay.start();
+    expect(replay.overflowing).toBe(false);
   });
 });

@@ -17,6 +17,14 @@ export interface ReplayStart {
 }
 
 /**
+ * Live messages a connection holds at most while its history is read: past
+ * this its `chat.replay` is taken as lost (a dropped subscriber) and the
+ * connection is closed to resume, rather than holding a busy room's messages
+ * without bound. Each is a reference to the message every member shares.
+ */
+export const MAX_HELD_MESSAGES = 1_000;
+
+/**
  * The history a connection asked for, then its live messages, without gap
  * or duplicate. The connection joins its group before the history is read,
  * so every message stored later reaches it live; live messages are held
@@ -32,6 +40,11 @@ export class Replay {
   constructor(private readonly begin: ReplayStart) {
     const last = begin.messages.at(-1)?.id ?? begin.after;
     this.after = last !== undefined && isHistoryId(last) ? last : undefined;
+  }
+
+  /** Whether more than `MAX_HELD_MESSAGES` came before the history was sent. */
+  get overflowing(): boolean {
+    return (this.held?.length ?? 0) > MAX_HELD_MESSAGES;
   }
 
   /** Whether a live message is to be sent now; held ones come from `start()`. */

@@ -1,7 +1,6 @@
 import { WebSocket } from 'ws';
-import { createApp, type TestApp } from '../helpers/create-app';
 import { readyzUntil } from '../helpers/readyz';
-import { RedisClusterSetup } from '../helpers/redis-cluster';
+import { useClusterApps } from '../helpers/use-cluster-apps';
 import { WsClient } from '../helpers/ws-client';
 
 /** Messages each of the two clients sends at every step of the migration. */
@@ -10,27 +9,10 @@ const PER_STEP = 5;
 describe.each(['redis', 'redis-pubsub'])(
   'Two instances on a Redis Cluster moving a room’s slot, CHANNEL_LAYER=%s (e2e)',
   (backend) => {
-    let cluster: RedisClusterSetup;
-    let apps: [TestApp, TestApp];
-
-    beforeAll(async () => {
-      cluster = await RedisClusterSetup.start(3);
-      const env = {
-        CHANNEL_LAYER: backend,
-        REDIS_MODE: 'cluster',
-        REDIS_URL: cluster.urls.join(','),
-        CHAT_RATE_LIMIT: '1000',
-        CHAT_RATE_BURST: '1000',
-      };
-      apps = [await createApp(env), await createApp(env)];
-    }, 30_000);
-
-    afterAll(async () => {
-      await Promise.all(apps.map((app) => app.app.close()));
-      await cluster.dispose();
-    });
+    const setup = useClusterApps(backend, 3);
 
     it("should deliver every message of a chat while the room's slot moves to another master, with no client reconnecting", async () => {
+      const { cluster, apps } = setup;
       const key = `${backend === 'redis' ? 'asgi:group:' : 'asgi__group__'}chat_moving`;
       const alice = await WsClient.connect(`${apps[0].ws}/ws/chat/moving/`);
       const bob = await WsClient.connect(`${apps[1].ws}/ws/chat/moving/`);

@@ -1,0 +1,37 @@
+import { createApp, type TestApp } from './create-app';
+import { RedisClusterSetup } from './redis-cluster';
+
+/** Two app instances on one Redis Cluster of the suite's own. */
+export interface ClusterApps {
+  readonly cluster: RedisClusterSetup;
+  readonly apps: [TestApp, TestApp];
+}
+
+/**
+ * Starts a Redis Cluster (`masters`, each with `replicas`) and two instances
+ * of the app on it (`CHANNEL_LAYER=backend`, chat limits raised) once for the
+ * suite, and stops them afterwards. The object fills in the hook.
+ */
+export function useClusterApps(
+  backend: string,
+  masters: number,
+  replicas = 0,
+): ClusterApps {
+  const state = {} as { cluster: RedisClusterSetup; apps: [TestApp, TestApp] };
+  beforeAll(async () => {
+    state.cluster = await RedisClusterSetup.start(masters, replicas);
+    const env = {
+      CHANNEL_LAYER: backend,
+      REDIS_MODE: 'cluster',
+      REDIS_URL: state.cluster.urls.join(','),
+      CHAT_RATE_LIMIT: '1000',
+      CHAT_RATE_BURST: '1000',
+    };
+    state.apps = [await createApp(env), await createApp(env)];
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(state.apps.map((app) => app.app.close()));
+    await state.cluster.dispose();
+  });
+  return state;
+}
