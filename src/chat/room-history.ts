@@ -7,6 +7,7 @@ import {
   type GroupSendResult,
 } from '../channel-layer';
 import { appConfig } from '../config/app.config';
+import { ChannelsMetrics } from '../metrics';
 import type { ReplayStart } from './replay';
 import type { ResumeRequest } from './resume-request';
 
@@ -23,12 +24,17 @@ export class RoomHistory implements OnApplicationShutdown {
     private readonly layer: ChannelLayer,
     @Inject(appConfig.KEY)
     private readonly config: ConfigType<typeof appConfig>,
+    metrics: ChannelsMetrics,
   ) {
     if (config.chatHistorySize > 0) {
-      this.history = createGroupHistory(config.channelLayer, layer, {
-        size: config.chatHistorySize,
-        ttl: config.chatHistoryTtl,
-      });
+      // On the unmeasured layer: each chat send is counted once, by the
+      // history, whether it sends through the layer or on its own connections.
+      this.history = metrics.measureHistory(
+        createGroupHistory(config.channelLayer, metrics.unmeasured(layer), {
+          size: config.chatHistorySize,
+          ttl: config.chatHistoryTtl,
+        }),
+      );
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ChannelLayer } from '../channel-layer';
+import type { ChannelLayer, GroupHistory } from '../channel-layer';
 import type { HandshakeOutcome } from '../consumers';
 import { NO_COUNT, type Count } from './hot-counter';
 import {
@@ -51,6 +51,19 @@ export class ChannelsMetrics {
   /** `layer`, timed per operation when metrics are on. */
   measureLayer(layer: ChannelLayer, _backend: string): ChannelLayer {
     return layer;
+  }
+
+  /** The layer `measureLayer` wrapped, unwrapped: for a sender measured on its own. */
+  unmeasured(layer: ChannelLayer): ChannelLayer {
+    return layer;
+  }
+
+  /**
+   * `history` (built on the `unmeasured` layer), its group sends counted as
+   * the layer's when metrics are on.
+   */
+  measureHistory(history: GroupHistory): GroupHistory {
+    return history;
   }
 
   /** The Prometheus text exposition; `undefined` when metrics are off. */

@@ -5,12 +5,18 @@ import {
   LAYER_DROP_DIAGNOSTICS,
   REDIS_RECONNECT_DIAGNOSTICS,
   type ChannelLayer,
+  type GroupHistory,
   type LayerDrop,
 } from '../channel-layer';
 import { ChannelsMetrics, type MetricsExposition } from './channels-metrics';
 import { hotCounter, hotCounters } from './hot-counter';
 import { HotHistogram } from './hot-histogram';
-import { MeasuredChannelLayer, type Observe } from './measured-channel-layer';
+import {
+  MeasuredChannelLayer,
+  type LayerMeasures,
+  type Observe,
+} from './measured-channel-layer';
+import { MeasuredGroupHistory } from './measured-group-history';
 import {
   BACKEND_UP_TIMEOUT_MS,
   DROP_REASONS,
@@ -86,6 +92,7 @@ export class PrometheusChannelsMetrics
   private readonly onDrop = (drop: unknown): void =>
     this.dropped[(drop as LayerDrop).reason].inc();
   private layer?: ChannelLayer;
+  private measures?: LayerMeasures;
 
   constructor() {
     super();
@@ -117,12 +124,23 @@ export class PrometheusChannelsMetrics
     for (const operation of TIMED_LAYER_OPERATIONS) {
       seconds[operation] = this.layerSeconds.series({ operation, backend });
     }
-    this.layer = new MeasuredChannelLayer(layer, {
+    this.measures = {
       seconds,
       groupSends: this.groupSends,
       channelFull: this.dropped.channel_full,
-    });
+    };
+    this.layer = new MeasuredChannelLayer(layer, this.measures);
     return this.layer;
+  }
+
+  override unmeasured(layer: ChannelLayer): ChannelLayer {
+    return layer instanceof MeasuredChannelLayer ? layer.inner : layer;
+  }
+
+  override measureHistory(history: GroupHistory): GroupHistory {
+    return this.measures
+      ? new MeasuredGroupHistory(history, this.measures)
+      : history;
   }
 
   override async exposition(): Promise<MetricsExposition> {

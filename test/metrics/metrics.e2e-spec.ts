@@ -5,9 +5,16 @@ import { WsClient } from '../helpers/ws-client';
 
 const ROUTE = 'path="/ws/chat/:room/"';
 
-describe.each(['memory', 'redis', 'redis-pubsub'])(
-  '/metrics, CHANNEL_LAYER=%s (e2e)',
-  (backend) => {
+// With history on, the chat's sends go through the room's history (on its
+// own Redis connections where it stores and sends in one script): counted the same.
+describe.each(
+  ['memory', 'redis', 'redis-pubsub'].flatMap((backend) => [
+    [backend, '0'],
+    [backend, '10'],
+  ]),
+)(
+  '/metrics, CHANNEL_LAYER=%s, CHAT_HISTORY_SIZE=%s (e2e)',
+  (backend, historySize) => {
     const redis = useRedisServers(backend === 'memory' ? 0 : 1);
     let testApp: TestApp;
 
@@ -15,6 +22,7 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       testApp = await createApp({
         CHANNEL_LAYER: backend,
         REDIS_URL: redis[0]?.url ?? '',
+        CHAT_HISTORY_SIZE: historySize,
       });
     });
 
