@@ -61,18 +61,29 @@ function dispatchMessage(
     );
     return;
   }
-  const failed = (error: unknown): void =>
-    logger.error(
-      `${definition.name} failed on "${message.type}": ${String(error)}`,
-    );
   try {
     const result = handler(consumer, message);
     if (result instanceof Promise) {
-      return result.then(() => undefined, failed);
+      return result.then(
+        () => undefined,
+        (error: unknown) => logFailure(definition, message, error, logger),
+      );
     }
   } catch (error) {
-    failed(error);
+    logFailure(definition, message, error, logger);
   }
+}
+
+/** Logs a handler's failure (made only when one fails: nothing per delivery). */
+function logFailure(
+  definition: ConsumerDefinition,
+  message: ChannelMessage,
+  error: unknown,
+  logger: Logger,
+): void {
+  logger.error(
+    `${definition.name} failed on "${message.type}": ${String(error)}`,
+  );
 }
 
 /**

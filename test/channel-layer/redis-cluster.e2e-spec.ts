@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createChannelLayer } from '../../src/channel-layer';
-import { RedisClusterSetup } from '../helpers/redis-cluster';
+import { useRedisCluster } from '../helpers/use-redis-cluster';
 import { describeChannelLayerContract } from './channel-layer.contract';
 
 /** Every command call a node has run, by command name, from `INFO commandstats`. */
@@ -14,19 +14,11 @@ async function commandCalls(client: Redis): Promise<Map<string, number>> {
 }
 
 describe('Redis layers on a Redis Cluster', () => {
-  let cluster: RedisClusterSetup;
-
-  beforeAll(async () => {
-    cluster = await RedisClusterSetup.start(3);
-  }, 30_000);
-
-  afterAll(async () => {
-    await cluster.dispose();
-  });
+  const setup = useRedisCluster(3);
 
   const connection = (): { mode: 'cluster'; hosts: string[] } => ({
     mode: 'cluster',
-    hosts: cluster.urls,
+    hosts: setup.cluster.urls,
   });
 
   describeChannelLayerContract('redis, cluster', async (options) =>
@@ -60,9 +52,11 @@ describe('Redis layers on a Redis Cluster', () => {
       }
       await layer.flush();
       const left = await Promise.all(
-        cluster
+        setup.cluster
           .live()
-          .map((server) => cluster.ask(server, (client) => client.keys('fl*'))),
+          .map((server) =>
+            setup.cluster.ask(server, (client) => client.keys('fl*')),
+          ),
       );
       expect(left.flat()).toEqual([]);
     } finally {
@@ -102,7 +96,9 @@ describe('Redis layers on a Redis Cluster', () => {
       await roundTrip(1);
       const calls = (): Promise<Array<Map<string, number>>> =>
         Promise.all(
-          cluster.live().map((server) => cluster.ask(server, commandCalls)),
+          setup.cluster
+            .live()
+            .map((server) => setup.cluster.ask(server, commandCalls)),
         );
       const before = await calls();
       await roundTrip(2);

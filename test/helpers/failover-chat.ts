@@ -78,13 +78,22 @@ export async function chatThroughFailover(
   alice.send({ message: 'again' });
   await expect(bob.nextMessage()).resolves.toEqual({ message: 'again' });
   await expect(alice.nextMessage()).resolves.toEqual({ message: 'again' });
-  expect([alice.pending, bob.pending]).toEqual([0, 0]);
-  expect([alice.socket.readyState, bob.socket.readyState]).toEqual([
-    WebSocket.OPEN,
-    WebSocket.OPEN,
-  ]);
-  await Promise.all([alice.close(), bob.close()]);
+  await expectStillChatting(alice, bob);
   return { outageMs, unavailable };
+}
+
+/**
+ * Asserts that `clients` are still on their first connection with nothing
+ * unread (none reconnected, none got a message twice), then closes them.
+ */
+export async function expectStillChatting(
+  ...clients: WsClient[]
+): Promise<void> {
+  expect(clients.map((client) => client.pending)).toEqual(clients.map(() => 0));
+  expect(clients.map((client) => client.socket.readyState)).toEqual(
+    clients.map(() => WebSocket.OPEN),
+  );
+  await Promise.all(clients.map((client) => client.close()));
 }
 
 function isUnavailable(reply: unknown): boolean {

@@ -1,5 +1,6 @@
 import { createApp, type TestApp } from './create-app';
-import { RedisClusterSetup } from './redis-cluster';
+import type { RedisClusterSetup } from './redis-cluster';
+import { useRedisCluster } from './use-redis-cluster';
 
 /** Two app instances on one Redis Cluster of the suite's own. */
 export interface ClusterApps {
@@ -17,21 +18,29 @@ export function useClusterApps(
   masters: number,
   replicas = 0,
 ): ClusterApps {
-  const state = {} as { cluster: RedisClusterSetup; apps: [TestApp, TestApp] };
+  const state = {} as { apps: [TestApp, TestApp] };
+  // jest runs afterAll hooks in the order they are declared: the apps close
+  // before their Cluster stops, and start after it.
+  afterAll(async () => {
+    await Promise.all(state.apps.map((app) => app.app.close()));
+  });
+  const redis = useRedisCluster(masters, replicas);
   beforeAll(async () => {
-    state.cluster = await RedisClusterSetup.start(masters, replicas);
     const env = {
       CHANNEL_LAYER: backend,
       REDIS_MODE: 'cluster',
-      REDIS_URL: state.cluster.urls.join(','),
+      REDIS_URL: redis.cluster.urls.join(','),
       CHAT_RATE_LIMIT: '1000',
       CHAT_RATE_BURST: '1000',
     };
     state.apps = [await createApp(env), await createApp(env)];
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(state.apps.map((app) => app.app.close()));
-    await state.cluster.dispose();
   });
-  return state;
+  return {
+    get cluster() {
+      return redis.cluster;
+    },
+    get apps() {
+      return state.apps;
+    },
+  };
 }

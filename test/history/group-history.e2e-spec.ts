@@ -6,7 +6,7 @@ import {
   type GroupHistory,
 } from '../../src/channel-layer';
 import { Redis } from 'ioredis';
-import { RedisClusterSetup } from '../helpers/redis-cluster';
+import { useRedisCluster } from '../helpers/use-redis-cluster';
 import { RedisServer } from '../helpers/redis-server';
 import { SentinelSetup } from '../helpers/redis-sentinel';
 
@@ -175,24 +175,16 @@ describe('behind Sentinel', () => {
 });
 
 describe('on a Redis Cluster', () => {
-  let cluster: RedisClusterSetup;
-
-  beforeAll(async () => {
-    cluster = await RedisClusterSetup.start(3);
-  }, 30_000);
-
-  afterAll(async () => {
-    await cluster.dispose();
-  });
+  const setup = useRedisCluster(3);
 
   describeGroupHistory('redis, cluster', () => ({
     backend: 'redis',
     mode: 'cluster',
-    hosts: cluster.urls,
+    hosts: setup.cluster.urls,
   }));
   describeGroupHistory('redis-pubsub, cluster', () => ({
     backend: 'redis-pubsub',
     mode: 'cluster',
-    hosts: cluster.urls,
+    hosts: setup.cluster.urls,
   }));
 });
