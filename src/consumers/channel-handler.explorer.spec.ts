@@ -44,6 +44,9 @@ describe('ChannelHandlerExplorer', () => {
     );
     expect(definition?.name).toBe('RoomGateway');
     expect([...(definition?.handlers.keys() ?? [])]).toEqual(['room_message']);
+    expect(definition?.declared.get('room.message')).toBe(
+      definition?.handlers.get('room_message'),
+    );
     await definition?.handlers.get('room_message')?.({} as Consumer, {
       type: 'room.message',
     });

@@ -57,6 +57,7 @@ export class ChannelHandlerExplorer implements OnModuleInit {
   private explore(path: string, gateway: ChannelConsumer): ConsumerDefinition {
     const name = gateway.constructor.name;
     const handlers = new Map<string, BoundChannelHandler>();
+    const declared = new Map<string, BoundChannelHandler>();
     const prototype = Object.getPrototypeOf(gateway) as Record<string, unknown>;
     for (const method of this.scanner.getAllMethodNames(prototype)) {
       const handler = prototype[method] as BoundChannelHandler;
@@ -78,8 +79,10 @@ export class ChannelHandlerExplorer implements OnModuleInit {
           `${name}: two @ChannelHandler methods for type "${type}"`,
         );
       }
-      handlers.set(key, handler.bind(gateway));
+      const bound: BoundChannelHandler = handler.bind(gateway);
+      handlers.set(key, bound);
+      declared.set(type, bound);
     }
-    return { path, name, gateway, handlers };
+    return { path, name, gateway, handlers, declared };
   }
 }

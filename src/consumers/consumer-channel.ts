@@ -8,7 +8,10 @@ import {
 import { handlerKey } from './handler-name';
 import { MAX_RECEIVE_BACKOFF_MS } from './consumers.constants';
 import type { Consumer } from './consumer';
-import type { ConsumerDefinition } from './consumer-definition.interface';
+import type {
+  BoundChannelHandler,
+  ConsumerDefinition,
+} from './consumer-definition.interface';
 
 /**
  * Hands each message of a connection's channel to the `@ChannelHandler` of
@@ -52,8 +55,8 @@ function dispatchMessage(
   message: ChannelMessage,
   logger: Logger,
 ): Promise<void> | void {
-  const key = handlerKey(message.type);
-  const handler = key === undefined ? undefined : definition.handlers.get(key);
+  const handler =
+    definition.declared.get(message.type) ?? handlerByKey(definition, message);
   if (!handler) {
     consumer.observer.dropped('no_handler');
     logger.warn(
@@ -72,6 +75,15 @@ function dispatchMessage(
   } catch (error) {
     logFailure(definition, message, error, logger);
   }
+}
+
+/** The handler of a type written other than declared (`chat_message` for `chat.message`). */
+function handlerByKey(
+  definition: ConsumerDefinition,
+  message: ChannelMessage,
+): BoundChannelHandler | undefined {
+  const key = handlerKey(message.type);
+  return key === undefined ? undefined : definition.handlers.get(key);
 }
 
 /** Logs a handler's failure (made only when one fails: nothing per delivery). */

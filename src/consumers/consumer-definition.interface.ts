@@ -17,4 +17,9 @@ export interface ConsumerDefinition {
   readonly gateway: ChannelConsumer;
   /** Handler key (`handlerKey(type)`) → handler. */
   readonly handlers: ReadonlyMap<string, BoundChannelHandler>;
+  /**
+   * The same handlers under the types their `@ChannelHandler` names, so that
+   * a message of a declared type finds its handler without deriving its key.
+   */
+  readonly declared: ReadonlyMap<string, BoundChannelHandler>;
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BaseChannelLayer } from '../../base-channel-layer';
-import { deepFreeze } from '../../deep-freeze';
+import { frozenCopy } from '../../frozen-copy';
 import { ChannelFullError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
@@ -47,7 +47,7 @@ export class MemoryChannelLayer extends BaseChannelLayer {
     message: ChannelMessage,
   ): Promise<void> {
     if (
-      !this.mailboxes.deliver(channel, deepFreeze(structuredClone(message)))
+      !this.mailboxes.deliver(channel, frozenCopy(message))
     ) {
       throw new ChannelFullError(channel);
     }
@@ -80,11 +80,8 @@ export class MemoryChannelLayer extends BaseChannelLayer {
       return { accepted: 0, full: 0 };
     }
     this.dropLapsed(members);
-    // One copy for all members: a received message is frozen.
-    return this.mailboxes.deliverToEach(
-      members.keys(),
-      structuredClone(message),
-    );
+    // One frozen copy for all members.
+    return this.mailboxes.deliverToEach(members.keys(), frozenCopy(message));
   }
 
   protected async flushTransport(): Promise<void> {
