@@ -3,14 +3,17 @@ import { DiscoveryModule } from '@nestjs/core';
 import { WebSocketGateway } from '@nestjs/websockets';
 import { ChannelHandler } from './channel-handler.decorator';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
-import type { Consumer } from './consumer';
+import type { ConsumerConnection } from './consumer-connection';
 
 @WebSocketGateway({ path: '/ws/room/:id/' })
 class RoomGateway {
   readonly seen: string[] = [];
 
   @ChannelHandler('room.message')
-  roomMessage(_consumer: Consumer, message: { type: string }): void {
+  roomMessage(
+    _connection: ConsumerConnection,
+    message: { type: string },
+  ): void {
     this.seen.push(message.type);
   }
 
@@ -44,7 +47,7 @@ describe('ChannelHandlerExplorer', () => {
     );
     expect(definition?.name).toBe('RoomGateway');
     expect([...(definition?.handlers.keys() ?? [])]).toEqual(['room_message']);
-    await definition?.handlers.get('room_message')?.({} as Consumer, {
+    await definition?.handlers.get('room_message')?.({} as ConsumerConnection, {
       type: 'room.message',
     });
     expect((definition?.gateway as RoomGateway).seen).toEqual(['room.message']);
