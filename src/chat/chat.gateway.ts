@@ -9,9 +9,9 @@ import { TokenBucket } from '../edge/token-bucket';
 import {
   ChannelHandler,
   CLOSE_TOO_SLOW,
-  Consumer,
+  ConsumerConnection,
   HandshakeRefusedError,
-  type ChannelConsumer,
+  type ConsumerGateway,
 } from '../consumers';
 import { CHAT_ERRORS, type ChatError } from './chat-error';
 import { parseChatFrame } from './chat-frame';
@@ -40,7 +40,7 @@ const REPLAY_MESSAGE = { type: 'chat.replay' };
 
 /** The Channels tutorial's `ChatConsumer`: one room group per URL. */
 @WebSocketGateway({ path: '/ws/chat/:room/' })
-export class ChatGateway implements ChannelConsumer<ChatConnection> {
+export class ChatGateway implements ConsumerGateway<ChatConnection> {
   private readonly logger = new Logger(ChatGateway.name);
   /**
    * Each group message's frame, encoded once for all the members of this
@@ -57,50 +57,52 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
     private readonly rooms: RoomHistory,
   ) {}
 
-  async connect(consumer: Consumer<ChatConnection>): Promise<void> {
-    const group = roomGroup(consumer.params.room ?? '');
+  async connect(connection: ConsumerConnection<ChatConnection>): Promise<void> {
+    const group = roomGroup(connection.params.room ?? '');
     if (group === undefined) {
       throw new HandshakeRefusedError(400, 'Invalid room name');
     }
     const resume = this.rooms.enabled
-      ? parseResumeRequest(consumer.request.url, this.config.chatHistorySize)
+      ? parseResumeRequest(connection.request.url, this.config.chatHistorySize)
       : undefined;
     if (typeof resume === 'string') {
       throw new HandshakeRefusedError(400, resume);
     }
     // Joined first: every message stored after the read below arrives live.
-    await this.layer.groupAdd(group, consumer.channel);
-    consumer.state = {
+    await this.layer.groupAdd(group, connection.channel);
+    connection.state = {
       group,
       bucket: new TokenBucket(
         this.config.chatRateLimit,
         this.config.chatRateBurst,
       ),
-      clientKey: this.edge.clientKeyOf(consumer.request),
+      clientKey: this.edge.clientKeyOf(connection.request),
       replay: resume && new Replay(await this.rooms.read(group, resume)),
     };
     if (resume) {
       // Queued behind the live messages that came meanwhile: its handler
       // sends the history, then those of them that are newer.
-      await this.layer.send(consumer.channel, REPLAY_MESSAGE);
+      await this.layer.send(connection.channel, REPLAY_MESSAGE);
     }
   }
 
-  async disconnect(consumer: Consumer<ChatConnection>): Promise<void> {
-    await this.layer.groupDiscard(consumer.state.group, consumer.channel);
+  async disconnect(
+    connection: ConsumerConnection<ChatConnection>,
+  ): Promise<void> {
+    await this.layer.groupDiscard(connection.state.group, connection.channel);
   }
 
   /** A frame from the socket: validated, then sent to the room's group. */
   async receive(
-    consumer: Consumer<ChatConnection>,
+    connection: ConsumerConnection<ChatConnection>,
     frame: string | Buffer,
   ): Promise<ChatError | undefined> {
-    const { group, bucket, clientKey } = consumer.state;
+    const { group, bucket, clientKey } = connection.state;
     // The address's limit outlives the connection: reconnecting does not reset it.
     if (!(bucket.take() && this.edge.takeMessage(clientKey))) {
       this.metrics.frames.rate_limited.inc();
       if (bucket.refusedInARow >= this.config.chatRateAbuseLimit) {
-        consumer.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
+        connection.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       }
       return CHAT_ERRORS.rateLimited(this.config.chatRateLimit);
     }
@@ -134,38 +136,38 @@ export class ChatGateway implements ChannelConsumer<ChatConnection> {
   /** A message of the room's group: written back to this socket. */
   @ChannelHandler('chat.message')
   chatMessage(
-    consumer: Consumer<ChatConnection>,
+    connection: ConsumerConnection<ChatConnection>,
     message: ChannelMessage,
   ): void {
-    const replay = consumer.state.replay;
+    const replay = connection.state.replay;
     if (replay?.admit(message) === false) {
       if (replay.overflowing) {
         // Its history never came: a resume with ?since loses nothing.
-        consumer.close(CLOSE_TOO_SLOW, 'History replay did not arrive');
+        connection.close(CLOSE_TOO_SLOW, 'History replay did not arrive');
       }
       return;
     }
-    this.send(consumer, message);
+    this.send(connection, message);
   }
 
   /** The connection's own signal that its history is read: history first, then what was held. */
   @ChannelHandler('chat.replay')
-  chatReplay(consumer: Consumer<ChatConnection>): void {
-    const start = consumer.state.replay?.start();
+  chatReplay(connection: ConsumerConnection<ChatConnection>): void {
+    const start = connection.state.replay?.start();
     for (const frame of start?.frames ?? []) {
-      consumer.sendText(frame);
+      connection.sendText(frame);
     }
     for (const message of start?.live ?? []) {
-      this.send(consumer, message);
+      this.send(connection, message);
     }
   }
 
-  private send(consumer: Consumer, message: ChannelMessage): void {
+  private send(connection: ConsumerConnection, message: ChannelMessage): void {
     let frame = this.frames.get(message);
     if (!frame) {
       frame = Buffer.from(messageFrame(message));
       this.frames.set(message, frame);
     }
-    consumer.sendText(frame);
+    connection.sendText(frame);
   }
 }

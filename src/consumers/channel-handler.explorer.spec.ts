@@ -3,14 +3,17 @@ import { DiscoveryModule } from '@nestjs/core';
 import { WebSocketGateway } from '@nestjs/websockets';
 import { ChannelHandler } from './channel-handler.decorator';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
-import type { Consumer } from './consumer';
+import type { ConsumerConnection } from './consumer-connection';
 
 @WebSocketGateway({ path: '/ws/room/:id/' })
 class RoomGateway {
   readonly seen: string[] = [];
 
   @ChannelHandler('room.message')
-  roomMessage(_consumer: Consumer, message: { type: string }): void {
+  roomMessage(
+    _connection: ConsumerConnection,
+    message: { type: string },
+  ): void {
     this.seen.push(message.type);
   }
 
@@ -47,7 +50,7 @@ describe('ChannelHandlerExplorer', () => {
     expect(definition?.declared.get('room.message')).toBe(
       definition?.handlers.get('room_message'),
     );
-    await definition?.handlers.get('room_message')?.({} as Consumer, {
+    await definition?.handlers.get('room_message')?.({} as ConsumerConnection, {
       type: 'room.message',
     });
     expect((definition?.gateway as RoomGateway).seen).toEqual(['room.message']);

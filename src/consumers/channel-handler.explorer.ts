@@ -5,7 +5,7 @@ import {
   GATEWAY_OPTIONS,
 } from '@nestjs/websockets/constants';
 import { handlerKey } from './handler-name';
-import type { ChannelConsumer } from './channel-consumer.interface';
+import type { ConsumerGateway } from './consumer-gateway.interface';
 import { CHANNEL_HANDLER_METADATA } from './consumers.constants';
 import type {
   BoundChannelHandler,
@@ -54,7 +54,7 @@ export class ChannelHandlerExplorer implements OnModuleInit {
     return this.definitions.get(path);
   }
 
-  private explore(path: string, gateway: ChannelConsumer): ConsumerDefinition {
+  private explore(path: string, gateway: ConsumerGateway): ConsumerDefinition {
     const name = gateway.constructor.name;
     const handlers = new Map<string, BoundChannelHandler>();
     const declared = new Map<string, BoundChannelHandler>();

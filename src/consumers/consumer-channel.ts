@@ -7,7 +7,7 @@ import {
 } from '../channel-layer';
 import { handlerKey } from './handler-name';
 import { MAX_RECEIVE_BACKOFF_MS } from './consumers.constants';
-import type { Consumer } from './consumer';
+import type { ConsumerConnection } from './consumer-connection';
 import type {
   BoundChannelHandler,
   ConsumerDefinition,
@@ -24,23 +24,23 @@ import type {
 export async function runConsumerChannel(
   layer: ChannelLayer,
   definition: ConsumerDefinition,
-  consumer: Consumer,
+  connection: ConsumerConnection,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<void> {
   const dispatch = (message: ChannelMessage): Promise<void> | void =>
-    dispatchMessage(definition, consumer, message, logger);
+    dispatchMessage(definition, connection, message, logger);
   let backoffMs = 100;
   while (!signal.aborted) {
     try {
-      await layer.listen(consumer.channel, dispatch, { signal });
+      await layer.listen(connection.channel, dispatch, { signal });
       return;
     } catch (error) {
       if (signal.aborted || error instanceof ChannelLayerClosedError) {
         return;
       }
       logger.warn(
-        `listening on ${consumer.channel} failed, retrying: ${String(error)}`,
+        `listening on ${connection.channel} failed, retrying: ${String(error)}`,
       );
       await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
       backoffMs = Math.min(backoffMs * 2, MAX_RECEIVE_BACKOFF_MS);
@@ -51,21 +51,21 @@ export async function runConsumerChannel(
 /** Calls the message's handler; a failure is logged, never passed on. */
 function dispatchMessage(
   definition: ConsumerDefinition,
-  consumer: Consumer,
+  connection: ConsumerConnection,
   message: ChannelMessage,
   logger: Logger,
 ): Promise<void> | void {
   const handler =
     definition.declared.get(message.type) ?? handlerByKey(definition, message);
   if (!handler) {
-    consumer.observer.dropped('no_handler');
+    connection.observer.dropped('no_handler');
     logger.warn(
       `${definition.name} has no @ChannelHandler for type "${message.type}"; dropped`,
     );
     return;
   }
   try {
-    const result = handler(consumer, message);
+    const result = handler(connection, message);
     if (result instanceof Promise) {
       return result.then(
         () => undefined,
@@ -99,7 +99,7 @@ function logFailure(
 }
 
 /**
- * Releases a channel whose consumer is gone, before or after it listened:
+ * Releases a channel whose connection is gone, before or after it listened:
  * as in Channels, a cancelled receive is what tells the layer to forget it.
  */
 export async function releaseConsumerChannel(

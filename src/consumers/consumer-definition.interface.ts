@@ -1,10 +1,10 @@
 import type { ChannelMessage } from '../channel-layer';
-import type { ChannelConsumer } from './channel-consumer.interface';
-import type { Consumer } from './consumer';
+import type { ConsumerGateway } from './consumer-gateway.interface';
+import type { ConsumerConnection } from './consumer-connection';
 
 /** A layer-message handler bound to its gateway. */
 export type BoundChannelHandler = (
-  consumer: Consumer,
+  connection: ConsumerConnection,
   message: ChannelMessage,
 ) => unknown;
 
@@ -14,7 +14,7 @@ export interface ConsumerDefinition {
   readonly path: string;
   /** Its class name, for logs. */
   readonly name: string;
-  readonly gateway: ChannelConsumer;
+  readonly gateway: ConsumerGateway;
   /** Handler key (`handlerKey(type)`) → handler. */
   readonly handlers: ReadonlyMap<string, BoundChannelHandler>;
   /**

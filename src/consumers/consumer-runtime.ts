@@ -10,7 +10,7 @@ import { ChannelLayer } from '../channel-layer';
 import { bindConsumerFrames } from './ws/bind-consumer-frames';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
 import { ConnectionObserver, NO_OBSERVER } from './connection-observer';
-import { Consumer } from './consumer';
+import { ConsumerConnection } from './consumer-connection';
 import { releaseConsumerChannel, runConsumerChannel } from './consumer-channel';
 import type { ConsumerDefinition } from './consumer-definition.interface';
 import { CLOSE_GOING_AWAY } from './consumers.constants';
@@ -32,9 +32,9 @@ interface Live {
 @Injectable()
 export class ConsumerRuntime implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ConsumerRuntime.name);
-  private readonly live = new Map<Consumer, Live>();
+  private readonly live = new Map<ConsumerConnection, Live>();
   /** Handshakes under way. */
-  private readonly openings = new Set<Promise<Consumer>>();
+  private readonly openings = new Set<Promise<ConsumerConnection>>();
   private shuttingDown = false;
 
   constructor(
@@ -55,7 +55,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
   }
 
   /**
-   * Creates the consumer of an upgrade request routed to `path` (its channel,
+   * Opens the connection of an upgrade request routed to `path` (its channel,
    * then the gateway's `connect`), for at most `timeoutMs` in all. Rejects
    * with `HandshakeRefusedError` to refuse; a channel or `connect` that comes
    * after the timeout, or after shutdown began, is undone.
@@ -65,7 +65,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     request: IncomingMessage,
     params: Record<string, string>,
     timeoutMs = Number.POSITIVE_INFINITY,
-  ): Promise<Consumer> {
+  ): Promise<ConsumerConnection> {
     const definition = this.explorer.definitionFor(path);
     if (!definition || this.shuttingDown) {
       throw new HandshakeRefusedError(503, 'Not accepting connections');
@@ -81,33 +81,33 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
 
   /** Binds the accepted socket and listens on its channel until it closes. */
   accept(
-    consumer: Consumer,
+    connection: ConsumerConnection,
     socket: WebSocket,
     maxBufferedBytes?: number,
   ): void {
-    const live = this.live.get(consumer);
+    const live = this.live.get(connection);
     if (!live) {
       return;
     }
-    consumer.attach(socket, maxBufferedBytes);
+    connection.attach(socket, maxBufferedBytes);
     this.events.opened(live.definition.path);
-    socket.once('close', (code: number) => void this.end(consumer, code));
+    socket.once('close', (code: number) => void this.end(connection, code));
     socket.once('close', (code: number) =>
-      this.events.closed(live.definition.path, code, consumer.channel),
+      this.events.closed(live.definition.path, code, connection.channel),
     );
-    bindConsumerFrames(live.definition, consumer, socket, this.logger);
+    bindConsumerFrames(live.definition, connection, socket, this.logger);
     void runConsumerChannel(
       this.layer,
       live.definition,
-      consumer,
+      connection,
       live.controller.signal,
       this.logger,
     );
   }
 
-  /** Ends a consumer whose handshake failed after `connect` (client gone). */
-  abandon(consumer: Consumer): Promise<void> {
-    return this.end(consumer, 1006);
+  /** Ends a connection whose handshake failed after `connect` (client gone). */
+  abandon(connection: ConsumerConnection): Promise<void> {
+    return this.end(connection, 1006);
   }
 
   /** Closes every connection with 1001 and waits for their `disconnect`. */
@@ -116,9 +116,9 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     // Handshakes under way end first (each within its timeout), undone.
     await Promise.allSettled(this.openings);
     await Promise.all(
-      [...this.live.keys()].map((consumer) => {
-        consumer.close(CLOSE_GOING_AWAY, 'Server shutting down');
-        return this.end(consumer, CLOSE_GOING_AWAY);
+      [...this.live.keys()].map((connection) => {
+        connection.close(CLOSE_GOING_AWAY, 'Server shutting down');
+        return this.end(connection, CLOSE_GOING_AWAY);
       }),
     );
   }
@@ -128,7 +128,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     request: IncomingMessage,
     params: Record<string, string>,
     timeoutMs: number,
-  ): Promise<Consumer> {
+  ): Promise<ConsumerConnection> {
     const deadline = Date.now() + timeoutMs;
     const channel = this.layer.newChannel();
     const name = await withTimeout(channel, timeoutMs).catch((error) => {
@@ -141,7 +141,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       }
       throw error;
     });
-    const consumer = new Consumer(
+    const connection = new ConsumerConnection(
       name,
       params,
       {
@@ -152,63 +152,63 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       this.events,
     );
     // An async wrapper: a `connect` that throws synchronously is a rejection too.
-    const connected = (async () => definition.gateway.connect?.(consumer))();
+    const connected = (async () => definition.gateway.connect?.(connection))();
     try {
       await withTimeout(connected, deadline - Date.now());
     } catch (error) {
       if (error instanceof HandshakeTimeoutError) {
-        void this.undoLateConnect(definition, consumer, connected);
+        void this.undoLateConnect(definition, connection, connected);
         throw new HandshakeRefusedError(503, 'Handshake timed out');
       }
-      await releaseConsumerChannel(this.layer, consumer.channel);
+      await releaseConsumerChannel(this.layer, connection.channel);
       throw error;
     }
     if (this.shuttingDown) {
-      await this.undoLateConnect(definition, consumer, connected);
+      await this.undoLateConnect(definition, connection, connected);
       throw new HandshakeRefusedError(503, 'Not accepting connections');
     }
-    this.live.set(consumer, {
+    this.live.set(connection, {
       definition,
       controller: new AbortController(),
     });
-    return consumer;
+    return connection;
   }
 
   /** Undoes a `connect` that finished after its handshake was refused. */
   private async undoLateConnect(
     definition: ConsumerDefinition,
-    consumer: Consumer,
+    connection: ConsumerConnection,
     connected: Promise<void>,
   ): Promise<void> {
     try {
       await connected;
-      await definition.gateway.disconnect?.(consumer, 1006);
+      await definition.gateway.disconnect?.(connection, 1006);
     } catch (error) {
       this.logger.warn(
         `${definition.name}: undoing a late connect failed: ${String(error)}`,
       );
     } finally {
-      await releaseConsumerChannel(this.layer, consumer.channel);
+      await releaseConsumerChannel(this.layer, connection.channel);
     }
   }
 
   /** Stops the loop and runs `disconnect` once, whoever calls first. */
-  private end(consumer: Consumer, code: number): Promise<void> {
-    const live = this.live.get(consumer);
+  private end(connection: ConsumerConnection, code: number): Promise<void> {
+    const live = this.live.get(connection);
     if (!live) {
       return Promise.resolve();
     }
     live.ended ??= (async () => {
       live.controller.abort();
       try {
-        await live.definition.gateway.disconnect?.(consumer, code);
+        await live.definition.gateway.disconnect?.(connection, code);
       } catch (error) {
         this.logger.error(
           `${live.definition.name}.disconnect failed: ${String(error)}`,
         );
       } finally {
-        this.live.delete(consumer);
-        await releaseConsumerChannel(this.layer, consumer.channel);
+        this.live.delete(connection);
+        await releaseConsumerChannel(this.layer, connection.channel);
       }
     })();
     return live.ended;

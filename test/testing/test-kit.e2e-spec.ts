@@ -4,10 +4,10 @@ import {
   ChannelLayer,
   ChannelLayerModule,
   ChannelHandler,
-  Consumer,
+  ConsumerConnection,
   ConsumersModule,
   HandshakeRefusedError,
-  type ChannelConsumer,
+  type ConsumerGateway,
   type ChannelMessage,
 } from '../../src';
 import {
@@ -21,28 +21,31 @@ import {
 
 /** A frame is group-sent to everyone; `close` closes the sender, after two frames if asked. */
 @WebSocketGateway({ path: '/ws/kit/:name' })
-class KitGateway implements ChannelConsumer {
+class KitGateway implements ConsumerGateway {
   constructor(private readonly layer: ChannelLayer) {}
 
-  async connect(consumer: Consumer): Promise<void> {
-    if (consumer.params.name === 'refused') {
+  async connect(connection: ConsumerConnection): Promise<void> {
+    if (connection.params.name === 'refused') {
       throw new HandshakeRefusedError(418, 'No');
     }
-    await this.layer.groupAdd('kit', consumer.channel);
+    await this.layer.groupAdd('kit', connection.channel);
   }
 
-  async disconnect(consumer: Consumer): Promise<void> {
-    await this.layer.groupDiscard('kit', consumer.channel);
+  async disconnect(connection: ConsumerConnection): Promise<void> {
+    await this.layer.groupDiscard('kit', connection.channel);
   }
 
-  async receive(consumer: Consumer, data: string | Buffer): Promise<void> {
+  async receive(
+    connection: ConsumerConnection,
+    data: string | Buffer,
+  ): Promise<void> {
     const frame = String(data);
     if (frame === 'twice, then close') {
-      consumer.sendJson({ n: 1 });
-      consumer.sendJson({ n: 2 });
+      connection.sendJson({ n: 1 });
+      connection.sendJson({ n: 2 });
     }
     if (frame.endsWith('close')) {
-      consumer.close(4000, 'asked');
+      connection.close(4000, 'asked');
       return;
     }
     await this.layer.groupSend('kit', {
@@ -52,8 +55,8 @@ class KitGateway implements ChannelConsumer {
   }
 
   @ChannelHandler('kit.text')
-  kitText(consumer: Consumer, message: ChannelMessage): void {
-    consumer.sendJson({ text: message.text });
+  kitText(connection: ConsumerConnection, message: ChannelMessage): void {
+    connection.sendJson({ text: message.text });
   }
 }
 

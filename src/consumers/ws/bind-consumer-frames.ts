@@ -1,18 +1,18 @@
 import type { Logger } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
-import type { Consumer } from '../consumer';
+import type { ConsumerConnection } from '../consumer-connection';
 import type { ConsumerDefinition } from '../consumer-definition.interface';
 import { bindSerialFrames } from './serial-frames';
 
 /**
  * Hands each frame of `socket` straight to its gateway's `receive` (Channels'
  * `WebsocketConsumer.receive`), one at a time, and sends a non-nil result
- * back as JSON through the consumer: no Nest pipeline (context, rxjs, pipes)
+ * back as JSON through the connection: no Nest pipeline (context, rxjs, pipes)
  * per frame, as nothing is bound to `receive`.
  */
 export function bindConsumerFrames(
   definition: ConsumerDefinition,
-  consumer: Consumer,
+  connection: ConsumerConnection,
   socket: WebSocket,
   logger: Logger,
 ): void {
@@ -26,7 +26,7 @@ export function bindConsumerFrames(
   };
   const reply = (result: unknown): void => {
     if (result !== undefined && result !== null) {
-      consumer.sendJson(result);
+      connection.sendJson(result);
     }
   };
   bindSerialFrames(socket, (data: RawData, isBinary: boolean) => {
@@ -34,7 +34,7 @@ export function bindConsumerFrames(
     try {
       // `ws` hands text frames over as a Buffer (binaryType nodebuffer)
       result = receive(
-        consumer,
+        connection,
         isBinary ? (data as Buffer) : (data as Buffer).toString(),
       );
     } catch (error) {

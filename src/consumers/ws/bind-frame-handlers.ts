@@ -3,7 +3,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import { EMPTY, type Observable } from 'rxjs';
 import { catchError, filter } from 'rxjs/operators';
 import type { RawData, WebSocket } from 'ws';
-import { Consumer } from '../consumer';
+import { ConsumerConnection } from '../consumer-connection';
 import { bindSerialFrames } from './serial-frames';
 
 /** A frame as `ws`'s `message` event target hands it over: text as a string. */
@@ -20,7 +20,7 @@ export type FrameParser = (
  * non-nil result back, log a handler's stream error) with one plain `message`
  * listener instead of a per-connection rxjs pipeline that every open
  * connection would keep alive; one frame at a time (`bindSerialFrames`), and
- * replies through the connection's `Consumer`, the one bounded send path.
+ * replies through the connection's `ConsumerConnection`, the one bounded send path.
  * Gateways that take frames in `receive` skip all of this (`bindConsumerFrames`).
  */
 export function bindFrameHandlers(
@@ -66,7 +66,7 @@ export function bindFrameHandlers(
           }),
         )
         .subscribe({
-          next: (response) => Consumer.of(client)?.sendJson(response),
+          next: (response) => ConsumerConnection.of(client)?.sendJson(response),
           complete: resolve,
         }),
     );

@@ -179,9 +179,9 @@ export class RoutedWsAdapter extends WsAdapter {
     head: Buffer,
   ): Promise<void> {
     const runtime = (this.runtime ??= this.app.get(ConsumerRuntime));
-    let consumer;
+    let connection;
     try {
-      consumer = await runtime.open(
+      connection = await runtime.open(
         route.path,
         request,
         params,
@@ -199,14 +199,14 @@ export class RoutedWsAdapter extends WsAdapter {
     }
     // Until the handshake completes; a listener left on would keep this
     // whole call (request, head) alive as long as the connection.
-    const abandon = (): void => void runtime.abandon(consumer);
+    const abandon = (): void => void runtime.abandon(connection);
     socket.once('close', abandon);
     if (socket.destroyed) {
       return abandon();
     }
     route.server.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       socket.off('close', abandon);
-      runtime.accept(consumer, ws, this.options.maxBufferedBytes);
+      runtime.accept(connection, ws, this.options.maxBufferedBytes);
       route.server.emit('connection', ws, request);
     });
   }

@@ -2,14 +2,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { NO_OBSERVER, type ConnectionObserver } from './connection-observer';
 
-const consumers = new WeakMap<WebSocket, Consumer<unknown>>();
+const connections = new WeakMap<WebSocket, ConsumerConnection<unknown>>();
 
 /**
- * What a consumer keeps of its upgrade request, as Channels' scope keeps
+ * What a connection keeps of its upgrade request, as Channels' scope keeps
  * `headers` and `path`: the whole `IncomingMessage` would cost about 1 KiB
  * more per open connection.
  */
-export interface ConsumerRequest {
+export interface ConnectionRequest {
   readonly headers: IncomingHttpHeaders;
   /** The request target, path and query (`/ws/chat/lobby/?token=…`). */
   readonly url: string;
@@ -23,10 +23,10 @@ export const CLOSE_TOO_SLOW = 1013;
 /**
  * One WebSocket connection and its channel, as a Channels consumer instance is:
  * gateways get it in `connect`, `receive`, `disconnect`, channel handlers and,
- * through `@ConnectedConsumer()`, in message handlers.
+ * through `@SenderConnection()`, in message handlers.
  * @typeParam S what the gateway keeps per connection, set in `connect`.
  */
-export class Consumer<S = unknown> {
+export class ConsumerConnection<S = unknown> {
   /**
    * The gateway's state of this connection (a room's group, a rate bucket),
    * computed once in `connect` (Channels keeps it on `self`).
@@ -41,14 +41,14 @@ export class Consumer<S = unknown> {
     /** URL route parameters (Channels' `scope['url_route']['kwargs']`). */
     readonly params: Readonly<Record<string, string>>,
     /** The upgrade request's headers and URL (cookies, tokens for authentication). */
-    readonly request: ConsumerRequest,
+    readonly request: ConnectionRequest,
     /** Told of this connection's deliveries and drops. */
     readonly observer: ConnectionObserver = NO_OBSERVER,
   ) {}
 
-  /** The consumer bound to `socket`, if any. */
-  static of(socket: WebSocket): Consumer | undefined {
-    return consumers.get(socket);
+  /** The connection bound to `socket`, if any. */
+  static of(socket: WebSocket): ConsumerConnection | undefined {
+    return connections.get(socket);
   }
 
   /**
@@ -58,7 +58,7 @@ export class Consumer<S = unknown> {
   attach(socket: WebSocket, maxBufferedBytes?: number): void {
     this.socket = socket;
     this.maxBufferedBytes = maxBufferedBytes ?? Number.POSITIVE_INFINITY;
-    consumers.set(socket, this);
+    connections.set(socket, this);
   }
 
   /** Sends `data` as one JSON text frame (see `sendText`). */

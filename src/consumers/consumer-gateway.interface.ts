@@ -1,16 +1,16 @@
-import type { Consumer } from './consumer';
+import type { ConsumerConnection } from './consumer-connection';
 
 /**
  * Lifecycle steps a gateway may implement, as a Channels `WebsocketConsumer`
  * has `connect`, `receive` and `disconnect`.
- * @typeParam S what the gateway keeps per connection (`consumer.state`).
+ * @typeParam S what the gateway keeps per connection (`connection.state`).
  */
-export interface ChannelConsumer<S = unknown> {
+export interface ConsumerGateway<S = unknown> {
   /**
    * Runs before the WebSocket handshake completes (Channels' `connect` before
    * `accept`): join groups here, and throw `HandshakeRefusedError` to refuse.
    */
-  connect?(consumer: Consumer<S>): Promise<void> | void;
+  connect?(connection: ConsumerConnection<S>): Promise<void> | void;
   /**
    * Takes each frame of the connection, text as a string and binary as a
    * Buffer (Channels' `receive(text_data, bytes_data)`), one at a time: a
@@ -19,7 +19,10 @@ export interface ChannelConsumer<S = unknown> {
    * pipeline; a gateway that needs guards or pipes uses `@SubscribeMessage`
    * instead.
    */
-  receive?(consumer: Consumer<S>, frame: string | Buffer): unknown;
+  receive?(connection: ConsumerConnection<S>, frame: string | Buffer): unknown;
   /** Runs once when the connection ends, whoever closed it. */
-  disconnect?(consumer: Consumer<S>, code: number): Promise<void> | void;
+  disconnect?(
+    connection: ConsumerConnection<S>,
+    code: number,
+  ): Promise<void> | void;
 }
