@@ -37,11 +37,6 @@ export class LayerCore {
     });
   }
 
-  /** This process's part of every channel name it makes. */
-  get processId(): string {
-    return this.naming.processId;
-  }
-
   /** `ChannelLayer.newChannel`: a fresh name, open here once the transport reaches it. */
   async newChannel(prefix = DEFAULT_CHANNEL_PREFIX): Promise<string> {
     this.assertOpen();

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { ChannelLayer } from '../channel-layer';
-import { ChannelLayerUnavailableError } from '../errors';
 import type {
   RedisChannelLayerOptions,
   RedisPubSubChannelLayerOptions,
@@ -11,10 +10,9 @@ import { CommandGate } from '../backends/redis-common/command-gate';
 import { groupKey } from '../backends/redis/group-key';
 import { CHANNEL_KEY, MessageCodec } from '../backends/redis/message-codec';
 import { PYTHON_MSGPACK } from '../backends/redis-common/python-msgpack';
-import type { RedisClient } from '../backends/redis-common/redis-client';
+import type { RedisConnection } from '../backends/redis-common/redis-connection';
 import { EXPIRED } from '../backends/redis-common/deadline-script';
 import {
-  closeClient,
   createConnections,
   shardCount,
 } from '../backends/redis-common/redis-connections';
@@ -71,7 +69,7 @@ export class RedisGroupHistory extends GroupHistory {
   private readonly codec: MessageCodec;
   /** The one capacity of the core layer's one-script send, when it has one. */
   private readonly fanoutCapacity?: number;
-  private readonly clients: RedisClient[];
+  private readonly connections: RedisConnection[];
   private readonly gates: CommandGate[];
 
   constructor(
@@ -99,21 +97,15 @@ export class RedisGroupHistory extends GroupHistory {
         layerOptions.channelCapacity,
       ).uniform;
     }
-    this.clients = createConnections(
+    this.connections = createConnections(
       layerOptions,
       'channels:history',
       this.logger,
-      { autoPipelining: true },
+      { backend: layerOptions.backend, autoPipelining: true },
     );
-    this.clients.forEach(defineHistoryScripts);
-    this.gates = this.clients.map(
-      (client, index) =>
-        new CommandGate(
-          client,
-          layerOptions.backend,
-          `channels:history:${index}`,
-          this.logger,
-        ),
+    this.connections.forEach(({ client }) => defineHistoryScripts(client));
+    this.gates = this.connections.map(
+      (connection) => new CommandGate(connection, this.logger),
     );
   }
 
@@ -166,7 +158,7 @@ export class RedisGroupHistory extends GroupHistory {
 
   async close(): Promise<void> {
     this.gates.forEach((gate) => gate.stop());
-    await Promise.all(this.clients.map((client) => closeClient(client)));
+    await Promise.all(this.connections.map((connection) => connection.quit()));
   }
 
   private async publish(
@@ -195,10 +187,7 @@ export class RedisGroupHistory extends GroupHistory {
       value.length + head.length,
     );
     if (id === EXPIRED) {
-      throw new ChannelLayerUnavailableError(
-        'redis-pubsub',
-        'Redis ran it too late',
-      );
+      throw this.connections[index].unavailable('Redis ran it too late');
     }
     return { accepted: receivers, full: 0, id: String(id) };
   }
@@ -236,7 +225,7 @@ export class RedisGroupHistory extends GroupHistory {
       value.length + head.length,
     );
     if (id === EXPIRED) {
-      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+      throw this.connections[0].unavailable('Redis ran it too late');
     }
     return { accepted: keys - full, full, id: String(id) };
   }
@@ -259,7 +248,7 @@ export class RedisGroupHistory extends GroupHistory {
       value.length,
     );
     if (reply === EXPIRED) {
-      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+      throw this.connections[index].unavailable('Redis ran it too late');
     }
     const id = String(reply);
     try {
@@ -285,7 +274,7 @@ export class RedisGroupHistory extends GroupHistory {
     const name = pubsub
       ? `${this.prefix}__group__${group}`
       : groupKey(this.prefix, group);
-    const index = shardIndex(pubsub ? name : group, this.clients.length);
+    const index = shardIndex(pubsub ? name : group, this.connections.length);
     return { index, key: historyKey(this.prefix, name), name };
   }
 

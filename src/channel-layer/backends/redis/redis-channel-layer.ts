@@ -112,7 +112,10 @@ export class RedisChannelLayer implements ChannelLayer {
       this.logger,
     );
     this.shared = new SharedReceiver(
-      () => createConnections(options, 'channels:shared', this.logger),
+      () =>
+        createConnections(options, 'channels:shared', this.logger, {
+          backend: 'redis',
+        }),
       this.codec,
       this.logger,
     );

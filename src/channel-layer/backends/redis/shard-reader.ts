@@ -1,7 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { untilReady, type RedisClient } from '../redis-common/redis-client';
+import type {
+  RedisClient,
+  RedisConnection,
+} from '../redis-common/redis-connection';
 
 /** Seconds one BZPOPMIN waits before it looks at the key set again. */
 const BLOCK_TIMEOUT_S = 2;
@@ -23,13 +26,15 @@ export class ShardReader {
   private readonly done: Promise<void>;
   /** Markers in flight for `sync`, by their bytes in hex. */
   private readonly markers = new Map<string, () => void>();
+  private readonly client: RedisClient;
 
   constructor(
-    private readonly client: RedisClient,
+    private readonly connection: RedisConnection,
     private readonly keys: () => string[],
     private readonly deliver: (raw: Buffer) => void,
     private readonly logger: Logger,
   ) {
+    this.client = connection.client;
     this.done = this.run();
   }
 
@@ -52,10 +57,10 @@ export class ShardReader {
     await reached;
   }
 
-  /** Stops the loop; the caller disconnects the client. */
+  /** Stops the loop and closes its connection. */
   async stop(): Promise<void> {
     this.controller.abort();
-    this.client.disconnect();
+    this.connection.disconnect();
     await this.done;
     for (const resolve of this.markers.values()) {
       resolve();
@@ -82,7 +87,7 @@ export class ShardReader {
     let backoffMs = 50;
     while (!signal.aborted) {
       try {
-        await untilReady(this.client, signal);
+        await this.connection.untilReady(signal);
         if ((await this.drain()) === 0) {
           const popped = await this.client.bzpopminBuffer(
             ...this.keys(),
