@@ -18,15 +18,9 @@ import {
 } from '../backends/redis-common/redis-connections';
 import { shardIndex } from '../backends/redis-common/shards';
 import { assertMessage } from '../assert-message';
-import { CapacityRules } from '../capacity';
 import { assertGroupName } from '../channel-names';
-import {
-  DEFAULT_CAPACITY,
-  DEFAULT_EXPIRY_S,
-  DEFAULT_GROUP_EXPIRY_S,
-  DEFAULT_PREFIX,
-  DEFAULT_PROCESS_CAPACITY,
-} from '../channel-layer.constants';
+import { DEFAULT_PROCESS_CAPACITY } from '../channel-layer.constants';
+import { layerSettings, type LayerSettings } from '../layer-settings';
 import {
   GroupHistory,
   type GroupHistoryOptions,
@@ -66,6 +60,7 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
 export class RedisGroupHistory extends GroupHistory {
   private readonly logger = new Logger(RedisGroupHistory.name);
   private readonly prefix: string;
+  private readonly settings: LayerSettings;
   private readonly codec: MessageCodec;
   /** The one capacity of the core layer's one-script send, when it has one. */
   private readonly fanoutCapacity?: number;
@@ -79,7 +74,8 @@ export class RedisGroupHistory extends GroupHistory {
     private readonly options: GroupHistoryOptions,
   ) {
     super();
-    this.prefix = layerOptions.prefix ?? DEFAULT_PREFIX;
+    this.settings = layerSettings(layerOptions);
+    this.prefix = this.settings.prefix;
     this.codec = new MessageCodec(
       layerOptions.backend === 'redis'
         ? layerOptions.symmetricEncryptionKeys
@@ -92,10 +88,7 @@ export class RedisGroupHistory extends GroupHistory {
       shardCount(layerOptions) === 1 &&
       !layerOptions.symmetricEncryptionKeys?.length
     ) {
-      this.fanoutCapacity = new CapacityRules(
-        layerOptions.capacity ?? DEFAULT_CAPACITY,
-        layerOptions.channelCapacity,
-      ).uniform;
+      this.fanoutCapacity = this.settings.capacities.uniform;
     }
     this.connections = createConnections(
       layerOptions,
@@ -213,8 +206,8 @@ export class RedisGroupHistory extends GroupHistory {
           value,
           this.options.size,
           this.options.ttl,
-          layer.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S,
-          layer.expiry ?? DEFAULT_EXPIRY_S,
+          this.settings.groupExpiry,
+          this.settings.expiry,
           capacity,
           this.prefix,
           Math.max(capacity, layer.processCapacity ?? DEFAULT_PROCESS_CAPACITY),
