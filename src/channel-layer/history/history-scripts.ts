@@ -1,6 +1,6 @@
 import type { Result } from 'ioredis';
 import { EXPIRED_LUA } from '../backends/redis-common/deadline-script';
-import type { RedisClient } from '../backends/redis-common/redis-client';
+import type { RedisClient } from '../backends/redis-common/redis-connection';
 import { FANOUT_LUA } from '../backends/redis/redis-scripts';
 
 /** Appends ARGV[1] to the stream KEYS[1] capped at ARGV[2] entries and renews its TTL ARGV[3]; returns the new id. */

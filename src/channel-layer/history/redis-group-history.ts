@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { ChannelLayer } from '../channel-layer';
-import { ChannelLayerUnavailableError } from '../errors';
 import type {
   RedisChannelLayerOptions,
   RedisPubSubChannelLayerOptions,
@@ -11,24 +10,17 @@ import { CommandGate } from '../backends/redis-common/command-gate';
 import { groupKey } from '../backends/redis/group-key';
 import { CHANNEL_KEY, MessageCodec } from '../backends/redis/message-codec';
 import { PYTHON_MSGPACK } from '../backends/redis-common/python-msgpack';
-import type { RedisClient } from '../backends/redis-common/redis-client';
+import type { RedisConnection } from '../backends/redis-common/redis-connection';
 import { EXPIRED } from '../backends/redis-common/deadline-script';
 import {
-  closeClient,
   createConnections,
   shardCount,
 } from '../backends/redis-common/redis-connections';
 import { shardIndex } from '../backends/redis-common/shards';
 import { assertMessage } from '../assert-message';
-import { CapacityRules } from '../capacity';
 import { assertGroupName } from '../channel-names';
-import {
-  DEFAULT_CAPACITY,
-  DEFAULT_EXPIRY_S,
-  DEFAULT_GROUP_EXPIRY_S,
-  DEFAULT_PREFIX,
-  DEFAULT_PROCESS_CAPACITY,
-} from '../channel-layer.constants';
+import { DEFAULT_PROCESS_CAPACITY } from '../channel-layer.constants';
+import { layerSettings, type LayerSettings } from '../layer-settings';
 import {
   GroupHistory,
   type GroupHistoryOptions,
@@ -68,10 +60,11 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
 export class RedisGroupHistory extends GroupHistory {
   private readonly logger = new Logger(RedisGroupHistory.name);
   private readonly prefix: string;
+  private readonly settings: LayerSettings;
   private readonly codec: MessageCodec;
   /** The one capacity of the core layer's one-script send, when it has one. */
   private readonly fanoutCapacity?: number;
-  private readonly clients: RedisClient[];
+  private readonly connections: RedisConnection[];
   private readonly gates: CommandGate[];
 
   constructor(
@@ -81,7 +74,8 @@ export class RedisGroupHistory extends GroupHistory {
     private readonly options: GroupHistoryOptions,
   ) {
     super();
-    this.prefix = layerOptions.prefix ?? DEFAULT_PREFIX;
+    this.settings = layerSettings(layerOptions);
+    this.prefix = this.settings.prefix;
     this.codec = new MessageCodec(
       layerOptions.backend === 'redis'
         ? layerOptions.symmetricEncryptionKeys
@@ -94,26 +88,17 @@ export class RedisGroupHistory extends GroupHistory {
       shardCount(layerOptions) === 1 &&
       !layerOptions.symmetricEncryptionKeys?.length
     ) {
-      this.fanoutCapacity = new CapacityRules(
-        layerOptions.capacity ?? DEFAULT_CAPACITY,
-        layerOptions.channelCapacity,
-      ).uniform;
+      this.fanoutCapacity = this.settings.capacities.uniform;
     }
-    this.clients = createConnections(
+    this.connections = createConnections(
       layerOptions,
       'channels:history',
       this.logger,
-      { autoPipelining: true },
+      { backend: layerOptions.backend, autoPipelining: true },
     );
-    this.clients.forEach(defineHistoryScripts);
-    this.gates = this.clients.map(
-      (client, index) =>
-        new CommandGate(
-          client,
-          layerOptions.backend,
-          `channels:history:${index}`,
-          this.logger,
-        ),
+    this.connections.forEach(({ client }) => defineHistoryScripts(client));
+    this.gates = this.connections.map(
+      (connection) => new CommandGate(connection, this.logger),
     );
   }
 
@@ -166,7 +151,7 @@ export class RedisGroupHistory extends GroupHistory {
 
   async close(): Promise<void> {
     this.gates.forEach((gate) => gate.stop());
-    await Promise.all(this.clients.map((client) => closeClient(client)));
+    await Promise.all(this.connections.map((connection) => connection.quit()));
   }
 
   private async publish(
@@ -195,10 +180,7 @@ export class RedisGroupHistory extends GroupHistory {
       value.length + head.length,
     );
     if (id === EXPIRED) {
-      throw new ChannelLayerUnavailableError(
-        'redis-pubsub',
-        'Redis ran it too late',
-      );
+      throw this.connections[index].unavailable('Redis ran it too late');
     }
     return { accepted: receivers, full: 0, id: String(id) };
   }
@@ -224,8 +206,8 @@ export class RedisGroupHistory extends GroupHistory {
           value,
           this.options.size,
           this.options.ttl,
-          layer.groupExpiry ?? DEFAULT_GROUP_EXPIRY_S,
-          layer.expiry ?? DEFAULT_EXPIRY_S,
+          this.settings.groupExpiry,
+          this.settings.expiry,
           capacity,
           this.prefix,
           Math.max(capacity, layer.processCapacity ?? DEFAULT_PROCESS_CAPACITY),
@@ -236,7 +218,7 @@ export class RedisGroupHistory extends GroupHistory {
       value.length + head.length,
     );
     if (id === EXPIRED) {
-      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+      throw this.connections[0].unavailable('Redis ran it too late');
     }
     return { accepted: keys - full, full, id: String(id) };
   }
@@ -259,7 +241,7 @@ export class RedisGroupHistory extends GroupHistory {
       value.length,
     );
     if (reply === EXPIRED) {
-      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+      throw this.connections[index].unavailable('Redis ran it too late');
     }
     const id = String(reply);
     try {
@@ -285,7 +267,7 @@ export class RedisGroupHistory extends GroupHistory {
     const name = pubsub
       ? `${this.prefix}__group__${group}`
       : groupKey(this.prefix, group);
-    const index = shardIndex(pubsub ? name : group, this.clients.length);
+    const index = shardIndex(pubsub ? name : group, this.connections.length);
     return { index, key: historyKey(this.prefix, name), name };
   }
 

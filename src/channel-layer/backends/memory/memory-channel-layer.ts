@@ -1,10 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { BaseChannelLayer } from '../../base-channel-layer';
+import type { ChannelLayer } from '../../channel-layer';
 import { frozenCopy } from '../../frozen-copy';
 import { ChannelFullError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import type { MemoryChannelLayerOptions } from '../../interfaces/channel-layer-options.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from '../../interfaces/message-listener.interface';
+import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { LayerCore } from '../../layer-core';
 import { layerSettings } from '../../layer-settings';
 import { randomToken } from '../../random-token';
 
@@ -13,7 +19,8 @@ import { randomToken } from '../../random-token';
  * for development, tests and single-instance deployments. Its transport is
  * no transport: sends go straight into the process's mailboxes.
  */
-export class MemoryChannelLayer extends BaseChannelLayer {
+export class MemoryChannelLayer implements ChannelLayer {
+  private readonly core: LayerCore;
   private readonly groups = new Map<string, Map<string, number>>();
   private readonly groupExpiryMs: number;
   private readonly now: () => number;
@@ -21,39 +28,55 @@ export class MemoryChannelLayer extends BaseChannelLayer {
 
   constructor(options: Omit<MemoryChannelLayerOptions, 'backend'> = {}) {
     const settings = layerSettings(options);
-    const now = options.now ?? Date.now;
-    super(
+    this.now = options.now ?? Date.now;
+    this.core = new LayerCore(
       { processId: randomToken(), token: () => randomToken() },
       {
         capacityOf: (channel) => settings.capacities.capacityOf(channel),
         expiryMs: settings.expiry * 1000,
-        now,
+        now: this.now,
         keepsUnopened: true,
         logger: new Logger(MemoryChannelLayer.name),
       },
+      {
+        flush: async () => this.groups.clear(),
+        close: async () => {
+          clearInterval(this.sweeper);
+          this.groups.clear();
+        },
+      },
     );
     this.groupExpiryMs = settings.groupExpiry * 1000;
-    this.now = now;
     this.sweeper = setInterval(() => this.sweep(), settings.expiry * 1000);
     this.sweeper.unref(); // an expiry sweep must not keep the process alive
   }
 
-  protected reach(): undefined {
-    return undefined;
+  newChannel(prefix?: string): Promise<string> {
+    return this.core.newChannel(prefix);
   }
 
-  protected async transmit(
-    channel: string,
-    message: ChannelMessage,
-  ): Promise<void> {
-    if (
-      !this.mailboxes.deliver(channel, frozenCopy(message))
-    ) {
+  async send(channel: string, message: ChannelMessage): Promise<void> {
+    this.core.checkSend(channel, message);
+    const frozen = frozenCopy(message);
+    if (!this.core.mailboxes.deliver(channel, frozen)) {
       throw new ChannelFullError(channel);
     }
   }
 
-  protected async join(group: string, channel: string): Promise<void> {
+  receive(channel: string, options?: ReceiveOptions): Promise<ChannelMessage> {
+    return this.core.receive(channel, options);
+  }
+
+  listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    return this.core.listen(channel, listener, options);
+  }
+
+  async groupAdd(group: string, channel: string): Promise<void> {
+    this.core.checkMembership(group, channel);
     let members = this.groups.get(group);
     if (!members) {
       members = new Map();
@@ -64,36 +87,42 @@ export class MemoryChannelLayer extends BaseChannelLayer {
     members.set(channel, this.now());
   }
 
-  protected async leave(group: string, channel: string): Promise<void> {
+  async groupDiscard(group: string, channel: string): Promise<void> {
+    this.core.checkMembership(group, channel);
     const members = this.groups.get(group);
     if (members?.delete(channel) && members.size === 0) {
       this.groups.delete(group);
     }
   }
 
-  protected async broadcast(
+  async groupSend(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
+    this.core.checkGroupSend(group, message);
     const members = this.groups.get(group);
     if (!members) {
       return { accepted: 0, full: 0 };
     }
     this.dropLapsed(members);
     // One frozen copy for all members.
-    return this.mailboxes.deliverToEach(members.keys(), frozenCopy(message));
+    return this.core.mailboxes.deliverToEach(
+      members.keys(),
+      frozenCopy(message),
+    );
   }
 
-  protected async flushTransport(): Promise<void> {
-    this.groups.clear();
+  flush(): Promise<void> {
+    return this.core.flush();
   }
 
-  protected async closeTransport(): Promise<void> {
-    clearInterval(this.sweeper);
-    this.groups.clear();
+  close(): Promise<void> {
+    return this.core.close();
   }
 
-  protected async probe(): Promise<void> {}
+  async ping(): Promise<void> {
+    this.core.assertOpen();
+  }
 
   /**
    * Forgets memberships older than the group expiry, except those of open
@@ -108,7 +137,7 @@ export class MemoryChannelLayer extends BaseChannelLayer {
         return;
       }
       members.delete(channel);
-      if (this.mailboxes.isOpen(channel)) {
+      if (this.core.mailboxes.isOpen(channel)) {
         members.set(channel, now);
       }
     }
@@ -116,7 +145,7 @@ export class MemoryChannelLayer extends BaseChannelLayer {
 
   /** Drops expired messages and lapsed memberships nobody touched. */
   private sweep(): void {
-    this.mailboxes.sweep();
+    this.core.mailboxes.sweep();
     for (const [group, members] of this.groups) {
       this.dropLapsed(members);
       if (members.size === 0) {

@@ -1,7 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { Cluster } from 'ioredis';
-import { ChannelLayerUnavailableError } from '../../errors';
-import { whenReady, type RedisClient } from './redis-client';
+import type { RedisClient, RedisConnection } from './redis-connection';
 
 /** Bounds of one connection's commands in flight (issued, not yet answered). */
 export interface CommandLimits {
@@ -55,13 +54,8 @@ export class CommandGate {
   private bytes = 0;
   private timer?: NodeJS.Timeout;
 
-  /**
-   * @param name the connection's name, for logs.
-   */
   constructor(
-    private readonly client: RedisClient,
-    private readonly backend: string,
-    private readonly name: string,
+    private readonly connection: RedisConnection,
     private readonly logger: Logger,
     private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
   ) {}
@@ -77,16 +71,15 @@ export class CommandGate {
     bytes = 0,
   ): Promise<T> {
     try {
-      await whenReady(this.client);
+      await this.connection.whenReady();
     } catch (error) {
-      throw new ChannelLayerUnavailableError(this.backend, error);
+      throw this.connection.unavailable(error);
     }
     if (
       this.inFlight.size >= this.limits.maxCommands ||
       this.bytes + bytes > this.limits.maxBytes
     ) {
-      throw new ChannelLayerUnavailableError(
-        this.backend,
+      throw this.connection.unavailable(
         `Redis is not keeping up (${this.inFlight.size} commands, ${this.bytes} bytes waiting)`,
       );
     }
@@ -98,7 +91,7 @@ export class CommandGate {
     this.bytes += bytes;
     this.timer ??= this.arm(entry.deadline);
     const reply = call(
-      this.client,
+      this.connection.client,
       entry.deadline - SCRIPT_DEADLINE_MARGIN_MS,
     ).finally(() => {
       this.inFlight.delete(entry);
@@ -107,7 +100,7 @@ export class CommandGate {
     return new Promise<T>((resolve, reject) => {
       entry.reject = reject;
       reply.then(resolve, (error: unknown) =>
-        reject(new ChannelLayerUnavailableError(this.backend, error)),
+        reject(this.connection.unavailable(error)),
       );
     });
   }
@@ -139,8 +132,7 @@ export class CommandGate {
       }
       if (entry.reject) {
         entry.reject(
-          new ChannelLayerUnavailableError(
-            this.backend,
+          this.connection.unavailable(
             `Redis did not answer within ${this.limits.timeoutMs} ms`,
           ),
         );
@@ -150,13 +142,13 @@ export class CommandGate {
     }
     if (expired > 0) {
       this.logger.warn(
-        `${this.name}: Redis did not answer ${expired} commands within ${this.limits.timeoutMs} ms: reconnecting`,
+        `${this.connection.name}: Redis did not answer ${expired} commands within ${this.limits.timeoutMs} ms: reconnecting`,
       );
       // Not `disconnect()`: it ends the stream gracefully, which waits for a
       // hung Redis to read what is buffered. Destroying it closes at once and
       // ioredis reconnects, rejecting every command it had not written.
-      const connections =
-        this.client instanceof Cluster ? this.client.nodes() : [this.client];
+      const { client } = this.connection;
+      const connections = client instanceof Cluster ? client.nodes() : [client];
       for (const connection of connections) {
         connection.stream?.destroy();
       }

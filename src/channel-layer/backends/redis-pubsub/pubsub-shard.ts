@@ -1,15 +1,13 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { ChannelLayerUnavailableError } from '../../errors';
 import { CommandGate } from '../redis-common/command-gate';
-import {
-  COMMAND_TIMEOUT_MS,
-  createRedisClient,
-  whenReady,
-} from '../redis-common/redis-client';
 import { EXPIRED } from '../redis-common/deadline-script';
 import { definePublishScript } from './publish-script';
-import { closeClient } from '../redis-common/redis-connections';
+import type { RedisConnection } from '../redis-common/redis-connection';
+import {
+  COMMAND_TIMEOUT_MS,
+  createRedisConnection,
+} from '../redis-common/redis-connections';
 import type { RedisEndpoint } from '../redis-common/redis-endpoints';
 import type { PubSubServer } from './pubsub-server';
 
@@ -21,8 +19,8 @@ import type { PubSubServer } from './pubsub-server';
  * subscriber connection is (re)established.
  */
 export class PubSubShard implements PubSubServer {
-  readonly publisher: Redis;
-  readonly subscriber: Redis;
+  private readonly publisher: RedisConnection<Redis>;
+  private readonly subscriber: RedisConnection<Redis>;
   private readonly gate: CommandGate;
   /** Pub/sub channels this process is (or is becoming) subscribed to here. */
   private readonly subscribed = new Set<string>();
@@ -39,29 +37,26 @@ export class PubSubShard implements PubSubServer {
     private readonly logger: Logger,
     onMessage: (name: string, data: Buffer) => void,
   ) {
-    this.publisher = createRedisClient(
+    this.publisher = createRedisConnection(
       url,
       `channels-pubsub:${index}`,
       logger,
-      { enableAutoPipelining: true },
+      { backend: 'redis-pubsub', autoPipelining: true },
     );
-    definePublishScript(this.publisher);
-    this.gate = new CommandGate(
-      this.publisher,
-      'redis-pubsub',
-      `channels-pubsub:${index}`,
-      logger,
-    );
-    this.subscriber = createRedisClient(
+    definePublishScript(this.publisher.client);
+    this.gate = new CommandGate(this.publisher, logger);
+    this.subscriber = createRedisConnection(
       url,
       `channels-pubsub:${index}:subscriber`,
       logger,
-      { autoResubscribe: false, commandTimeout: COMMAND_TIMEOUT_MS },
+      { backend: 'redis-pubsub', commandTimeout: COMMAND_TIMEOUT_MS },
+      { autoResubscribe: false },
     );
-    this.subscriber.on('messageBuffer', (name: Buffer, data: Buffer) =>
+    const { client } = this.subscriber;
+    client.on('messageBuffer', (name: Buffer, data: Buffer) =>
       onMessage(name.toString(), data),
     );
-    this.subscriber.on('ready', () => {
+    client.on('ready', () => {
       const restoring = this.resubscribe();
       restoring.catch(() => undefined);
       this.restoring = restoring;
@@ -80,7 +75,7 @@ export class PubSubShard implements PubSubServer {
     }
     this.subscribed.add(name);
     const subscribing: Promise<void> = this.track(
-      this.run(this.subscriber, (client) => client.subscribe(name)),
+      this.subscriber.run((client) => client.subscribe(name)),
     ).then(
       () => {
         this.done(name, subscribing);
@@ -103,7 +98,7 @@ export class PubSubShard implements PubSubServer {
     }
     this.subscribing.delete(name);
     await this.track(
-      this.run(this.subscriber, (client) => client.unsubscribe(name)),
+      this.subscriber.run((client) => client.unsubscribe(name)),
     ).catch((error: unknown) => {
       this.logger.debug?.(`unsubscribe ${name}: ${String(error)}`);
     });
@@ -123,10 +118,7 @@ export class PubSubShard implements PubSubServer {
       payload.length,
     );
     if (receivers === EXPIRED) {
-      throw new ChannelLayerUnavailableError(
-        'redis-pubsub',
-        'Redis ran it too late',
-      );
+      throw this.publisher.unavailable('Redis ran it too late');
     }
     return receivers;
   }
@@ -134,7 +126,7 @@ export class PubSubShard implements PubSubServer {
   /** Resolves when both connections answer and the subscriptions are back after a reconnection. */
   async ping(): Promise<void> {
     await this.gate.run((client) => client.ping());
-    await this.run(this.subscriber, () => Promise.resolve());
+    await this.subscriber.run(() => Promise.resolve());
     try {
       await this.restoring;
     } catch {
@@ -145,22 +137,7 @@ export class PubSubShard implements PubSubServer {
 
   async close(): Promise<void> {
     this.gate.stop();
-    await Promise.all(
-      [this.publisher, this.subscriber].map((client) => closeClient(client)),
-    );
-  }
-
-  /** Runs a Redis call, turning connection failures into `ChannelLayerUnavailableError`. */
-  private async run<T>(
-    client: Redis,
-    call: (client: Redis) => Promise<T>,
-  ): Promise<T> {
-    try {
-      await whenReady(client);
-      return await call(client);
-    } catch (error) {
-      throw new ChannelLayerUnavailableError('redis-pubsub', error);
-    }
+    await Promise.all([this.publisher.quit(), this.subscriber.quit()]);
   }
 
   /** Whether `subscribing` is still the SUBSCRIBE in flight for `name`; forgets it. */
@@ -193,12 +170,12 @@ export class PubSubShard implements PubSubServer {
       return;
     }
     try {
-      await this.subscriber.subscribe(...names);
+      await this.subscriber.client.subscribe(...names);
     } catch (error) {
       this.logger.warn(
         `could not restore ${names.length} subscriptions: ${String(error)}`,
       );
-      throw new ChannelLayerUnavailableError('redis-pubsub', error);
+      throw this.subscriber.unavailable(error);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { BaseChannelLayer } from '../../base-channel-layer';
+import type { ChannelLayer } from '../../channel-layer';
 import { DEFAULT_EXPIRY_S } from '../../channel-layer.constants';
 import type {
   RedisConnectionOptions,
@@ -7,6 +7,12 @@ import type {
 } from '../../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from '../../interfaces/message-listener.interface';
+import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { LayerCore } from '../../layer-core';
 import { layerSettings } from '../../layer-settings';
 import { PYTHON_MSGPACK } from '../redis-common/python-msgpack';
 import { shardEndpoints } from '../redis-common/redis-endpoints';
@@ -31,8 +37,9 @@ const LOCAL_BUFFER = 1_000;
  * As with any pub/sub, Redis keeps nothing: a message to a channel that no
  * process is subscribed to is gone, and there is no capacity to refuse with.
  */
-export class RedisPubSubChannelLayer extends BaseChannelLayer {
-  private readonly logger: Logger;
+export class RedisPubSubChannelLayer implements ChannelLayer {
+  private readonly core: LayerCore;
+  private readonly logger = new Logger(RedisPubSubChannelLayer.name);
   private readonly prefix: string;
   private readonly shards: PubSubServer[];
   /** Group pub/sub channel → this process's channels in it. */
@@ -41,17 +48,28 @@ export class RedisPubSubChannelLayer extends BaseChannelLayer {
   constructor(
     options: RedisConnectionOptions & Omit<RedisPubSubLayerSettings, 'backend'>,
   ) {
-    const logger = new Logger(RedisPubSubChannelLayer.name);
-    super(
+    this.core = new LayerCore(
       { processId: uuidHex(), token: uuidHex },
       {
         capacityOf: () => LOCAL_BUFFER,
         expiryMs: DEFAULT_EXPIRY_S * 1000,
         keepsUnopened: false,
-        logger,
+        logger: this.logger,
+      },
+      {
+        // Subscribes unless this process is already: then the caller waits
+        // for nothing. A failure rejects the call (as channels_redis's
+        // receive does); the next one subscribes again, so the channel
+        // never goes deaf.
+        reach: (channel) =>
+          this.subscribedTo(channel) ? undefined : this.subscribe(channel),
+        release: (channel) => this.released(channel),
+        flush: () => this.leaveGroups(),
+        close: async () => {
+          await Promise.all(this.shards.map((shard) => shard.close()));
+        },
       },
     );
-    this.logger = logger;
     this.prefix = layerSettings(options).prefix;
     const onMessage = (name: string, data: Buffer): void =>
       this.dispatch(name, data);
@@ -64,24 +82,29 @@ export class RedisPubSubChannelLayer extends BaseChannelLayer {
           );
   }
 
-  /**
-   * Subscribes to `channel` unless this process is already: then the caller
-   * waits for nothing. A failure rejects the call (as channels_redis's
-   * receive does); the next one subscribes again, so the channel never goes
-   * deaf.
-   */
-  protected reach(channel: string): Promise<void> | undefined {
-    return this.subscribedTo(channel) ? undefined : this.subscribe(channel);
+  newChannel(prefix?: string): Promise<string> {
+    return this.core.newChannel(prefix);
   }
 
-  protected async transmit(
-    channel: string,
-    message: ChannelMessage,
-  ): Promise<void> {
+  async send(channel: string, message: ChannelMessage): Promise<void> {
+    this.core.checkSend(channel, message);
     await this.publish(channel, message);
   }
 
-  protected async join(group: string, channel: string): Promise<void> {
+  receive(channel: string, options?: ReceiveOptions): Promise<ChannelMessage> {
+    return this.core.receive(channel, options);
+  }
+
+  listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    return this.core.listen(channel, listener, options);
+  }
+
+  async groupAdd(group: string, channel: string): Promise<void> {
+    this.core.checkMembership(group, channel);
     const name = this.groupChannel(group);
     let members = this.groups.get(name);
     if (!members) {
@@ -101,7 +124,8 @@ export class RedisPubSubChannelLayer extends BaseChannelLayer {
     }
   }
 
-  protected async leave(group: string, channel: string): Promise<void> {
+  async groupDiscard(group: string, channel: string): Promise<void> {
+    this.core.checkMembership(group, channel);
     const name = this.groupChannel(group);
     const members = this.groups.get(name);
     if (members?.delete(channel) && members.size === 0) {
@@ -110,28 +134,35 @@ export class RedisPubSubChannelLayer extends BaseChannelLayer {
     }
   }
 
-  protected async broadcast(
+  async groupSend(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
+    this.core.checkGroupSend(group, message);
     const accepted = await this.publish(this.groupChannel(group), message);
     return { accepted, full: 0 };
   }
 
   /** Drops buffered messages and this process's group memberships; channels stay subscribed. */
-  protected async flushTransport(): Promise<void> {
-    const names = [...this.groups.keys()];
-    this.groups.clear();
-    await Promise.all(names.map((name) => this.unsubscribe(name)));
+  flush(): Promise<void> {
+    return this.core.flush();
   }
 
-  protected async closeTransport(): Promise<void> {
-    await Promise.all(this.shards.map((shard) => shard.close()));
+  close(): Promise<void> {
+    return this.core.close();
   }
 
   /** Answers once every shard answers and has its subscriptions back after a reconnection. */
-  protected async probe(): Promise<void> {
+  async ping(): Promise<void> {
+    this.core.assertOpen();
     await Promise.all(this.shards.map((shard) => shard.ping()));
+  }
+
+  /** Leaves every group of this process (a flush). */
+  private async leaveGroups(): Promise<void> {
+    const names = [...this.groups.keys()];
+    this.groups.clear();
+    await Promise.all(names.map((name) => this.unsubscribe(name)));
   }
 
   private publish(name: string, message: ChannelMessage): Promise<number> {
@@ -153,7 +184,7 @@ export class RedisPubSubChannelLayer extends BaseChannelLayer {
   /** Hands a pushed message to the local channel, or to each local member of the group. */
   private dispatch(name: string, data: Buffer): void {
     const members = this.groups.get(name);
-    if (!this.mailboxes.isOpen(name) && !members) {
+    if (!this.core.mailboxes.isOpen(name) && !members) {
       return;
     }
     let message: ChannelMessage;
@@ -163,11 +194,11 @@ export class RedisPubSubChannelLayer extends BaseChannelLayer {
       this.logger.warn(`dropped an undecodable message: ${String(error)}`);
       return;
     }
-    this.mailboxes.deliverToEach(members ? members : [name], message);
+    this.core.mailboxes.deliverToEach(members ? members : [name], message);
   }
 
   /** A released channel leaves its subscription and its groups. */
-  protected override released(channel: string): void {
+  private released(channel: string): void {
     void this.unsubscribe(channel);
     for (const [name, members] of this.groups) {
       if (members.delete(channel) && members.size === 0) {

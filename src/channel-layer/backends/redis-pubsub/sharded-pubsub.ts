@@ -1,12 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import type { Cluster } from 'ioredis';
-import { ChannelLayerUnavailableError } from '../../errors';
 import type { ClusterRedisOptions } from '../../interfaces/channel-layer-options.interface';
-import { COMMAND_TIMEOUT_MS, whenReady } from '../redis-common/redis-client';
+import { mastersOf } from '../redis-common/cluster-slots';
+import type { RedisConnection } from '../redis-common/redis-connection';
 import {
-  closeClient,
-  createClusterClient,
-  mastersOf,
+  COMMAND_TIMEOUT_MS,
+  createClusterConnection,
 } from '../redis-common/redis-connections';
 import type { PubSubServer } from './pubsub-server';
 
@@ -18,7 +17,7 @@ import type { PubSubServer } from './pubsub-server';
  * node, and subscribes again where a slot moves or a replica takes over.
  */
 export class ShardedPubSub implements PubSubServer {
-  private readonly cluster: Cluster;
+  private readonly connection: RedisConnection<Cluster>;
   private readonly subscribed = new Set<string>();
   /** Subscription changes in flight: a publish from this process waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -28,12 +27,18 @@ export class ShardedPubSub implements PubSubServer {
     private readonly logger: Logger,
     onMessage: (name: string, data: Buffer) => void,
   ) {
-    this.cluster = createClusterClient(options, 'channels-pubsub', logger, {
-      autoPipelining: true,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      shardedSubscribers: true,
-    });
-    this.cluster.on('smessageBuffer', (name: Buffer, data: Buffer) =>
+    this.connection = createClusterConnection(
+      options,
+      'channels-pubsub',
+      logger,
+      {
+        backend: 'redis-pubsub',
+        autoPipelining: true,
+        commandTimeout: COMMAND_TIMEOUT_MS,
+        shardedSubscribers: true,
+      },
+    );
+    this.connection.client.on('smessageBuffer', (name: Buffer, data: Buffer) =>
       onMessage(name.toString(), data),
     );
   }
@@ -48,7 +53,9 @@ export class ShardedPubSub implements PubSubServer {
     }
     this.subscribed.add(name);
     try {
-      await this.track(this.run(() => this.cluster.ssubscribe(name)));
+      await this.track(
+        this.connection.run((cluster) => cluster.ssubscribe(name)),
+      );
     } catch (error) {
       this.subscribed.delete(name);
       throw error;
@@ -59,9 +66,10 @@ export class ShardedPubSub implements PubSubServer {
     if (!this.subscribed.delete(name)) {
       return;
     }
-    await this.track(this.run(() => this.cluster.sunsubscribe(name))).catch(
-      (error: unknown) =>
-        this.logger.debug?.(`sunsubscribe ${name}: ${String(error)}`),
+    await this.track(
+      this.connection.run((cluster) => cluster.sunsubscribe(name)),
+    ).catch((error: unknown) =>
+      this.logger.debug?.(`sunsubscribe ${name}: ${String(error)}`),
     );
   }
 
@@ -69,30 +77,20 @@ export class ShardedPubSub implements PubSubServer {
     if (this.pending.size > 0) {
       await Promise.all(this.pending);
     }
-    return (await this.run(() =>
-      this.cluster.spublish(name, payload),
+    return (await this.connection.run((cluster) =>
+      cluster.spublish(name, payload),
     )) as number;
   }
 
   /** Answers once every master that serves slots answers. */
   async ping(): Promise<void> {
-    await this.run(() =>
-      Promise.all(mastersOf(this.cluster).map((node) => node.ping())),
+    await this.connection.run((cluster) =>
+      Promise.all(mastersOf(cluster).map((node) => node.ping())),
     );
   }
 
   async close(): Promise<void> {
-    await closeClient(this.cluster);
-  }
-
-  /** Runs a Redis call, turning connection failures into `ChannelLayerUnavailableError`. */
-  private async run<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      await whenReady(this.cluster);
-      return await call();
-    } catch (error) {
-      throw new ChannelLayerUnavailableError('redis-pubsub', error);
-    }
+    await this.connection.quit();
   }
 
   /** Keeps `operation` in the pending set until it settles. */

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
 import {
-  createClusterClient,
+  createClusterConnection,
   createConnections,
 } from '../redis-common/redis-connections';
 import type { RedisShards } from './redis-shards';
@@ -33,12 +33,13 @@ export class ProcessReaders {
   ) {
     this.perKey = connection.mode === 'cluster';
     if (!this.perKey) {
-      createConnections(connection, 'channels:reader', logger).forEach(
-        (client, index) =>
-          this.readers.set(
-            index,
-            new ShardReader(client, () => [...this.keys], deliver, logger),
-          ),
+      createConnections(connection, 'channels:reader', logger, {
+        backend: 'redis',
+      }).forEach((reader, index) =>
+        this.readers.set(
+          index,
+          new ShardReader(reader, () => [...this.keys], deliver, logger),
+        ),
       );
     }
     this.watch(defaultKey);
@@ -51,14 +52,15 @@ export class ProcessReaders {
     }
     this.keys.add(key);
     if (this.perKey && this.connection.mode === 'cluster') {
-      const client = createClusterClient(
+      const reader = createClusterConnection(
         this.connection,
         `channels:reader:${this.keys.size - 1}`,
         this.logger,
+        { backend: 'redis' },
       );
       this.readers.set(
         key,
-        new ShardReader(client, () => [key], this.deliver, this.logger),
+        new ShardReader(reader, () => [key], this.deliver, this.logger),
       );
     }
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { BaseChannelLayer } from '../../base-channel-layer';
+import type { ChannelLayer } from '../../channel-layer';
 import type { CapacityRules } from '../../capacity';
 import {
   DEFAULT_CHANNEL_PREFIX,
@@ -22,6 +22,7 @@ import type {
   MessageListener,
 } from '../../interfaces/message-listener.interface';
 import type { ReceiveOptions } from '../../interfaces/receive-options.interface';
+import { LayerCore } from '../../layer-core';
 import { layerSettings } from '../../layer-settings';
 import { groupKey } from './group-key';
 import { GroupMemberships } from './group-memberships';
@@ -43,8 +44,10 @@ import { uuidHex } from '../redis-common/uuid-hex';
  * Faster by design: one blocking reader per shard for all of this process's
  * channels, one script call per send, two round trips per group send.
  */
-export class RedisChannelLayer extends BaseChannelLayer {
-  private readonly logger: Logger;
+export class RedisChannelLayer implements ChannelLayer {
+  private readonly core: LayerCore;
+  private readonly logger = new Logger(RedisChannelLayer.name);
+  private readonly processId = uuidHex();
   private readonly prefix: string;
   private readonly expiry: number;
   private readonly groupExpiry: number;
@@ -61,17 +64,22 @@ export class RedisChannelLayer extends BaseChannelLayer {
     options: RedisConnectionOptions & Omit<RedisCoreLayerSettings, 'backend'>,
   ) {
     const settings = layerSettings(options);
-    const logger = new Logger(RedisChannelLayer.name);
-    super(
-      { processId: uuidHex(), token: uuidHex },
+    this.core = new LayerCore(
+      { processId: this.processId, token: uuidHex },
       {
         capacityOf: (channel) => settings.capacities.capacityOf(channel),
         expiryMs: settings.expiry * 1000,
         keepsUnopened: false,
-        logger,
+        logger: this.logger,
+      },
+      {
+        reach: (channel, open) => this.reach(channel, open),
+        // A forgotten channel's memberships are not restored after a Redis restart.
+        release: (channel) => this.memberships.forget(channel),
+        flush: () => this.flushKeys(),
+        close: () => this.closeConnections(),
       },
     );
-    this.logger = logger;
     this.prefix = settings.prefix;
     this.expiry = settings.expiry;
     this.groupExpiry = settings.groupExpiry;
@@ -104,42 +112,21 @@ export class RedisChannelLayer extends BaseChannelLayer {
       this.logger,
     );
     this.shared = new SharedReceiver(
-      () => createConnections(options, 'channels:shared', this.logger),
+      () =>
+        createConnections(options, 'channels:shared', this.logger, {
+          backend: 'redis',
+        }),
       this.codec,
       this.logger,
     );
   }
 
-  override async receive(
-    channel: string,
-    options: ReceiveOptions = {},
-  ): Promise<ChannelMessage> {
-    if (this.isShared(channel)) {
-      return this.shared.receive(this.prefix + channel, options.signal);
-    }
-    return super.receive(channel, options);
+  newChannel(prefix?: string): Promise<string> {
+    return this.core.newChannel(prefix);
   }
 
-  override async listen(
-    channel: string,
-    listener: MessageListener,
-    options: ListenOptions,
-  ): Promise<void> {
-    if (!this.isShared(channel)) {
-      return super.listen(channel, listener, options);
-    }
-    void pumpReceives(
-      (signal) => this.shared.receive(this.prefix + channel, signal),
-      listener,
-      options.signal,
-      this.logger,
-    );
-  }
-
-  protected async transmit(
-    channel: string,
-    message: ChannelMessage,
-  ): Promise<void> {
+  async send(channel: string, message: ChannelMessage): Promise<void> {
+    this.core.checkSend(channel, message);
     const isLocal = channel.includes('!');
     const target = isLocal ? nonLocalName(channel) : channel;
     // A "!" channel goes to the shard its receivers read (channels_redis 4.0
@@ -152,7 +139,7 @@ export class RedisChannelLayer extends BaseChannelLayer {
     const value = this.codec.encode(
       isLocal ? { ...message, [CHANNEL_KEY]: channel } : message,
     );
-    if (!this.mailboxes.reserve(channel)) {
+    if (!this.core.mailboxes.reserve(channel)) {
       throw new ChannelFullError(channel);
     }
     const capacity = this.capacities.capacityOf(channel);
@@ -172,33 +159,48 @@ export class RedisChannelLayer extends BaseChannelLayer {
         value.length,
       );
     } catch (error) {
-      this.mailboxes.unreserve(channel);
+      this.core.mailboxes.unreserve(channel);
       throw error;
     }
     if (added === EXPIRED) {
-      this.mailboxes.unreserve(channel);
+      this.core.mailboxes.unreserve(channel);
       throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
     }
     if (added === 0) {
-      this.mailboxes.unreserve(channel);
+      this.core.mailboxes.unreserve(channel);
       throw new ChannelFullError(channel);
     }
   }
 
-  /** Reads the Redis key of this process's `!` channel, so that its messages come here. */
-  protected reach(channel: string, open: boolean): undefined {
-    if (!open) {
-      const nonLocal = nonLocalName(channel);
-      if (!nonLocal.endsWith(`.${this.processId}!`)) {
-        throw new ForeignChannelError(channel);
-      }
-      this.readers.watch(this.prefix + nonLocal);
+  async receive(
+    channel: string,
+    options: ReceiveOptions = {},
+  ): Promise<ChannelMessage> {
+    if (this.isShared(channel)) {
+      return this.shared.receive(this.prefix + channel, options.signal);
     }
-    return undefined;
+    return this.core.receive(channel, options);
   }
 
-  protected async join(group: string, channel: string): Promise<void> {
-    if (this.mailboxes.isOpen(channel)) {
+  async listen(
+    channel: string,
+    listener: MessageListener,
+    options: ListenOptions,
+  ): Promise<void> {
+    if (!this.isShared(channel)) {
+      return this.core.listen(channel, listener, options);
+    }
+    void pumpReceives(
+      (signal) => this.shared.receive(this.prefix + channel, signal),
+      listener,
+      options.signal,
+      this.logger,
+    );
+  }
+
+  async groupAdd(group: string, channel: string): Promise<void> {
+    this.core.checkMembership(group, channel);
+    if (this.core.mailboxes.isOpen(channel)) {
       this.memberships.remember(group, channel);
     }
     const added = await this.shards.run(
@@ -219,21 +221,55 @@ export class RedisChannelLayer extends BaseChannelLayer {
     }
   }
 
-  protected async leave(group: string, channel: string): Promise<void> {
+  async groupDiscard(group: string, channel: string): Promise<void> {
+    this.core.checkMembership(group, channel);
     this.memberships.discard(group, channel);
     await this.shards.run(this.shards.shardOf(group), (client) =>
       client.zrem(groupKey(this.prefix, group), channel),
     );
   }
 
-  protected broadcast(
+  async groupSend(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
+    this.core.checkGroupSend(group, message);
     return this.groupSender.send(group, message);
   }
 
-  protected async flushTransport(): Promise<void> {
+  flush(): Promise<void> {
+    return this.core.flush();
+  }
+
+  close(): Promise<void> {
+    return this.core.close();
+  }
+
+  /** Answers once every shard answers and has this process's memberships back after a restart. */
+  async ping(): Promise<void> {
+    this.core.assertOpen();
+    await this.shards.runOnEach((client) => client.ping());
+    await Promise.all(
+      Array.from({ length: this.shards.count }, (_, index) =>
+        this.memberships.restored(index),
+      ),
+    );
+  }
+
+  /** Reads the Redis key of this process's `!` channel, so that its messages come here. */
+  private reach(channel: string, open: boolean): undefined {
+    if (!open) {
+      const nonLocal = nonLocalName(channel);
+      if (!nonLocal.endsWith(`.${this.processId}!`)) {
+        throw new ForeignChannelError(channel);
+      }
+      this.readers.watch(this.prefix + nonLocal);
+    }
+    return undefined;
+  }
+
+  /** Drops every key of this layer's prefix, and what the readers popped before. */
+  private async flushKeys(): Promise<void> {
     const pattern = `${this.prefix}*`;
     await this.shards.runOnEach((client) =>
       this.shards.cluster
@@ -244,20 +280,10 @@ export class RedisChannelLayer extends BaseChannelLayer {
     await this.readers.sync(this.shards);
   }
 
-  protected async closeTransport(): Promise<void> {
+  private async closeConnections(): Promise<void> {
     this.memberships.stop();
     await Promise.all([this.readers.stop(), this.shared.close()]);
     await this.shards.quit();
-  }
-
-  /** Answers once every shard answers and has this process's memberships back after a restart. */
-  protected async probe(): Promise<void> {
-    await this.shards.runOnEach((client) => client.ping());
-    await Promise.all(
-      Array.from({ length: this.shards.count }, (_, index) =>
-        this.memberships.restored(index),
-      ),
-    );
   }
 
   /** Routes one raw message from a shard reader to its local channels. */
@@ -271,7 +297,7 @@ export class RedisChannelLayer extends BaseChannelLayer {
     }
     const target = message[CHANNEL_KEY];
     delete message[CHANNEL_KEY];
-    this.mailboxes.deliverToEach(
+    this.core.mailboxes.deliverToEach(
       (Array.isArray(target) ? target : [target]).filter(
         (channel): channel is string => typeof channel === 'string',
       ),
@@ -279,17 +305,12 @@ export class RedisChannelLayer extends BaseChannelLayer {
     );
   }
 
-  /** A forgotten channel's memberships are not restored after a Redis restart. */
-  protected override released(channel: string): void {
-    this.memberships.forget(channel);
-  }
-
   /** Whether `channel` is a named channel, whose messages other processes' receives share. */
   private isShared(channel: string): boolean {
     if (channel.includes('!')) {
       return false;
     }
-    this.assertOpen();
+    this.core.assertOpen();
     assertChannelName(channel);
     return true;
   }

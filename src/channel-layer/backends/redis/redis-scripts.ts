@@ -1,6 +1,6 @@
 import type { Result } from 'ioredis';
 import { EXPIRED_LUA } from '../redis-common/deadline-script';
-import type { RedisClient } from '../redis-common/redis-client';
+import type { RedisClient } from '../redis-common/redis-connection';
 
 /**
  * `send`: drops expired messages, refuses a full channel, adds the message and

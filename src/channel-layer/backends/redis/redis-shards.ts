@@ -1,14 +1,13 @@
 import type { Logger } from '@nestjs/common';
 import { Cluster } from 'ioredis';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
+import { mastersOf, onSlotOwnersChange } from '../redis-common/cluster-slots';
 import { CommandGate } from '../redis-common/command-gate';
-import type { RedisClient } from '../redis-common/redis-client';
-import {
-  closeClient,
-  createConnections,
-  mastersOf,
-  onSlotOwnersChange,
-} from '../redis-common/redis-connections';
+import type {
+  RedisClient,
+  RedisConnection,
+} from '../redis-common/redis-connection';
+import { createConnections } from '../redis-common/redis-connections';
 import { defineChannelScripts } from './redis-scripts';
 import { shardIndex } from '../redis-common/shards';
 
@@ -18,7 +17,7 @@ import { shardIndex } from '../redis-common/shards';
  * concurrent sends into one write per event-loop turn.
  */
 export class RedisShards {
-  private readonly clients: RedisClient[];
+  private readonly connections: RedisConnection[];
   private readonly gates: CommandGate[];
   private sendIndex = 0;
 
@@ -34,40 +33,40 @@ export class RedisShards {
     logger: Logger,
     onReady: (index: number) => void,
   ) {
-    this.clients = createConnections(connection, 'channels', logger, {
+    this.connections = createConnections(connection, 'channels', logger, {
+      backend: 'redis',
       autoPipelining: true,
-    }).map((client, index) => {
+    });
+    this.connections.forEach(({ client }, index) => {
       defineChannelScripts(client);
       client.on('ready', () => onReady(index));
       if (client instanceof Cluster) {
         onSlotOwnersChange(client, () => onReady(index));
       }
-      return client;
     });
-    this.gates = this.clients.map(
-      (client, index) =>
-        new CommandGate(client, 'redis', `channels:${index}`, logger),
+    this.gates = this.connections.map(
+      (shard) => new CommandGate(shard, logger),
     );
   }
 
   /** Whether the one shard is a Redis Cluster, where no command may touch keys of two slots. */
   get cluster(): boolean {
-    return this.clients[0] instanceof Cluster;
+    return this.connections[0].client instanceof Cluster;
   }
 
   /** How many shards there are. */
   get count(): number {
-    return this.clients.length;
+    return this.connections.length;
   }
 
   /** The shard that holds `name`, as channels_redis picks it. */
   shardOf(name: string): number {
-    return shardIndex(name, this.clients.length);
+    return shardIndex(name, this.connections.length);
   }
 
   /** The next shard in round-robin order, for a named channel's sends. */
   nextSendIndex(): number {
-    this.sendIndex = (this.sendIndex + 1) % this.clients.length;
+    this.sendIndex = (this.sendIndex + 1) % this.connections.length;
     return this.sendIndex;
   }
 
@@ -92,7 +91,7 @@ export class RedisShards {
    */
   async runOnEach<T>(call: (client: RedisClient) => Promise<T>): Promise<T[]> {
     const results = await Promise.all(
-      this.clients.map((_, index) =>
+      this.connections.map((_, index) =>
         this.run(index, (client) =>
           Promise.all(
             mastersOf(client).map((master) => {
@@ -111,12 +110,12 @@ export class RedisShards {
    * done when it has just become ready.
    */
   client(index: number): RedisClient {
-    return this.clients[index];
+    return this.connections[index].client;
   }
 
   /** Closes every connection, gracefully when Redis answers. */
   async quit(): Promise<void> {
     this.gates.forEach((gate) => gate.stop());
-    await Promise.all(this.clients.map((client) => closeClient(client)));
+    await Promise.all(this.connections.map((shard) => shard.quit()));
   }
 }

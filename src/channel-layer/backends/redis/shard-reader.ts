@@ -1,7 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { untilReady, type RedisClient } from '../redis-common/redis-client';
+import type {
+  RedisClient,
+  RedisConnection,
+} from '../redis-common/redis-connection';
 
 /** Seconds one BZMPOP waits before it looks at the key set again. */
 const BLOCK_TIMEOUT_S = 2;
@@ -24,13 +27,15 @@ export class ShardReader {
   private readonly done: Promise<void>;
   /** Markers in flight for `sync`, by their bytes in hex. */
   private readonly markers = new Map<string, () => void>();
+  private readonly client: RedisClient;
 
   constructor(
-    private readonly client: RedisClient,
+    private readonly connection: RedisConnection,
     private readonly keys: () => string[],
     private readonly deliver: (raw: Buffer) => void,
     private readonly logger: Logger,
   ) {
+    this.client = connection.client;
     this.done = this.run();
   }
 
@@ -53,10 +58,10 @@ export class ShardReader {
     await reached;
   }
 
-  /** Stops the loop; the caller disconnects the client. */
+  /** Stops the loop and closes its connection. */
   async stop(): Promise<void> {
     this.controller.abort();
-    this.client.disconnect();
+    this.connection.disconnect();
     await this.done;
     for (const resolve of this.markers.values()) {
       resolve();
@@ -84,7 +89,7 @@ export class ShardReader {
     let first = 0;
     while (!signal.aborted) {
       try {
-        await untilReady(this.client, signal);
+        await this.connection.untilReady(signal);
         const keys = this.keys();
         // BZMPOP takes from the first key that has messages: starting from
         // another key each time, a flooded one does not hold the others back.

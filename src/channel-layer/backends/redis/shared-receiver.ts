@@ -2,9 +2,15 @@ import type { Logger } from '@nestjs/common';
 import { ChannelLayerClosedError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { MessageCodec } from './message-codec';
-import { whenReady, type RedisClient } from '../redis-common/redis-client';
+import type { RedisConnection } from '../redis-common/redis-connection';
 
 type Popped = [key: Buffer, member: Buffer, score: Buffer] | null;
+
+/** A BZPOPMIN on its way, and the connection it is on. */
+interface InFlightPop {
+  readonly connection: RedisConnection;
+  readonly pop: Promise<Popped>;
+}
 
 /** Seconds each BZPOPMIN waits on one shard before trying the next. */
 const SHARD_TIMEOUT_S = 1;
@@ -31,13 +37,13 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
  * message is lost to cancellation.
  */
 export class SharedReceiver {
-  private readonly connections = new Set<RedisClient>();
+  private readonly connections = new Set<RedisConnection>();
   private closed = false;
   private nextShard = 0;
 
   /** @param connect fresh connections, one per shard, for one receive. */
   constructor(
-    private readonly connect: () => RedisClient[],
+    private readonly connect: () => RedisConnection[],
     private readonly codec: MessageCodec,
     private readonly logger: Logger,
   ) {}
@@ -45,17 +51,17 @@ export class SharedReceiver {
   async receive(key: string, signal?: AbortSignal): Promise<ChannelMessage> {
     signal?.throwIfAborted();
     const connections = this.connect();
-    connections.forEach((client) => this.connections.add(client));
-    let inFlight: { client: RedisClient; pop: Promise<Popped> } | undefined;
+    connections.forEach((connection) => this.connections.add(connection));
+    let inFlight: InFlightPop | undefined;
     try {
       for (;;) {
-        const client = connections[this.nextShard++ % connections.length];
-        await whenReady(client, signal);
-        const pop = client.bzpopminBuffer(
+        const connection = connections[this.nextShard++ % connections.length];
+        await connection.whenReady(signal);
+        const pop = connection.client.bzpopminBuffer(
           key,
           connections.length === 1 ? 5 : SHARD_TIMEOUT_S,
         );
-        inFlight = { client, pop };
+        inFlight = { connection, pop };
         const popped = await abortable(pop, signal).catch((error: unknown) => {
           throw this.closed ? new ChannelLayerClosedError() : error;
         });
@@ -71,29 +77,29 @@ export class SharedReceiver {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const client of this.connections) {
-      client.disconnect();
+    for (const connection of this.connections) {
+      connection.disconnect();
     }
     this.connections.clear();
   }
 
   /** Puts back what an interrupted pop took, then drops the connections. */
   private async release(
-    connections: RedisClient[],
+    connections: RedisConnection[],
     key: string,
-    inFlight?: { client: RedisClient; pop: Promise<Popped> },
+    inFlight?: InFlightPop,
   ): Promise<void> {
     const popped = await inFlight?.pop.catch(() => null);
     if (inFlight && popped) {
-      await inFlight.client
+      await inFlight.connection.client
         .zadd(key, popped[2].toString(), popped[1])
         .catch((error: unknown) =>
           this.logger.error(`lost a message of ${key}: ${String(error)}`),
         );
     }
-    for (const client of connections) {
-      this.connections.delete(client);
-      client.disconnect();
+    for (const connection of connections) {
+      this.connections.delete(connection);
+      connection.disconnect();
     }
   }
 }

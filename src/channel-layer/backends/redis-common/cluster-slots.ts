@@ -1,0 +1,73 @@
+import { Cluster } from 'ioredis';
+import type { RedisClient } from './redis-connection';
+
+/** How many hash slots a Redis Cluster has. */
+const SLOTS = 16_384;
+
+/**
+ * The masters of `client` when it is a Cluster, else the client itself: one
+ * connection per master that serves slots, as the client's slot table names
+ * them. A slot range whose master this client cannot reach (it was killed
+ * and no replica has taken over yet) throws, so a probe of every master
+ * fails while part of the keyspace is out of reach.
+ */
+export function mastersOf(client: RedisClient): RedisClient[] {
+  if (!(client instanceof Cluster)) {
+    return [client];
+  }
+  // Whatever its state: a node the client has not used yet connects on
+  // the first command; a dead one fails it.
+  const connected = new Map(
+    client
+      .nodes('master')
+      .map((node) => [`${node.options.host}:${node.options.port}`, node]),
+  );
+  const owners = new Set<string>();
+  for (let slot = 0; slot < SLOTS; slot++) {
+    owners.add(client.slots[slot]?.[0] ?? 'none');
+  }
+  return [...owners].map((owner) => {
+    const node = connected.get(owner);
+    if (!node) {
+      throw new Error(`no connection to the master of some slots (${owner})`);
+    }
+    return node;
+  });
+}
+
+/**
+ * Calls `listener` each time a reread of the Cluster's slot table finds
+ * other masters serving some slots: a replica promoted, a slot moved. The
+ * replication is asynchronous, so a promoted replica may lack the last
+ * writes its master acknowledged.
+ */
+export function onSlotOwnersChange(
+  cluster: Cluster,
+  listener: () => void,
+): void {
+  let owners = slotOwners(cluster);
+  cluster.on('refresh', () => {
+    const now = slotOwners(cluster);
+    if (now !== owners) {
+      owners = now;
+      // Before the first `ready`, the connection's own restoration follows.
+      if (cluster.status === 'ready') {
+        listener();
+      }
+    }
+  });
+}
+
+/** The Cluster's slot ranges and their masters, as the client knows them, in one string. */
+function slotOwners(cluster: Cluster): string {
+  const ranges: string[] = [];
+  let previous: string | undefined;
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const owner = cluster.slots[slot]?.[0] ?? 'none';
+    if (owner !== previous) {
+      ranges.push(`${slot}:${owner}`);
+      previous = owner;
+    }
+  }
+  return ranges.join(',');
+}
