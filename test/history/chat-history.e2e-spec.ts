@@ -195,7 +195,7 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
     });
 
     it('should change nothing on the wire when history is off', async () => {
-      const app = await start();
+      const app = await start({ CHAT_HISTORY_SIZE: '0' });
       const client = await join(app, 'off/?history=5');
       client.send({ message: 'plain' });
       await expect(next(client)).resolves.toEqual({ message: 'plain' });
