@@ -1,4 +1,5 @@
 import { expectStillChatting } from '../helpers/failover-chat';
+import { chatFrame } from '../helpers/history-mode';
 import { readyzUntil } from '../helpers/readyz';
 import { useClusterApps } from '../helpers/use-cluster-apps';
 import { WsClient } from '../helpers/ws-client';
@@ -38,7 +39,7 @@ describe.each(['redis', 'redis-pubsub'])(
             received.push(await client.nextMessage());
           }
           expect(received).toEqual(
-            expect.arrayContaining(sent.map((message) => ({ message }))),
+            expect.arrayContaining(sent.map((text) => chatFrame(text))),
           );
         }
       };
