@@ -1,7 +1,12 @@
 import { Inject, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { WebSocketGateway } from '@nestjs/websockets';
-import { ChannelLayer, type ChannelMessage } from '../channel-layer';
+import {
+  ChannelLayer,
+  DEFAULT_EXPIRY_S,
+  type ChannelLayerOptions,
+  type ChannelMessage,
+} from '../channel-layer';
 import { appConfig } from '../config/app.config';
 import { EdgeGuard } from '../edge/edge-guard';
 import { ChannelsMetrics } from '../metrics';
@@ -37,6 +42,21 @@ export interface ChatConnection {
 
 /** The message a connection sends itself once its history is read: live ones before it are held. */
 const REPLAY_MESSAGE = { type: 'chat.replay' };
+
+/** Why a connection whose `chat.replay` was lost is closed (with 1013, to resume). */
+const REPLAY_LOST = 'History replay did not arrive';
+
+/**
+ * How long a connection waits for its `chat.replay`: the layer's expiry.
+ * The layer keeps an undelivered message that long at most, so by then
+ * the marker is lost (a dropped subscriber), not late. A shorter bound
+ * would also close replays that are only late (a Redis that hangs for a
+ * few seconds); in a busy room `MAX_HELD_MESSAGES` closes sooner anyway.
+ */
+function replayWaitMs(layer: ChannelLayerOptions): number {
+  const expiry = layer.backend === 'redis-pubsub' ? undefined : layer.expiry;
+  return (expiry ?? DEFAULT_EXPIRY_S) * 1000;
+}
 
 /** The Channels tutorial's `ChatConsumer`: one room group per URL. */
 @WebSocketGateway({ path: '/ws/chat/:room/' })
@@ -83,12 +103,18 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
       // Queued behind the live messages that came meanwhile: its handler
       // sends the history, then those of them that are newer.
       await this.layer.send(connection.channel, REPLAY_MESSAGE);
+      // In a quiet room nothing else tells that it was lost.
+      connection.state.replay?.startWithin(
+        replayWaitMs(this.config.channelLayer),
+        () => connection.close(CLOSE_TOO_SLOW, REPLAY_LOST),
+      );
     }
   }
 
   async disconnect(
     connection: ConsumerConnection<ChatConnection>,
   ): Promise<void> {
+    connection.state.replay?.dispose();
     await this.layer.groupDiscard(connection.state.group, connection.channel);
   }
 
@@ -143,7 +169,7 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
     if (replay?.admit(message) === false) {
       if (replay.overflowing) {
         // Its history never came: a resume with ?since loses nothing.
-        connection.close(CLOSE_TOO_SLOW, 'History replay did not arrive');
+        connection.close(CLOSE_TOO_SLOW, REPLAY_LOST);
       }
       return;
     }

@@ -11,5 +11,6 @@ import { RoomStatusController } from './room-status.controller';
   imports: [ConsumersModule],
   controllers: [ChatController, RoomMessagesController, RoomStatusController],
   providers: [ChatGateway, RoomHistory],
+  exports: [RoomHistory],
 })
 export class ChatModule {}

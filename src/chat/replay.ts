@@ -34,8 +34,14 @@ export const MAX_HELD_MESSAGES = 1_000;
 export class Replay {
   /** Live messages held until `start()`; `undefined` once started. */
   private held: ChannelMessage[] | undefined = [];
-  /** Live messages up to this id are duplicates; cleared at the first newer one. */
-  private after?: string;
+  /**
+   * Live messages up to this id are duplicates, for the connection's life:
+   * live messages need not come in id order (two senders on different
+   * `redis` shards), so one the history had may come after a newer one.
+   */
+  private readonly after?: string;
+  /** Ends the wait for `start()` (`startWithin`). */
+  private deadline?: NodeJS.Timeout;
 
   constructor(private readonly begin: ReplayStart) {
     const last = begin.messages.at(-1)?.id ?? begin.after;
@@ -45,6 +51,23 @@ export class Replay {
   /** Whether more than `MAX_HELD_MESSAGES` came before the history was sent. */
   get overflowing(): boolean {
     return (this.held?.length ?? 0) > MAX_HELD_MESSAGES;
+  }
+
+  /**
+   * Calls `onLost` unless `start()` comes within `ms`: its `chat.replay`
+   * lost in a room too quiet for `overflowing` to say so.
+   */
+  startWithin(ms: number, onLost: () => void): void {
+    if (!this.held) {
+      return;
+    }
+    this.deadline = setTimeout(onLost, ms);
+    this.deadline.unref(); // a closing process does not wait for it
+  }
+
+  /** Stops waiting for `start()`: the connection is gone. */
+  dispose(): void {
+    clearTimeout(this.deadline);
   }
 
   /** Whether a live message is to be sent now; held ones come from `start()`. */
@@ -67,6 +90,7 @@ export class Replay {
       return { frames: [], live: [] };
     }
     this.held = undefined;
+    this.dispose();
     const history = this.begin.messages.map(messageFrame);
     return {
       frames:
@@ -79,18 +103,11 @@ export class Replay {
 
   private isNew(message: ChannelMessage): boolean {
     const id = message.id;
-    if (
+    return (
       this.after === undefined ||
       typeof id !== 'string' ||
-      !isHistoryId(id)
-    ) {
-      return true;
-    }
-    if (compareHistoryIds(id, this.after) <= 0) {
-      return false;
-    }
-    // Live messages arrive in id order: none after this one can be older.
-    this.after = undefined;
-    return true;
+      !isHistoryId(id) ||
+      compareHistoryIds(id, this.after) > 0
+    );
   }
 }

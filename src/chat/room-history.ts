@@ -64,6 +64,11 @@ export class RoomHistory implements OnApplicationShutdown {
     return { ...since, after: request.since };
   }
 
+  /** Resolves when the history's backend answers (at once when history is off), for `/readyz`. */
+  async ping(): Promise<void> {
+    await this.history?.ping();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.history?.close();
   }

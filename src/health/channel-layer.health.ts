@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { ChannelLayer } from '../channel-layer';
+import { RoomHistory } from '../chat/room-history';
 import { ConsumerRuntime } from '../consumers';
 
 /** How long `/readyz` waits for the layer's backend, in milliseconds. */
@@ -12,17 +13,22 @@ export class ChannelLayerHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly layer: ChannelLayer,
+    private readonly rooms: RoomHistory,
     private readonly runtime: ConsumerRuntime,
   ) {}
 
   /**
-   * `channel_layer`: up when the backend answers `ping()` in time, down with
-   * the error's message (Redis unreachable, a timeout) when not.
+   * `channel_layer`: up when the backend answers `ping()` in time, on the
+   * layer's connections and the room history's (where chat messages are
+   * sent when history is on), down with the error's message (Redis
+   * unreachable, a timeout) when not.
    */
   backend() {
     return this.indicators
       .check('channel_layer')
-      .attempt(() => this.layer.ping())
+      .attempt(async () => {
+        await Promise.all([this.layer.ping(), this.rooms.ping()]);
+      })
       .withTimeout(READY_TIMEOUT_MS);
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { ChatModule } from '../chat/chat.module';
 import { ConsumersModule } from '../consumers';
 import { ChannelLayerHealthIndicator } from './channel-layer.health';
 import { HealthController } from './health.controller';
@@ -10,7 +11,11 @@ import { HealthController } from './health.controller';
  * shown by `channels_layer_backend_up`.
  */
 @Module({
-  imports: [ConsumersModule, TerminusModule.forRoot({ logger: false })],
+  imports: [
+    ChatModule,
+    ConsumersModule,
+    TerminusModule.forRoot({ logger: false }),
+  ],
   controllers: [HealthController],
   providers: [ChannelLayerHealthIndicator],
 })

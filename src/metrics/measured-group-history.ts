@@ -40,6 +40,10 @@ export class MeasuredGroupHistory extends GroupHistory {
     return this.inner.since(group, id);
   }
 
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

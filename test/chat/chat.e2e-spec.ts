@@ -3,7 +3,7 @@ import { createApp, type TestApp } from '../helpers/create-app';
 import { WsClient } from '../helpers/ws-client';
 
 describe.each([
-  ['off', {}],
+  ['off', { CHAT_HISTORY_SIZE: '0' }],
   ['on', { CHAT_HISTORY_SIZE: '100' }],
 ])('ChatGateway (e2e, memory layer, history %s)', (history, historyEnv) => {
   let testApp: TestApp;

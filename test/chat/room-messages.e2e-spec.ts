@@ -2,6 +2,7 @@ import { createApp, type TestApp } from '../helpers/create-app';
 import { readyzUntil } from '../helpers/readyz';
 import { RedisServer } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 /** POSTs `body` (sent as is when a string) to room `room`'s messages. */
 function post(
@@ -48,10 +49,10 @@ describe('POST /api/rooms/<room>/messages (e2e)', () => {
       'bot-secret',
     );
     expect(response.status).toBe(202);
-    await expect(alice.nextMessage()).resolves.toEqual({ message: 'bot: hi' });
+    await expect(alice.nextMessage()).resolves.toEqual(chatFrame('bot: hi'));
     // Carol's own message comes after anything the lobby could have leaked.
     carol.send({ message: 'me' });
-    await expect(carol.nextMessage()).resolves.toEqual({ message: 'me' });
+    await expect(carol.nextMessage()).resolves.toEqual(chatFrame('me'));
     carol.expectNothing();
     await Promise.all([alice.close(), carol.close()]);
   });

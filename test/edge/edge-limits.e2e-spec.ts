@@ -1,6 +1,7 @@
 import { createApp, type TestApp } from '../helpers/create-app';
 import { firstReply, openRawSocket, socketClosed } from '../helpers/raw-socket';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 // README: Security. Limits per client address, heartbeats, slow requests.
 describe('Edge limits (e2e)', () => {
@@ -50,7 +51,7 @@ describe('Edge limits (e2e)', () => {
     const first = await join(testApp);
     for (let n = 0; n < 3; n++) {
       first.send({ message: `m${n}` });
-      await expect(first.nextMessage()).resolves.toEqual({ message: `m${n}` });
+      await expect(first.nextMessage()).resolves.toEqual(chatFrame(`m${n}`));
     }
     first.send({ message: 'one too many' });
     await expect(first.nextMessage()).resolves.toMatchObject({

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { withHistoryDefault } from '../helpers/history-mode';
 import { ManagedProcess } from '../helpers/managed-process';
 import { RedisServer, freePort } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
@@ -24,14 +25,14 @@ describe('Shutdown deadline (e2e, dist/main.js)', () => {
     const port = await freePort();
     app = ManagedProcess.start('app', process.execPath, ['dist/main.js'], {
       cwd: ROOT,
-      env: {
+      env: withHistoryDefault({
         NO_COLOR: '1',
         PORT: String(port),
         HOST: '127.0.0.1',
         CHANNEL_LAYER: 'redis',
         REDIS_URL: redis.url,
         SHUTDOWN_TIMEOUT_MS: '1000',
-      },
+      }),
     });
     await app.waitForLine(/Chat on http:/);
     // A member to take out of its group on shutdown: that call hangs.

@@ -5,6 +5,7 @@ import { RedisClusterSetup } from '../helpers/redis-cluster';
 import { SentinelSetup } from '../helpers/redis-sentinel';
 import { askRedis } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 /** A Redis with failover whose promoted replica can be made to miss its master's writes. */
 interface Forgetful {
@@ -69,8 +70,8 @@ describe.each(setups)(
       const alice = await WsClient.connect(`${apps[0].ws}/ws/chat/amnesia/`);
       const bob = await WsClient.connect(`${apps[1].ws}/ws/chat/amnesia/`);
       alice.send({ message: 'before' });
-      await expect(alice.nextMessage()).resolves.toEqual({ message: 'before' });
-      await expect(bob.nextMessage()).resolves.toEqual({ message: 'before' });
+      await expect(alice.nextMessage()).resolves.toEqual(chatFrame('before'));
+      await expect(bob.nextMessage()).resolves.toEqual(chatFrame('before'));
 
       await redis.forget(key);
       const oldPort = await redis.kill(key);
@@ -82,8 +83,8 @@ describe.each(setups)(
       ).resolves.toBe(2);
 
       bob.send({ message: 'after' });
-      await expect(bob.nextMessage()).resolves.toEqual({ message: 'after' });
-      await expect(alice.nextMessage()).resolves.toEqual({ message: 'after' });
+      await expect(bob.nextMessage()).resolves.toEqual(chatFrame('after'));
+      await expect(alice.nextMessage()).resolves.toEqual(chatFrame('after'));
       await expectStillChatting(alice, bob);
     }, 60_000);
   },

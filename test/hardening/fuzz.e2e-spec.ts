@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parseChatFrame } from '../../src/chat/chat-frame';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 const MAX_LENGTH = 50;
 const MAX_PAYLOAD = 2_048;
@@ -82,14 +83,14 @@ describe('Gateway fuzzing (e2e, fast-check)', () => {
           expect(errorsOf(answers)).toEqual(errorsOf(outcomes));
 
           const valid = outcomes.flatMap((outcome) =>
-            'message' in outcome ? [{ message: outcome.message }] : [],
+            'message' in outcome ? [chatFrame(outcome.message)] : [],
           );
           observer.send({ message: 'sentinel' });
           const seen = [];
           for (let i = 0; i <= valid.length; i++) {
             seen.push(await observer.nextMessage());
           }
-          expect(seen).toEqual([...valid, { message: 'sentinel' }]);
+          expect(seen).toEqual([...valid, chatFrame('sentinel')]);
           await Promise.all([fuzzer.close(), observer.close()]);
         },
       ),
@@ -112,9 +113,9 @@ describe('Gateway fuzzing (e2e, fast-check)', () => {
           sender.send(binary ? Buffer.from(payload) : payload);
           await expect(sender.closed).resolves.toMatchObject({ code: 1009 });
           bystander.send({ message: 'still here' });
-          await expect(bystander.nextMessage()).resolves.toEqual({
-            message: 'still here',
-          });
+          await expect(bystander.nextMessage()).resolves.toEqual(
+            chatFrame('still here'),
+          );
           await bystander.close();
         },
       ),
@@ -148,7 +149,7 @@ describe('Gateway fuzzing (e2e, fast-check)', () => {
     );
     const client = await WsClient.connect(`${testApp.ws}/ws/chat/after/`);
     client.send({ message: 'alive' });
-    await expect(client.nextMessage()).resolves.toEqual({ message: 'alive' });
+    await expect(client.nextMessage()).resolves.toEqual(chatFrame('alive'));
     await client.close();
   });
 });

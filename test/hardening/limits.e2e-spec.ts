@@ -3,6 +3,7 @@ import { ChannelLayer } from '../../src/channel-layer';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { holdNextCall } from '../helpers/held-call';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 /** Each limit of README's Security section, with the protection observed. */
 describe('Limits (e2e)', () => {
@@ -46,9 +47,9 @@ describe('Limits (e2e)', () => {
     }
     expect(replies).toEqual(
       expect.arrayContaining([
-        { message: 'm1' },
-        { message: 'm2' },
-        { message: 'm3' },
+        chatFrame('m1'),
+        chatFrame('m2'),
+        chatFrame('m3'),
         expect.objectContaining({ error: 'rate_limited' }),
       ]),
     );
@@ -58,10 +59,10 @@ describe('Limits (e2e)', () => {
       seenByBob.push(await bob.nextMessage());
     }
     expect(seenByBob).toEqual([
-      { message: 'm1' },
-      { message: 'm2' },
-      { message: 'm3' },
-      { message: 'sentinel' },
+      chatFrame('m1'),
+      chatFrame('m2'),
+      chatFrame('m3'),
+      chatFrame('sentinel'),
     ]);
 
     for (let n = 0; n < 10; n++) {
@@ -131,7 +132,7 @@ describe('Limits (e2e)', () => {
     // only the paused member falls behind.
     for (let n = 0; n < count; n++) {
       fast.send({ message: text });
-      await expect(fast.nextMessage()).resolves.toEqual({ message: text });
+      await expect(fast.nextMessage()).resolves.toEqual(chatFrame(text));
     }
     slow.socket.resume();
     await expect(slow.closed).resolves.toMatchObject({ code: 1013 });
@@ -166,7 +167,7 @@ describe('Limits (e2e)', () => {
     // Its frames are handled in order: once the last one reaches the room,
     // every bad frame before it has had its reply, or the socket its close.
     silent.send({ message: 'last' });
-    await expect(other.nextMessage()).resolves.toEqual({ message: 'last' });
+    await expect(other.nextMessage()).resolves.toEqual(chatFrame('last'));
     silent.socket.resume();
     await expect(silent.closed).resolves.toMatchObject({ code: 1013 });
     // Closed at the bound, not after every reply had been queued for it.

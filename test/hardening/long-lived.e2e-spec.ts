@@ -1,6 +1,7 @@
 import { setTimeout as elapse } from 'node:timers/promises';
 import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 /** Seconds a membership lasts unless renewed, short so that the test can outlive it. */
 const GROUP_EXPIRY_S = 2;
@@ -26,14 +27,14 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       // outlive GROUP_EXPIRY, twice over.
       await elapse(2 * GROUP_EXPIRY_S * 1000 + 500);
       alice.send({ message: 'still here?' });
-      await expect(bob.nextMessage()).resolves.toEqual({
-        message: 'still here?',
-      });
+      await expect(bob.nextMessage()).resolves.toEqual(
+        chatFrame('still here?'),
+      );
       bob.send({ message: 'yes' });
-      await expect(alice.nextMessage()).resolves.toEqual({
-        message: 'still here?',
-      });
-      await expect(alice.nextMessage()).resolves.toEqual({ message: 'yes' });
+      await expect(alice.nextMessage()).resolves.toEqual(
+        chatFrame('still here?'),
+      );
+      await expect(alice.nextMessage()).resolves.toEqual(chatFrame('yes'));
       await Promise.all([alice.close(), bob.close()]);
     });
   },

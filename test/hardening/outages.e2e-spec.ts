@@ -6,6 +6,7 @@ import { readyzUntil } from '../helpers/readyz';
 import { RedisServer } from '../helpers/redis-server';
 import { roomOnShard } from '../helpers/room-on-shard';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 type Backend = 'redis' | 'redis-pubsub';
 
@@ -55,9 +56,9 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
         await readyzUntil(testApp, 200);
         const client = await WsClient.connect(`${testApp.ws}/ws/chat/late/`);
         client.send({ message: 'redis came' });
-        await expect(client.nextMessage()).resolves.toEqual({
-          message: 'redis came',
-        });
+        await expect(client.nextMessage()).resolves.toEqual(
+          chatFrame('redis came'),
+        );
         await client.close();
       } finally {
         await testApp.app.close();
@@ -104,12 +105,12 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
         async ({ proxy, testApp, alice, bob }) => {
           proxy.delayMs = 150;
           alice.send({ message: 'through a slow link' });
-          await expect(bob.nextMessage()).resolves.toEqual({
-            message: 'through a slow link',
-          });
-          await expect(alice.nextMessage()).resolves.toEqual({
-            message: 'through a slow link',
-          });
+          await expect(bob.nextMessage()).resolves.toEqual(
+            chatFrame('through a slow link'),
+          );
+          await expect(alice.nextMessage()).resolves.toEqual(
+            chatFrame('through a slow link'),
+          );
 
           proxy.delayMs = 1_500;
           await expect(readyzUntil(testApp, 503)).resolves.toMatchObject({
@@ -122,9 +123,9 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
           proxy.delayMs = 0;
           await readyzUntil(testApp, 200);
           bob.send({ message: 'fast again' });
-          await expect(alice.nextMessage()).resolves.toEqual({
-            message: 'fast again',
-          });
+          await expect(alice.nextMessage()).resolves.toEqual(
+            chatFrame('fast again'),
+          );
         },
       );
     });
@@ -143,9 +144,9 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
           await readyzUntil(testApp, 200);
           bob.send({ message: 'healed' });
           // What its sender was told failed never arrives later.
-          await expect(alice.nextMessage()).resolves.toEqual({
-            message: 'healed',
-          });
+          await expect(alice.nextMessage()).resolves.toEqual(
+            chatFrame('healed'),
+          );
         },
       );
     });
@@ -172,9 +173,9 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
           error: 'layer_unavailable',
         });
         alive.send({ message: 'still working' });
-        await expect(alive.nextMessage()).resolves.toEqual({
-          message: 'still working',
-        });
+        await expect(alive.nextMessage()).resolves.toEqual(
+          chatFrame('still working'),
+        );
         await expect(readyzUntil(testApp, 503)).resolves.toMatchObject({
           status: 'error',
           error: { channel_layer: { status: 'down' } },
@@ -183,9 +184,9 @@ describe.each<Backend>(['redis', 'redis-pubsub'])(
         await shards[other].restart();
         await readyzUntil(testApp, 200);
         gone.send({ message: 'shard back' });
-        await expect(gone.nextMessage()).resolves.toEqual({
-          message: 'shard back',
-        });
+        await expect(gone.nextMessage()).resolves.toEqual(
+          chatFrame('shard back'),
+        );
         await Promise.all([alive.close(), gone.close()]);
       } finally {
         await testApp.app.close();

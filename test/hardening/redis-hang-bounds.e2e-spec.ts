@@ -7,6 +7,7 @@ import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { readyzUntil } from '../helpers/readyz';
 import type { RedisServer } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 /** Commands a connection holds in flight at most (the layer's documented bound). */
 const MAX_IN_FLIGHT = 10_000;
@@ -83,9 +84,7 @@ describe('Handshakes while Redis hangs, CHANNEL_LAYER=redis (e2e)', () => {
 
     const other = await WsClient.connect(`${suite.app.ws}/ws/chat/exact/`);
     other.send({ message: 'who is here' });
-    await expect(live.nextMessage()).resolves.toEqual({
-      message: 'who is here',
-    });
+    await expect(live.nextMessage()).resolves.toEqual(chatFrame('who is here'));
     await expect(groupSize(suite.redis, 'chat_exact')).resolves.toBe(2);
     await Promise.all([live.close(), other.close()]);
   }, 60_000);

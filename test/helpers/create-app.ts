@@ -7,6 +7,7 @@ import {
   type AppConfig,
 } from '../../src/config/app.config';
 import { startTestApp } from '../../src/testing';
+import { withHistoryDefault } from './history-mode';
 
 /** A running application and its base URLs. */
 export interface TestApp {
@@ -18,13 +19,14 @@ export interface TestApp {
 
 /**
  * Starts the real application, as `main.ts` does, on a free loopback port,
- * with `env` as its environment (README: Configuration): the test kit's
- * `startTestApp` with the app's own layer, configuration and setup.
+ * with `env` as its environment (README: Configuration) and the pass's
+ * `CHAT_HISTORY_SIZE` unless `env` sets one (`withHistoryDefault`): the test
+ * kit's `startTestApp` with the app's own layer, configuration and setup.
  */
 export async function createApp(
   env: Record<string, string> = {},
 ): Promise<TestApp> {
-  const config = parseAppConfig(env);
+  const config = parseAppConfig(withHistoryDefault(env));
   const { app, http, ws } = await startTestApp<NestExpressApplication>(
     AppModule,
     {

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import type { TestApp } from './create-app';
 import { readyzUntil } from './readyz';
 import { WsClient } from './ws-client';
+import { chatFrame } from './history-mode';
 
 /** How often a chatting client tries again while the layer is down. */
 const RETRY_MS = 100;
@@ -43,8 +44,8 @@ export async function chatThroughFailover(
   const alice = await WsClient.connect(`${first.ws}/ws/chat/${room}/`);
   const bob = await WsClient.connect(`${second.ws}/ws/chat/${room}/`);
   alice.send({ message: 'before' });
-  await expect(alice.nextMessage()).resolves.toEqual({ message: 'before' });
-  await expect(bob.nextMessage()).resolves.toEqual({ message: 'before' });
+  await expect(alice.nextMessage()).resolves.toEqual(chatFrame('before'));
+  await expect(bob.nextMessage()).resolves.toEqual(chatFrame('before'));
   const lastBefore = Date.now();
 
   await failover.kill();
@@ -57,7 +58,7 @@ export async function chatThroughFailover(
     alice.send({ message: `during ${n}` });
     const reply = await alice.nextMessage();
     if (!isUnavailable(reply)) {
-      expect(reply).toEqual({ message: `during ${n}` });
+      expect(reply).toEqual(chatFrame(`during ${n}`));
       await expect(bob.nextMessage()).resolves.toEqual(reply);
       firstAfter = Date.now();
       break;
@@ -72,12 +73,12 @@ export async function chatThroughFailover(
   await Promise.all([readyzUntil(first, 200), readyzUntil(second, 200)]);
 
   bob.send({ message: 'after' });
-  await expect(bob.nextMessage()).resolves.toEqual({ message: 'after' });
-  await expect(alice.nextMessage()).resolves.toEqual({ message: 'after' });
+  await expect(bob.nextMessage()).resolves.toEqual(chatFrame('after'));
+  await expect(alice.nextMessage()).resolves.toEqual(chatFrame('after'));
   const outageMs = (firstAfter ?? Date.now()) - lastBefore;
   alice.send({ message: 'again' });
-  await expect(bob.nextMessage()).resolves.toEqual({ message: 'again' });
-  await expect(alice.nextMessage()).resolves.toEqual({ message: 'again' });
+  await expect(bob.nextMessage()).resolves.toEqual(chatFrame('again'));
+  await expect(alice.nextMessage()).resolves.toEqual(chatFrame('again'));
   await expectStillChatting(alice, bob);
   return { outageMs, unavailable };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { withHistoryDefault } from './history-mode';
 import { ManagedProcess } from './managed-process';
 import { RedisServer, freePort } from './redis-server';
 
@@ -158,7 +159,7 @@ function startApp(
 ): ManagedProcess {
   return ManagedProcess.start(name, process.execPath, ['dist/main.js'], {
     cwd: ROOT,
-    env: {
+    env: withHistoryDefault({
       NODE_ENV: 'production',
       NO_COLOR: '1',
       PORT: String(port),
@@ -167,6 +168,6 @@ function startApp(
       // HAProxy runs on loopback here: its X-Forwarded-For names the client.
       TRUST_PROXY: 'loopback',
       ...env,
-    },
+    }),
   });
 }

@@ -10,13 +10,14 @@ export interface ClusterApps {
 
 /**
  * Starts a Redis Cluster (`masters`, each with `replicas`) and two instances
- * of the app on it (`CHANNEL_LAYER=backend`, chat limits raised) once for the
- * suite, and stops them afterwards. The object fills in the hook.
+ * of the app on it (`CHANNEL_LAYER=backend`, chat limits raised, plus `env`)
+ * once for the suite, and stops them afterwards. The object fills in the hook.
  */
 export function useClusterApps(
   backend: string,
   masters: number,
   replicas = 0,
+  env: Record<string, string> = {},
 ): ClusterApps {
   const state = {} as { apps: [TestApp, TestApp] };
   // jest runs afterAll hooks in the order they are declared: the apps close
@@ -26,14 +27,15 @@ export function useClusterApps(
   });
   const redis = useRedisCluster(masters, replicas);
   beforeAll(async () => {
-    const env = {
+    const appEnv = {
       CHANNEL_LAYER: backend,
       REDIS_MODE: 'cluster',
       REDIS_URL: redis.cluster.urls.join(','),
       CHAT_RATE_LIMIT: '1000',
       CHAT_RATE_BURST: '1000',
+      ...env,
     };
-    state.apps = [await createApp(env), await createApp(env)];
+    state.apps = [await createApp(appEnv), await createApp(appEnv)];
   });
   return {
     get cluster() {

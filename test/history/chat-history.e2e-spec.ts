@@ -132,7 +132,10 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       expect(seen).toEqual(everything);
       expectIncreasingIds(everything);
       senders[0].send({ message: 'after' });
-      await expect(next(resumer)).resolves.toMatchObject({ message: 'after' });
+      await expect(next(resumer)).resolves.toEqual({
+        message: 'after',
+        id: expect.any(String),
+      });
       resumer.expectNothing();
     });
 
@@ -159,7 +162,10 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       const late = await join(app, `newest/?since=${only.id}`);
       await expect(next(late)).resolves.toEqual({ recovered: true });
       sender.send({ message: 'live' });
-      await expect(next(late)).resolves.toMatchObject({ message: 'live' });
+      await expect(next(late)).resolves.toEqual({
+        message: 'live',
+        id: expect.any(String),
+      });
     });
 
     it('should store a message posted to the HTTP API like a chat frame', async () => {
@@ -191,11 +197,14 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       await expect(next(client)).resolves.toEqual({ message: 'from Django' });
       const late = await join(app, 'foreign/?history=5');
       late.send({ message: 'mine' });
-      await expect(next(late)).resolves.toMatchObject({ message: 'mine' });
+      await expect(next(late)).resolves.toEqual({
+        message: 'mine',
+        id: expect.any(String),
+      });
     });
 
     it('should change nothing on the wire when history is off', async () => {
-      const app = await start();
+      const app = await start({ CHAT_HISTORY_SIZE: '0' });
       const client = await join(app, 'off/?history=5');
       client.send({ message: 'plain' });
       await expect(next(client)).resolves.toEqual({ message: 'plain' });
@@ -214,7 +223,37 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
         const late = await join(app, `restart/?since=${before.id}`);
         await expect(next(late)).resolves.toEqual({ recovered: false });
         late.send({ message: 'after' });
-        await expect(next(late)).resolves.toMatchObject({ message: 'after' });
+        await expect(next(late)).resolves.toEqual({
+          message: 'after',
+          id: expect.any(String),
+        });
+      });
+    }
+
+    if (backend === 'memory') {
+      it('should close with 1013 a connection whose chat.replay is lost in a quiet room, and send the history on resume', async () => {
+        // CHANNEL_EXPIRY is how long a connection waits for its chat.replay.
+        const app = await start({
+          CHAT_HISTORY_SIZE: '10',
+          CHANNEL_EXPIRY: '1',
+        });
+        const sender = await join(app, 'quiet/');
+        sender.send({ message: 'stored' });
+        const stored = await next(sender);
+        const layer = app.app.get(ChannelLayer);
+        const send = layer.send.bind(layer);
+        const lose = jest
+          .spyOn(layer, 'send')
+          .mockImplementation(async (channel, message) => {
+            if (message.type !== 'chat.replay') {
+              await send(channel, message);
+            }
+          });
+        const lost = await join(app, 'quiet/?history=5');
+        await expect(lost.closed).resolves.toMatchObject({ code: 1013 });
+        lose.mockRestore();
+        const resumed = await join(app, 'quiet/?history=5');
+        await expect(next(resumed)).resolves.toEqual(stored);
       });
     }
   },

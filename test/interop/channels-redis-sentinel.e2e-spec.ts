@@ -4,6 +4,7 @@ import { PythonPeer } from '../helpers/python-peer';
 import { readyzUntil } from '../helpers/readyz';
 import { SentinelSetup } from '../helpers/redis-sentinel';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 /**
  * The real channels_redis 4.0 RedisChannelLayer, configured with
@@ -55,12 +56,12 @@ describe('Interop with channels_redis 4.0 through Sentinel (e2e)', () => {
     await django.groupAdd(`chat_${room}`, channel);
     const received = django.receive(channel);
     client.send({ message: 'hello Django' });
-    await expect(client.nextMessage()).resolves.toEqual({
-      message: 'hello Django',
-    });
+    await expect(client.nextMessage()).resolves.toEqual(
+      chatFrame('hello Django'),
+    );
     await expect(received).resolves.toEqual({
       type: 'chat.message',
-      message: 'hello Django',
+      ...chatFrame('hello Django'),
     });
     await client.close();
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { withHistoryDefault } from '../helpers/history-mode';
 import { ManagedProcess } from '../helpers/managed-process';
 import { freePort } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
@@ -15,7 +16,7 @@ async function start(
   const port = await freePort();
   const app = ManagedProcess.start('app', process.execPath, ['dist/main.js'], {
     cwd: ROOT,
-    env: { PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: withHistoryDefault({ PORT: String(port), HOST: '127.0.0.1', ...env }),
   });
   return { app, ws: `ws://127.0.0.1:${port}` };
 }

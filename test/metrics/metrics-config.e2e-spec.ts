@@ -4,6 +4,7 @@ import { createApp, type TestApp } from '../helpers/create-app';
 import { scrape } from '../helpers/metrics';
 import { freePort } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 describe('METRICS_ENABLED and METRICS_PORT (e2e)', () => {
   let testApp: TestApp | undefined;
@@ -20,9 +21,9 @@ describe('METRICS_ENABLED and METRICS_PORT (e2e)', () => {
     );
     const client = await WsClient.connect(`${testApp.ws}/ws/chat/quiet/`);
     client.send({ message: 'still chatting' });
-    await expect(client.nextMessage()).resolves.toEqual({
-      message: 'still chatting',
-    });
+    await expect(client.nextMessage()).resolves.toEqual(
+      chatFrame('still chatting'),
+    );
     await client.close();
   });
 

@@ -1,5 +1,6 @@
 import { Topology } from '../helpers/topology';
 import { WsClient } from '../helpers/ws-client';
+import { chatFrame } from '../helpers/history-mode';
 
 /** The replica HAProxy says answered (docker/haproxy.cfg's X-Served-By). */
 function servedBy(client: WsClient): string | undefined {
@@ -89,17 +90,17 @@ describe('Production topology through HAProxy (e2e)', () => {
       expect(frames).toHaveLength(2);
       expect(frames).toEqual(
         expect.arrayContaining([
-          { message: 'from app1' },
-          { message: 'from app2' },
+          chatFrame('from app1'),
+          chatFrame('from app2'),
         ]),
       );
     }
     // The layer keeps per-connection order, so carol's own message comes
     // after anything the lobby could have leaked to her.
     carol.send({ message: 'kitchen only' });
-    await expect(carol.nextMessage()).resolves.toEqual({
-      message: 'kitchen only',
-    });
+    await expect(carol.nextMessage()).resolves.toEqual(
+      chatFrame('kitchen only'),
+    );
     expect(carol.pending).toBe(0);
   });
 

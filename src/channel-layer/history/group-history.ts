@@ -42,6 +42,12 @@ export abstract class GroupHistory {
   /** The stored messages of `group` after `id`, and whether none was missed. */
   abstract since(group: string, id: string): Promise<HistorySince>;
 
+  /**
+   * Resolves when the history's backend answers, for `/readyz`: a history
+   * may send on connections of its own, which recover apart from the layer's.
+   */
+  abstract ping(): Promise<void>;
+
   /** Releases connections. */
   abstract close(): Promise<void>;
 }

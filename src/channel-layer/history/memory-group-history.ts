@@ -72,6 +72,8 @@ export class MemoryGroupHistory extends GroupHistory {
     };
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.logs.clear();
   }

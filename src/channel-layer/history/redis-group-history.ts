@@ -149,6 +149,12 @@ export class RedisGroupHistory extends GroupHistory {
     };
   }
 
+  async ping(): Promise<void> {
+    await Promise.all(
+      this.gates.map((gate) => gate.run((client) => client.ping())),
+    );
+  }
+
   async close(): Promise<void> {
     this.gates.forEach((gate) => gate.stop());
     await Promise.all(this.connections.map((connection) => connection.quit()));
