@@ -94,7 +94,7 @@ export class RedisGroupHistory extends GroupHistory {
       layerOptions,
       'channels:history',
       this.logger,
-      { backend: layerOptions.backend, autoPipelining: true },
+      { backend: layerOptions.backend },
     );
     this.connections.forEach(({ client }) => defineHistoryScripts(client));
     this.gates = this.connections.map(

@@ -41,7 +41,7 @@ export class PubSubShard implements PubSubServer {
       url,
       `channels-pubsub:${index}`,
       logger,
-      { backend: 'redis-pubsub', autoPipelining: true },
+      { backend: 'redis-pubsub' },
     );
     definePublishScript(this.publisher.client);
     this.gate = new CommandGate(this.publisher, logger);

@@ -33,7 +33,6 @@ export class ShardedPubSub implements PubSubServer {
       logger,
       {
         backend: 'redis-pubsub',
-        autoPipelining: true,
         commandTimeout: COMMAND_TIMEOUT_MS,
         shardedSubscribers: true,
       },
