@@ -3,6 +3,7 @@ import { chatFrame } from '../helpers/history-mode';
 import { readyzUntil } from '../helpers/readyz';
 import { useClusterApps } from '../helpers/use-cluster-apps';
 import { WsClient } from '../helpers/ws-client';
+import { CHAT_ERRORS } from '../../src/chat/chat-error';
 
 /** Messages each of the two clients sends at every step of the migration. */
 const PER_STEP = 5;
@@ -13,9 +14,7 @@ describe.each(['redis', 'redis-pubsub'])(
     // History off with redis-pubsub, whatever the pass: while the slot's
     // keys have moved but the slot has not, the history's one script (store
     // + SPUBLISH) is redirected (ASK) to the importing master, where no
-    // member is subscribed yet: every message is refused with
-    // layer_unavailable, though stored in the history. A known bug of
-    // history on Cluster, not fixed yet.
+    // member is subscribed yet, so every message is refused (see below).
     const env: { CHAT_HISTORY_SIZE?: string } =
       backend === 'redis-pubsub' ? { CHAT_HISTORY_SIZE: '0' } : {};
     const setup = useClusterApps(backend, 3, 0, env);
@@ -79,3 +78,42 @@ describe.each(['redis', 'redis-pubsub'])(
     }, 60_000);
   },
 );
+
+describe('Two instances on a Redis Cluster moving a room’s slot, CHANNEL_LAYER=redis-pubsub, CHAT_HISTORY_SIZE=100 (e2e)', () => {
+  const setup = useClusterApps('redis-pubsub', 3, 0, {
+    CHAT_HISTORY_SIZE: '100',
+  });
+
+  it('should refuse a message sent while the room’s keys have moved but its slot has not, and keep it out of the history', async () => {
+    const { cluster, apps } = setup;
+    const key = 'asgi__group__chat_moving';
+    const alice = await WsClient.connect(`${apps[0].ws}/ws/chat/moving/`);
+    const bob = await WsClient.connect(`${apps[1].ws}/ws/chat/moving/`);
+    alice.send({ message: 'before' });
+    const before = (await bob.nextMessage()) as { id: string };
+    await expect(alice.nextMessage()).resolves.toEqual(before);
+
+    const newPort = await cluster.migrateSlotOf(key, async (step) => {
+      if (step === 'keys moved') {
+        // The script follows the stream to the importing master, where
+        // nobody is subscribed: not even its sender's instance got it.
+        alice.send({ message: 'refused' });
+        await expect(alice.nextMessage()).resolves.toEqual(
+          CHAT_ERRORS.layerUnavailable(),
+        );
+      }
+    });
+    await cluster.untilShardSubscribed(newPort, key, 2);
+
+    alice.send({ message: 'after' });
+    const after = { message: 'after', id: expect.any(String) };
+    await expect(bob.nextMessage()).resolves.toEqual(after);
+    await expect(alice.nextMessage()).resolves.toEqual(after);
+    const resumed = await WsClient.connect(
+      `${apps[1].ws}/ws/chat/moving/?since=${before.id}`,
+    );
+    await expect(resumed.nextMessage()).resolves.toEqual({ recovered: true });
+    await expect(resumed.nextMessage()).resolves.toEqual(after);
+    await expectStillChatting(alice, bob, resumed);
+  }, 60_000);
+});

@@ -32,9 +32,15 @@ return append(ARGV[1], ARGV[2], ARGV[3])
  * The pub/sub layer's group send with history, in one step: stores the
  * message, then publishes it with its id spliced in as msgpack: ARGV[5] is
  * the message packed with a last entry `id` whose value is left out.
+ * A message that reached fewer receivers than ARGV[8] (1 when the sending
+ * process is subscribed itself) was not sent: it is deleted again, as when
+ * the script followed a Cluster's ASK to a master the subscribers have not
+ * moved to yet.
  * KEYS[1] history stream (same slot as the group's pub/sub channel); ARGV
- * stored value, size, ttl, pub/sub channel, head, '1' for SPUBLISH, deadline.
- * Returns {id, receivers}, or {-1, 0} past the deadline.
+ * stored value, size, ttl, pub/sub channel, head, '1' for SPUBLISH, deadline,
+ * receivers expected at least.
+ * Returns {id, receivers}, {-1, 0} past the deadline, or {-2, receivers}
+ * when it reached too few and was not kept.
  */
 export const HISTORY_PUBLISH_LUA = `${EXPIRED_LUA}${APPEND_LUA}
 if expired(ARGV[7]) then
@@ -42,7 +48,12 @@ if expired(ARGV[7]) then
 end
 local id = append(ARGV[1], ARGV[2], ARGV[3])
 local command = ARGV[6] == '1' and 'SPUBLISH' or 'PUBLISH'
-return {id, redis.call(command, ARGV[4], ARGV[5] .. id_string(id))}
+local receivers = redis.call(command, ARGV[4], ARGV[5] .. id_string(id))
+if receivers < tonumber(ARGV[8]) then
+  redis.call('XDEL', KEYS[1], id)
+  return {-2, receivers}
+end
+return {id, receivers}
 `;
 
 /**
@@ -118,6 +129,7 @@ declare module 'ioredis' {
       head: Buffer,
       sharded: string,
       deadline: number,
+      expectedReceivers: number,
     ): Result<[id: string | number, receivers: number], Context>;
   }
 }

@@ -29,7 +29,11 @@ import {
 } from './group-history';
 import { isHistoryId } from './history-id';
 import { historyKey } from './history-key';
+import { RedisPubSubChannelLayer } from '../backends/redis-pubsub/redis-pubsub-channel-layer';
 import { defineHistoryScripts } from './history-scripts';
+
+/** What the publish script returns when the message reached too few subscribers to be kept. */
+const UNDELIVERED = -2;
 
 /** msgpack of the empty string: the placeholder value of the `id` entry. */
 const EMPTY_STRING = 0xa0;
@@ -182,11 +186,22 @@ export class RedisGroupHistory extends GroupHistory {
           head,
           this.layerOptions.mode === 'cluster' ? '1' : '0',
           deadline,
+          this.layer instanceof RedisPubSubChannelLayer &&
+            this.layer.hasMembers(group)
+            ? 1
+            : 0,
         ),
       value.length + head.length,
     );
     if (id === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
+    }
+    if (id === UNDELIVERED) {
+      // Not even this process, a subscriber, got it (a Cluster moving the
+      // slot: the script followed the keys to a master not subscribed to).
+      throw this.connections[index].unavailable(
+        `published to ${receivers} subscribers, not stored`,
+      );
     }
     return { accepted: receivers, full: 0, id: String(id) };
   }

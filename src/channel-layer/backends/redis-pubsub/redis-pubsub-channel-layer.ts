@@ -143,6 +143,14 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     return { accepted, full: 0 };
   }
 
+  /**
+   * Whether this process has members in `group`, and so subscribes to its
+   * channel: a publish to the group then reaches this process at least.
+   */
+  hasMembers(group: string): boolean {
+    return this.groups.has(this.groupChannel(group));
+  }
+
   /** Drops buffered messages and this process's group memberships; channels stay subscribed. */
   flush(): Promise<void> {
     return this.core.flush();
