@@ -36,15 +36,15 @@ export interface ChatConnection {
   readonly bucket: TokenBucket;
   /** The client's key in the per-address limits (`EdgeGuard.clientKeyOf`). */
   readonly clientKey: string;
-  /** History asked for on the URL (`?history`, `?since`), sent before live messages. */
+  /**
+   * With history on: the history asked for on the URL (`?history`,
+   * `?since`), then live messages in id order.
+   */
   readonly replay?: Replay;
 }
 
 /** The message a connection sends itself once its history is read: live ones before it are held. */
 const REPLAY_MESSAGE = { type: 'chat.replay' };
-
-/** Why a connection whose `chat.replay` was lost is closed (with 1013, to resume). */
-const REPLAY_LOST = 'History replay did not arrive';
 
 /**
  * How long a connection waits for its `chat.replay`: the layer's expiry.
@@ -97,16 +97,22 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
         this.config.chatRateBurst,
       ),
       clientKey: this.edge.clientKeyOf(connection.request),
-      replay: resume && new Replay(await this.rooms.read(group, resume)),
+      replay: this.rooms.enabled
+        ? new Replay(await this.rooms.read(group, resume), {
+            sendText: (frame) => connection.sendText(frame),
+            send: (message) => this.send(connection, message),
+            storedAfter: (id) => this.rooms.storedAfter(group, id),
+            lost: (reason) => connection.close(CLOSE_TOO_SLOW, reason),
+          })
+        : undefined,
     };
-    if (resume) {
+    if (connection.state.replay) {
       // Queued behind the live messages that came meanwhile: its handler
       // sends the history, then those of them that are newer.
       await this.layer.send(connection.channel, REPLAY_MESSAGE);
       // In a quiet room nothing else tells that it was lost.
-      connection.state.replay?.startWithin(
+      connection.state.replay.startWithin(
         replayWaitMs(this.config.channelLayer),
-        () => connection.close(CLOSE_TOO_SLOW, REPLAY_LOST),
       );
     }
   }
@@ -166,26 +172,17 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
     message: ChannelMessage,
   ): void {
     const replay = connection.state.replay;
-    if (replay?.admit(message) === false) {
-      if (replay.overflowing) {
-        // Its history never came: a resume with ?since loses nothing.
-        connection.close(CLOSE_TOO_SLOW, REPLAY_LOST);
-      }
-      return;
+    if (replay) {
+      replay.push(message);
+    } else {
+      this.send(connection, message);
     }
-    this.send(connection, message);
   }
 
   /** The connection's own signal that its history is read: history first, then what was held. */
   @ChannelHandler('chat.replay')
   chatReplay(connection: ConsumerConnection<ChatConnection>): void {
-    const start = connection.state.replay?.start();
-    for (const frame of start?.frames ?? []) {
-      connection.sendText(frame);
-    }
-    for (const message of start?.live ?? []) {
-      this.send(connection, message);
-    }
+    connection.state.replay?.start();
   }
 
   private send(connection: ConsumerConnection, message: ChannelMessage): void {

@@ -5,6 +5,7 @@ import {
   createGroupHistory,
   type GroupHistory,
   type GroupSendResult,
+  type HistoryMessage,
 } from '../channel-layer';
 import { appConfig } from '../config/app.config';
 import { ChannelsMetrics } from '../metrics';
@@ -19,6 +20,11 @@ import type { ResumeRequest } from './resume-request';
 @Injectable()
 export class RoomHistory implements OnApplicationShutdown {
   private readonly history?: GroupHistory;
+  /** `storedAfter` reads in flight, by group and id. */
+  private readonly reads = new Map<
+    string,
+    Promise<HistoryMessage[] | undefined>
+  >();
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -51,17 +57,56 @@ export class RoomHistory implements OnApplicationShutdown {
       : this.layer.groupSend(group, message);
   }
 
-  /** What a connection's `?history` or `?since` asks for; nothing when history is off. */
-  async read(group: string, request: ResumeRequest): Promise<ReplayStart> {
+  /**
+   * What a connection gets before live messages: what its `?history` or
+   * `?since` asks for, and where its live messages start (nothing when
+   * history is off).
+   */
+  async read(
+    group: string,
+    request: ResumeRequest | undefined,
+  ): Promise<ReplayStart> {
     const history = this.history;
     if (!history) {
       return { messages: [] };
     }
-    if ('last' in request) {
-      return { messages: await history.last(group, request.last) };
+    if (request && 'since' in request) {
+      const since = await history.since(group, request.since);
+      if (since.recovered || since.messages.length > 0) {
+        return { ...since, after: request.since };
+      }
+      // Not an id this history has (lapsed, or never one): live messages
+      // start after the newest stored one.
+      return {
+        recovered: false,
+        messages: [],
+        after: await history.newestId(group),
+      };
     }
-    const since = await history.since(group, request.since);
-    return { ...since, after: request.since };
+    if (request && request.last > 0) {
+      const messages = await history.last(group, request.last);
+      return { messages, after: messages.at(-1)?.id };
+    }
+    return { messages: [], after: await history.newestId(group) };
+  }
+
+  /**
+   * The stored messages of `group` after `id`, or `undefined` when the
+   * history may have dropped some (it no longer has `id` and is full). One
+   * read per group and id at a time: the connections of a room usually miss
+   * the same messages.
+   */
+  storedAfter(
+    group: string,
+    id: string,
+  ): Promise<HistoryMessage[] | undefined> {
+    const key = `${group}\n${id}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = this.readAfter(group, id).finally(() => this.reads.delete(key));
+      this.reads.set(key, read);
+    }
+    return read;
   }
 
   /** Resolves when the history's backend answers (at once when history is off), for `/readyz`. */
@@ -71,5 +116,19 @@ export class RoomHistory implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.history?.close();
+  }
+
+  private async readAfter(
+    group: string,
+    id: string,
+  ): Promise<HistoryMessage[] | undefined> {
+    if (!this.history) {
+      throw new Error('Rooms keep no history (CHAT_HISTORY_SIZE=0)');
+    }
+    const since = await this.history.since(group, id);
+    return since.recovered ||
+      since.messages.length < this.config.chatHistorySize
+      ? since.messages
+      : undefined;
   }
 }

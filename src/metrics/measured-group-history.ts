@@ -36,6 +36,10 @@ export class MeasuredGroupHistory extends GroupHistory {
     return this.inner.last(group, count);
   }
 
+  newestId(group: string): Promise<string | undefined> {
+    return this.inner.newestId(group);
+  }
+
   since(group: string, id: string): Promise<HistorySince> {
     return this.inner.since(group, id);
   }

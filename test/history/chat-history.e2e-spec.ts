@@ -1,7 +1,11 @@
-import { ChannelLayer } from '../../src/channel-layer';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Packr } from 'msgpackr';
+import { ChannelLayer, isNextHistoryId } from '../../src/channel-layer';
 import { createApp, type TestApp } from '../helpers/create-app';
 import { readyzUntil } from '../helpers/readyz';
 import { RedisServer } from '../helpers/redis-server';
+import { roomOnShard } from '../helpers/room-on-shard';
 import { WsClient } from '../helpers/ws-client';
 
 interface Frame {
@@ -10,23 +14,59 @@ interface Frame {
   recovered?: boolean;
 }
 
-/** `a` < `b` as history ids (`<ms>-<seq>`), compared as numbers. */
-function before(a: string, b: string): boolean {
-  const [aMs, aSeq] = a.split('-').map(BigInt);
-  const [bMs, bSeq] = b.split('-').map(BigInt);
-  return aMs < bMs || (aMs === bMs && aSeq < bSeq);
-}
-
-function expectIncreasingIds(frames: Frame[]): void {
+/** Every id the one right after the one before: in order, and none missing. */
+function expectConsecutiveIds(frames: Frame[]): void {
   for (let i = 1; i < frames.length; i++) {
-    expect(before(frames[i - 1].id ?? '', frames[i].id ?? '')).toBe(true);
+    expect(isNextHistoryId(frames[i - 1].id ?? '', frames[i].id ?? '')).toBe(
+      true,
+    );
   }
 }
 
-describe.each(['memory', 'redis', 'redis-pubsub'])(
-  'Room history, CHANNEL_LAYER=%s (e2e)',
-  (backend) => {
-    let redis: RedisServer | undefined;
+/**
+ * Stores a chat message in the room's history as a sender does just before
+ * sending it (the stream's epoch, the next sequence; 12 random bytes, then
+ * msgpack), and does not send it: a message that its members did not get
+ * live (its sender stopped in between, or a pub/sub subscriber was away).
+ */
+async function storeUnsent(
+  url: string,
+  backend: 'redis' | 'redis-pubsub',
+  room: string,
+  text: string,
+): Promise<void> {
+  const name =
+    backend === 'redis'
+      ? `asgi:group:chat_${room}`
+      : `asgi__group__chat_${room}`;
+  const key = `asgi:history:{${name}}`;
+  const client = new Redis(url);
+  try {
+    const [[newest]] = await client.xrevrange(key, '+', '-', 'COUNT', 1);
+    const value = new Packr({ useRecords: false, variableMapSize: true }).pack({
+      type: 'chat.message',
+      message: text,
+    });
+    await client.xadd(
+      key,
+      `${newest.split('-')[0]}-*`,
+      'm',
+      Buffer.concat([randomBytes(12), value]),
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe.each([
+  ['memory', 0],
+  ['redis', 1],
+  ['redis', 2],
+  ['redis-pubsub', 1],
+] as const)(
+  'Room history, CHANNEL_LAYER=%s on %i Redis shards (e2e)',
+  (backend, shards) => {
+    let servers: RedisServer[] = [];
     const apps: TestApp[] = [];
     const clients: WsClient[] = [];
 
@@ -34,7 +74,9 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
     async function start(env: Record<string, string> = {}): Promise<TestApp> {
       const app = await createApp({
         CHANNEL_LAYER: backend,
-        ...(redis ? { REDIS_URL: redis.url } : {}),
+        ...(shards > 0
+          ? { REDIS_URL: servers.map((server) => server.url).join(',') }
+          : {}),
         ...env,
       });
       apps.push(app);
@@ -52,9 +94,9 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
     }
 
     beforeAll(async () => {
-      if (backend !== 'memory') {
-        redis = await RedisServer.start();
-      }
+      servers = await Promise.all(
+        Array.from({ length: shards }, () => RedisServer.start()),
+      );
     });
 
     afterEach(async () => {
@@ -63,7 +105,7 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
     });
 
     afterAll(async () => {
-      await redis?.dispose();
+      await Promise.all(servers.map((server) => server.dispose()));
     });
 
     it('should send the last N messages, with ids, before live ones', async () => {
@@ -74,7 +116,7 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
         sender.send({ message: `m${n}` });
         sent.push(await next(sender));
       }
-      expectIncreasingIds(sent);
+      expectConsecutiveIds(sent);
       const late = await join(app, 'last/?history=3');
       sender.send({ message: 'live' });
       const live = await next(sender);
@@ -130,7 +172,7 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
       }
       await Promise.all(chains);
       expect(seen).toEqual(everything);
-      expectIncreasingIds(everything);
+      expectConsecutiveIds(everything);
       senders[0].send({ message: 'after' });
       await expect(next(resumer)).resolves.toEqual({
         message: 'after',
@@ -211,14 +253,35 @@ describe.each(['memory', 'redis', 'redis-pubsub'])(
     });
 
     if (backend !== 'memory') {
+      it('should send every member a stored message that did not come live, in id order', async () => {
+        const app = await start({ CHAT_HISTORY_SIZE: '10' });
+        const room = roomOnShard(backend, 0, shards, 'unsent');
+        const member = await join(app, `${room}/`);
+        const sender = await join(app, `${room}/`);
+        sender.send({ message: 'first' });
+        const first = await next(member);
+        await expect(next(sender)).resolves.toEqual(first);
+        await storeUnsent(servers[0].url, backend, room, 'stalled');
+        sender.send({ message: 'last' });
+        for (const client of [member, sender]) {
+          const frames = [await next(client), await next(client)];
+          expect(frames.map((frame) => frame.message)).toEqual([
+            'stalled',
+            'last',
+          ]);
+          expectConsecutiveIds([first, ...frames]);
+        }
+        member.expectNothing();
+      });
+
       it('should say recovered: false after a Redis restart', async () => {
         const app = await start({ CHAT_HISTORY_SIZE: '10' });
         const sender = await join(app, 'restart/');
         sender.send({ message: 'before' });
         const before = await next(sender);
-        await redis?.stop();
+        await Promise.all(servers.map((server) => server.stop()));
         await readyzUntil(app, 503);
-        await redis?.restart();
+        await Promise.all(servers.map((server) => server.restart()));
         await readyzUntil(app, 200);
         const late = await join(app, `restart/?since=${before.id}`);
         await expect(next(late)).resolves.toEqual({ recovered: false });

@@ -23,8 +23,12 @@ export interface GroupHistoryOptions {
 /**
  * The recent messages of groups, kept by the backend that delivers them: a
  * group send through it adds an `id` to the message and stores it in the same
- * step, so ids, history order and delivery order agree. Ids are unique per
- * group and increase (see `compareHistoryIds`).
+ * step. Ids are unique per group and count its messages: within one life of
+ * a group's history (an epoch) the stored messages get consecutive sequences
+ * from 0, so a receiver that sees a gap (`isNextHistoryId`) knows that a
+ * message is still on its way or missed it, and can read it from `since`; a
+ * number left out is a message that could not be sent. A history that lapsed
+ * or was lost starts a later epoch at 0.
  */
 export abstract class GroupHistory {
   /**
@@ -38,6 +42,9 @@ export abstract class GroupHistory {
 
   /** The last `count` stored messages of `group`, oldest first. */
   abstract last(group: string, count: number): Promise<HistoryMessage[]>;
+
+  /** The id of the newest stored message of `group`, if any. */
+  abstract newestId(group: string): Promise<string | undefined>;
 
   /** The stored messages of `group` after `id`, and whether none was missed. */
   abstract since(group: string, id: string): Promise<HistorySince>;

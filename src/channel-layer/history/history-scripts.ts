@@ -3,10 +3,17 @@ import { EXPIRED_LUA } from '../backends/redis-common/deadline-script';
 import type { RedisClient } from '../backends/redis-common/redis-connection';
 import { FANOUT_LUA } from '../backends/redis/redis-scripts';
 
-/** Appends ARGV[1] to the stream KEYS[1] capped at ARGV[2] entries and renews its TTL ARGV[3]; returns the new id. */
+/**
+ * Appends ARGV[1] to the stream KEYS[1] capped at ARGV[2] entries and renews
+ * its TTL ARGV[3]; returns the new id: the newest entry's epoch (its
+ * milliseconds) with the next sequence (`<ms>-*`, Redis 7), so a history's
+ * ids count its messages one by one; a new or emptied stream takes the time.
+ */
 const APPEND_LUA = `
 local function append(value, size, ttl)
-  local id = redis.call('XADD', KEYS[1], 'MAXLEN', size, '*', 'm', value)
+  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+  local next_id = newest and (string.match(newest[1], '^%d+') .. '-*') or '*'
+  local id = redis.call('XADD', KEYS[1], 'MAXLEN', size, next_id, 'm', value)
   redis.call('EXPIRE', KEYS[1], ttl)
   return id
 end
@@ -59,9 +66,9 @@ return {id, receivers}
 /**
  * The core layer's group send with history on one Redis, in one step: stores
  * the message, then runs the layer's fanout with the id spliced into the head
- * (ARGV[9] before the id's value, ARGV[10] after it) and a score made of the
- * id (seconds, then milliseconds and sequence as microseconds), so every
- * member's key orders the room's messages as their ids.
+ * (ARGV[9] before the id's value, ARGV[10] after it) and a score from
+ * Redis's clock (channels_redis's `time.time()`, which its expiry reads), so
+ * every member's key orders the room's messages as their ids.
  * KEYS[1] history stream, KEYS[2] group key; ARGV stored value, size, ttl,
  * group expiry, expiry, capacity, key prefix, process capacity, head before,
  * head after, deadline.
@@ -72,9 +79,8 @@ if expired(ARGV[11]) then
   return {-1, 0, 0}
 end
 local id = append(ARGV[1], ARGV[2], ARGV[3])
-local ms, seq = string.match(id, '(%d+)-(%d+)')
-ms = tonumber(ms)
-local now = string.format('%d.%06d', math.floor(ms / 1000), (ms % 1000) * 1000 + math.min(tonumber(seq), 999))
+local time = redis.call('TIME')
+local now = string.format('%s.%06d', time[1], tonumber(time[2]))
 local head = ARGV[9] .. id_string(id) .. ARGV[10]
 local sent = fanout(KEYS[2], now, ARGV[4], ARGV[5], ARGV[6], ARGV[7], head, ARGV[8])
 return {id, sent[1], sent[2]}

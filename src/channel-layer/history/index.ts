@@ -1,3 +1,3 @@
 export { createGroupHistory } from './create-group-history';
 export * from './group-history';
-export { compareHistoryIds, isHistoryId } from './history-id';
+export { compareHistoryIds, isHistoryId, isNextHistoryId } from './history-id';

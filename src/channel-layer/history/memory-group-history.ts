@@ -13,6 +13,10 @@ interface GroupLog {
   messages: HistoryMessage[];
   /** When the log lapses, in milliseconds. */
   expiresAt: number;
+  /** The ids' first part: when this log began, unique in this process. */
+  epoch: number;
+  /** The sequence of the next message. */
+  next: number;
 }
 
 /**
@@ -23,8 +27,7 @@ interface GroupLog {
 export class MemoryGroupHistory extends GroupHistory {
   /** In order of last write, so lapsed logs are at the front. */
   private readonly logs = new Map<string, GroupLog>();
-  private lastMs = 0;
-  private sequence = 0;
+  private lastEpoch = 0;
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -38,9 +41,8 @@ export class MemoryGroupHistory extends GroupHistory {
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult & { id: string }> {
-    const id = this.nextId();
-    const stored: HistoryMessage = { ...message, id };
-    this.append(group, stored);
+    const stored = this.append(group, message);
+    const id = stored.id;
     try {
       return { ...(await this.layer.groupSend(group, stored)), id };
     } catch (error) {
@@ -52,6 +54,10 @@ export class MemoryGroupHistory extends GroupHistory {
 
   async last(group: string, count: number): Promise<HistoryMessage[]> {
     return count > 0 ? this.messagesOf(group).slice(-count) : [];
+  }
+
+  async newestId(group: string): Promise<string | undefined> {
+    return this.messagesOf(group).at(-1)?.id;
   }
 
   async since(group: string, id: string): Promise<HistorySince> {
@@ -78,18 +84,15 @@ export class MemoryGroupHistory extends GroupHistory {
     this.logs.clear();
   }
 
-  /** Ids as Redis stream ids: milliseconds, and a sequence within the same one. */
-  private nextId(): string {
-    const now = Math.max(this.now(), this.lastMs);
-    this.sequence = now === this.lastMs ? this.sequence + 1 : 0;
-    this.lastMs = now;
-    return `${now}-${this.sequence}`;
-  }
-
-  private append(group: string, message: HistoryMessage): void {
+  /** Stores `message` with the log's next id (a new log when it lapsed). */
+  private append(group: string, message: ChannelMessage): HistoryMessage {
     const now = this.now();
-    const log = this.live(group, now) ?? { messages: [], expiresAt: 0 };
-    log.messages.push(message);
+    const log = this.live(group, now) ?? this.newLog(now);
+    const stored: HistoryMessage = {
+      ...message,
+      id: `${log.epoch}-${log.next++}`,
+    };
+    log.messages.push(stored);
     if (log.messages.length > this.options.size) {
       log.messages.shift();
     }
@@ -102,6 +105,12 @@ export class MemoryGroupHistory extends GroupHistory {
       }
       this.logs.delete(name);
     }
+    return stored;
+  }
+
+  private newLog(now: number): GroupLog {
+    this.lastEpoch = Math.max(now, this.lastEpoch + 1);
+    return { messages: [], expiresAt: 0, epoch: this.lastEpoch, next: 0 };
   }
 
   private messagesOf(group: string): HistoryMessage[] {

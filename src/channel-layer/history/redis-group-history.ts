@@ -58,8 +58,9 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
  *   message and returns its id, then the layer group-sends it with the id.
  *   With several processes sending at once, a member may then receive two
  *   messages in another order than their ids (channels_redis gives no order
- *   between senders either); a resume still has no gap and no duplicate. A
- *   message the layer fails to send is deleted from the history again.
+ *   between senders either); the ids count the messages, so a receiver can
+ *   put them back in order (the chat does). A message the layer fails to
+ *   send is deleted from the history again.
  */
 export class RedisGroupHistory extends GroupHistory {
   private readonly logger = new Logger(RedisGroupHistory.name);
@@ -130,6 +131,14 @@ export class RedisGroupHistory extends GroupHistory {
       client.xrevrangeBuffer(key, '+', '-', 'COUNT', count),
     );
     return entries.reverse().map((entry) => this.decode(entry));
+  }
+
+  async newestId(group: string): Promise<string | undefined> {
+    const { index, key } = this.streamOf(group);
+    const [newest] = await this.gates[index].run((client) =>
+      client.xrevrangeBuffer(key, '+', '-', 'COUNT', 1),
+    );
+    return newest?.[0].toString();
   }
 
   async since(group: string, id: string): Promise<HistorySince> {
