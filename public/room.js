@@ -73,7 +73,7 @@
     }
   }
 
-  // Ids are "<milliseconds>-<sequence>", compared as numbers.
+  // Ids are "<epoch>-<sequence>", compared as numbers.
   function isNewer(id, than) {
     const a = id.split('-').map(BigInt);
     const b = than.split('-').map(BigInt);
