@@ -22,9 +22,15 @@ export function limitPendingSockets(
   { headersTimeoutMs, maxPending }: PendingSocketsOptions,
 ): void {
   const pending = new Map<Socket, NodeJS.Timeout>();
+  // One listener for every socket (called on the socket), removed once its
+  // request came: nothing stays on a connection for its life.
+  function closed(this: Socket): void {
+    settle(this);
+  }
   const settle = (socket: Socket): void => {
     clearTimeout(pending.get(socket));
     pending.delete(socket);
+    socket.off('close', closed);
   };
   server.on('connection', (socket: Socket) => {
     if (pending.size >= maxPending) {
@@ -34,7 +40,7 @@ export function limitPendingSockets(
     const timer = setTimeout(() => socket.destroy(), headersTimeoutMs);
     timer.unref(); // a slow client must not keep a stopping process alive
     pending.set(socket, timer);
-    socket.once('close', () => settle(socket));
+    socket.on('close', closed);
   });
   const arrived = (request: IncomingMessage): void => settle(request.socket);
   server.on('request', arrived);

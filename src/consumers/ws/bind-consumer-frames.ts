@@ -20,20 +20,16 @@ export function bindConsumerFrames(
   if (!gateway.receive) {
     return;
   }
-  const receive = gateway.receive.bind(gateway);
+  // Nothing made per connection but this handler: an idle connection costs
+  // its memory for as long as it is open.
   const failed = (error: unknown): void => {
     logger.error(`${name}.receive failed: ${String(error)}`);
-  };
-  const reply = (result: unknown): void => {
-    if (result !== undefined && result !== null) {
-      connection.sendJson(result);
-    }
   };
   bindSerialFrames(socket, (data: RawData, isBinary: boolean) => {
     let result: unknown;
     try {
       // `ws` hands text frames over as a Buffer (binaryType nodebuffer)
-      result = receive(
+      result = gateway.receive?.(
         connection,
         isBinary ? (data as Buffer) : (data as Buffer).toString(),
       );
@@ -41,8 +37,15 @@ export function bindConsumerFrames(
       return failed(error);
     }
     if (result instanceof Promise) {
-      return result.then(reply, failed);
+      return result.then((value) => reply(connection, value), failed);
     }
-    reply(result);
+    reply(connection, result);
   });
+}
+
+/** Sends a non-nil result of `receive` back as JSON. */
+function reply(connection: ConsumerConnection, result: unknown): void {
+  if (result !== undefined && result !== null) {
+    connection.sendJson(result);
+  }
 }

@@ -15,9 +15,12 @@ export function startHeartbeat(
     return;
   }
   const awaitingPong = new WeakSet<WebSocket>();
-  server.on('connection', (socket: WebSocket) =>
-    socket.on('pong', () => awaitingPong.delete(socket)),
-  );
+  // One listener for every socket (`ws` calls it on the socket), not a
+  // closure per connection.
+  function answered(this: WebSocket): void {
+    awaitingPong.delete(this);
+  }
+  server.on('connection', (socket: WebSocket) => socket.on('pong', answered));
   const timer = setInterval(() => {
     for (const socket of server.clients) {
       if (awaitingPong.has(socket)) {

@@ -61,10 +61,11 @@ export class RoutedWsAdapter extends WsAdapter {
    * not an error with a stack.
    */
   override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    // One listener for every socket, not a closure per connection.
+    const closedOnError = (error: Error): void =>
+      this.routedLogger.warn(`Connection closed: ${error.message}`);
     server.on('connection', (socket: WebSocket) =>
-      socket.on('error', (error: Error) =>
-        this.routedLogger.warn(`Connection closed: ${error.message}`),
-      ),
+      socket.on('error', closedOnError),
     );
     server.on('error', (error: Error) => this.routedLogger.error(error));
     return server;
@@ -83,6 +84,14 @@ export class RoutedWsAdapter extends WsAdapter {
       this.messageParser,
       this.logger,
     );
+  }
+
+  /**
+   * Nest's `OnGatewayDisconnect` hook, with `on` rather than `once`: `ws`
+   * emits `close` once, and `once` costs every open connection a wrapper.
+   */
+  override bindClientDisconnect(client: WebSocket, callback: () => void): void {
+    client.on('close', callback);
   }
 
   override async dispose(): Promise<void> {

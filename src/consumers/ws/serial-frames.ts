@@ -22,7 +22,6 @@ export function bindSerialFrames(
   socket.on('message', (data: RawData, isBinary: boolean) =>
     frames.push(data, isBinary),
   );
-  socket.once('close', () => frames.clear());
 }
 
 class SerialFrames {
@@ -47,12 +46,12 @@ class SerialFrames {
     this.run(data, isBinary);
   }
 
-  /** Drops what waits: a closed consumer handles no more events. */
-  clear(): void {
-    this.waiting.length = 0;
-  }
-
   private drain(): void {
+    if (this.socket.readyState === this.socket.CLOSED) {
+      // A closed consumer handles no more events.
+      this.waiting.length = 0;
+      return;
+    }
     while (!this.busy && this.waiting.length > 0) {
       const [data, isBinary] = this.waiting.shift() as [RawData, boolean];
       this.run(data, isBinary);

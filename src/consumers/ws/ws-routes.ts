@@ -43,7 +43,9 @@ export class WsRoutes {
     for (const route of this.routes.get(port) ?? []) {
       const result = route.match(pathname);
       if (result) {
-        return { route, params: result.params };
+        // A plain copy: the match's null-prototype object is a dictionary,
+        // kept as long as the connection.
+        return { route, params: { ...result.params } };
       }
     }
     return undefined;
