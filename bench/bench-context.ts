@@ -1,3 +1,4 @@
+import type { CommandStats } from './common/redis-commands';
 import type { LoadGenerator } from './load/load-generator';
 
 /** What every phase of a bench run shares. */
@@ -5,6 +6,8 @@ export interface BenchContext {
   redisUrl: string;
   /** redis-server's pid: its CPU counts towards the targets that use it. */
   redisPid: number;
+  /** Redis's command counters now (`INFO commandstats`). */
+  redisCommands: () => Promise<CommandStats>;
   generator: LoadGenerator;
   /** Called before each target starts (flushes Redis, so no run inherits another's keys). */
   reset: () => Promise<void>;

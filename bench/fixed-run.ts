@@ -1,4 +1,5 @@
 import type { BenchContext } from './bench-context';
+import type { CommandCost } from './common/redis-commands';
 import { fmtErrors, fmtMs } from './common/format';
 import { ServerSampler } from './load/server-sampler';
 import { settle } from './load/settle';
@@ -30,10 +31,21 @@ export type FixedLoadResults = Partial<
 /** Runs gathered so far, per target and scenario, with failures. */
 type Tally = Map<string, { runs: FixedLoadRun[]; errors: string[] }>;
 
+/** The costliest Redis commands of a run: calls per send and µs per call. */
+function fmtCommands(costs: CommandCost[]): string {
+  return costs
+    .slice(0, 3)
+    .map(
+      ({ command, perSend, usecPerCall }) =>
+        `${command} ${perSend.toFixed(2)}/send × ${usecPerCall.toFixed(1)} µs`,
+    )
+    .join(', ');
+}
+
 function describeRun(run: FixedLoadRun): string {
   const errors = fmtErrors(run.errorReplies);
   const redis = run.withRedis
-    ? ` incl. redis ${run.redisCpuS.toFixed(2)} s`
+    ? ` incl. redis ${run.redisCpuS.toFixed(2)} s: ${fmtCommands(run.redisCommands)}`
     : '';
   return (
     `${run.cpuUsPerDelivery.toFixed(1)} µs/delivery (CPU ${run.serverCpuS.toFixed(2)} s${redis}), ` +
@@ -65,7 +77,7 @@ async function runOnce(
       running,
       context.generator,
       sampler,
-      target.usesRedis,
+      target.usesRedis ? context.redisCommands : undefined,
       plan,
     );
   } finally {

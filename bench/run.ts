@@ -4,6 +4,7 @@ import type { BenchContext } from './bench-context';
 import { parseBenchOptions } from './bench-options';
 import { installCleanup, killAllChildren } from './common/children';
 import { redisPid } from './common/redis-pid';
+import { commandStats } from './common/redis-commands';
 import { runFixedLoads } from './fixed-run';
 import { LoadGenerator } from './load/load-generator';
 import { writeReports } from './report/write-reports';
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
   const context: BenchContext = {
     redisUrl: redis.url,
     redisPid: await redisPid(admin),
+    redisCommands: () => commandStats(admin),
     generator,
     reset: async () => void (await admin.flushall()),
     log,

@@ -77,5 +77,36 @@ export function fixedTable(
       `| ${result.name} | ${result.processes} | ${problem} |${' – |'.repeat(10)}`,
     );
   }
-  return lines;
+  const commands = redisCommandLines(results, key);
+  return commands.length > 0 ? [...lines, '', ...commands] : lines;
+}
+
+/**
+ * What each target on Redis asked of it per message sent, in its first
+ * repetition: the calls and the time Redis spent per call, costliest first.
+ */
+function redisCommandLines(
+  results: readonly TargetResult[],
+  key: FixedLoadScenario['key'],
+): string[] {
+  const lines: string[] = [];
+  for (const result of results) {
+    const costs = fixedOf(results, result.name, key)?.runs[0]?.redisCommands;
+    if (costs && costs.length > 0) {
+      const listed = costs
+        .slice(0, 4)
+        .map(
+          ({ command, perSend, usecPerCall }) =>
+            `\`${command}\` ${perSend.toFixed(2)} × ${usecPerCall.toFixed(1)} µs`,
+        );
+      lines.push(`- ${result.name}: ${listed.join(', ')}`);
+    }
+  }
+  return lines.length > 0
+    ? [
+        "Redis commands per message sent, and Redis's time per call (`INFO commandstats`, first repetition; a script includes the commands it calls, which are also listed):",
+        '',
+        ...lines,
+      ]
+    : [];
 }

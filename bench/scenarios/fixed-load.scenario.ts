@@ -1,3 +1,8 @@
+import {
+  commandCosts,
+  type CommandCost,
+  type CommandStats,
+} from '../common/redis-commands';
 import { sumCounts, type Counts } from '../common/counts';
 import { lossOf } from '../load/ramp';
 import type {
@@ -60,6 +65,7 @@ function figuresOf(
   usedMs: number[],
   withRedis: boolean,
   warmupErrors: Counts,
+  redisCommands: CommandCost[],
 ): FixedLoadRun {
   const serverCpuS = usedMs.reduce((sum, ms) => sum + ms, 0) / 1000;
   return {
@@ -73,6 +79,7 @@ function figuresOf(
     serverCpuS,
     withRedis,
     redisCpuS: withRedis ? usedMs[usedMs.length - 1] / 1000 : 0,
+    redisCommands,
     cpuUsPerDelivery:
       result.received === 0 ? Number.NaN : (serverCpuS * 1e6) / result.received,
     generatorCpu: result.generatorCpu,
@@ -96,7 +103,8 @@ export async function runFixedLoad(
   running: RunningTarget,
   generator: LoadGenerator,
   sampler: ServerSampler,
-  withRedis: boolean,
+  /** Reads Redis's command counters, for targets on Redis. */
+  redisCommands: (() => Promise<CommandStats>) | undefined,
   plan: FixedLoadPlan,
 ): Promise<FixedLoadRun> {
   const { shape } = scenario;
@@ -120,16 +128,21 @@ export async function runFixedLoad(
     };
     const warmup = await generator.step(0, step);
     const before = await sampler.snapshot();
+    const commandsBefore = await redisCommands?.();
     const result = await generator.step(1, {
       ...step,
       durationMs: plan.measureMs,
     });
     const after = await sampler.snapshot();
+    const commandsAfter = await redisCommands?.();
     return figuresOf(
       result,
       cpuDelta(before.cpuMs, after.cpuMs),
-      withRedis,
+      redisCommands !== undefined,
       warmup.errors,
+      commandsBefore && commandsAfter
+        ? commandCosts(commandsBefore, commandsAfter, result.sent)
+        : [],
     );
   } finally {
     await generator.closeAll();

@@ -1,3 +1,4 @@
+import type { CommandCost } from '../common/redis-commands';
 import type { Counts } from '../common/counts';
 
 /** S1/S2 figures of one target: the highest rate it held. */
@@ -55,6 +56,8 @@ export interface FixedLoadRun {
   withRedis: boolean;
   /** Of `serverCpuS`, what redis-server used (0 for targets without Redis). */
   redisCpuS: number;
+  /** The commands Redis ran over the window, costliest first (targets on Redis). */
+  redisCommands: CommandCost[];
   /** `serverCpuS` in µs per delivery received. */
   cpuUsPerDelivery: number;
   /** Highest CPU share (of one core) of a load-generator worker. */
