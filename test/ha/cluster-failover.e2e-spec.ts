@@ -15,6 +15,11 @@ describe.each(['redis', 'redis-pubsub'])(
         'failover',
         {
           kill: async () => {
+            // The replica holds the memberships when it takes over: one
+            // that missed them is membership-restore's case, where a
+            // message sent before every instance wrote them back misses
+            // the instances that had not yet.
+            await cluster.untilReplicasCaughtUp(key);
             oldPort = await cluster.killMasterOf(key);
           },
           promoted: async () => {

@@ -33,6 +33,11 @@ describe.each(['redis', 'redis-pubsub'])(
         'failover',
         {
           kill: async () => {
+            // The replica holds the memberships when it takes over: one
+            // that missed them is membership-restore's case, where a
+            // message sent before every instance wrote them back misses
+            // the instances that had not yet.
+            await sentinel.untilReplicaCaughtUp();
             oldPort = await sentinel.killMaster();
           },
           promoted: async () => {

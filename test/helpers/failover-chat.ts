@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket } from 'ws';
+import { ReceiveTimeoutError } from '../../src/testing';
 import type { TestApp } from './create-app';
 import { readyzUntil } from './readyz';
 import { WsClient } from './ws-client';
@@ -7,6 +8,12 @@ import { chatFrame } from './history-mode';
 
 /** How often a chatting client tries again while the layer is down. */
 const RETRY_MS = 100;
+/**
+ * How long a client waits for a frame it is owed: longer than a send the
+ * layer holds for its 5 s command timeout, well within the test's own 60 s,
+ * so a lost message fails the test by name instead of by jest's timeout.
+ */
+const FRAME_TIMEOUT_MS = 15_000;
 
 /** What a chatting client saw of a failover. */
 export interface FailoverFigures {
@@ -44,8 +51,10 @@ export async function chatThroughFailover(
   const alice = await WsClient.connect(`${first.ws}/ws/chat/${room}/`);
   const bob = await WsClient.connect(`${second.ws}/ws/chat/${room}/`);
   alice.send({ message: 'before' });
-  await expect(alice.nextMessage()).resolves.toEqual(chatFrame('before'));
-  await expect(bob.nextMessage()).resolves.toEqual(chatFrame('before'));
+  expect(await received(alice, 'Alice', "her 'before'")).toEqual(
+    chatFrame('before'),
+  );
+  expect(await received(bob, 'Bob', "'before'")).toEqual(chatFrame('before'));
   const lastBefore = Date.now();
 
   await failover.kill();
@@ -55,11 +64,22 @@ export async function chatThroughFailover(
   let unavailable = 0;
   let firstAfter: number | undefined;
   for (let n = 0; ; n++) {
-    alice.send({ message: `during ${n}` });
-    const reply = await alice.nextMessage();
+    const message = `during ${n}`;
+    alice.send({ message });
+    const reply = await received(
+      alice,
+      'Alice',
+      `a reply to her '${message}' (sent during the failover)`,
+    );
     if (!isUnavailable(reply)) {
-      expect(reply).toEqual(chatFrame(`during ${n}`));
-      await expect(bob.nextMessage()).resolves.toEqual(reply);
+      expect(reply).toEqual(chatFrame(message));
+      expect(
+        await received(
+          bob,
+          'Bob',
+          `'${message}' (accepted during the failover)`,
+        ),
+      ).toEqual(reply);
       firstAfter = Date.now();
       break;
     }
@@ -73,12 +93,14 @@ export async function chatThroughFailover(
   await Promise.all([readyzUntil(first, 200), readyzUntil(second, 200)]);
 
   bob.send({ message: 'after' });
-  await expect(bob.nextMessage()).resolves.toEqual(chatFrame('after'));
-  await expect(alice.nextMessage()).resolves.toEqual(chatFrame('after'));
+  expect(await received(bob, 'Bob', "his 'after'")).toEqual(chatFrame('after'));
+  expect(await received(alice, 'Alice', "'after'")).toEqual(chatFrame('after'));
   const outageMs = (firstAfter ?? Date.now()) - lastBefore;
   alice.send({ message: 'again' });
-  await expect(bob.nextMessage()).resolves.toEqual(chatFrame('again'));
-  await expect(alice.nextMessage()).resolves.toEqual(chatFrame('again'));
+  expect(await received(bob, 'Bob', "'again'")).toEqual(chatFrame('again'));
+  expect(await received(alice, 'Alice', "her 'again'")).toEqual(
+    chatFrame('again'),
+  );
   await expectStillChatting(alice, bob);
   return { outageMs, unavailable };
 }
@@ -95,6 +117,25 @@ export async function expectStillChatting(
     clients.map(() => WebSocket.OPEN),
   );
   await Promise.all(clients.map((client) => client.close()));
+}
+
+/**
+ * `client`'s next frame; a frame that does not come within `FRAME_TIMEOUT_MS`
+ * fails with who missed `what`, the message the failover lost.
+ */
+async function received(
+  client: WsClient,
+  who: string,
+  what: string,
+): Promise<unknown> {
+  try {
+    return await client.receiveJson({ timeoutMs: FRAME_TIMEOUT_MS });
+  } catch (error) {
+    if (error instanceof ReceiveTimeoutError) {
+      throw new Error(`${who} never got ${what}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 function isUnavailable(reply: unknown): boolean {

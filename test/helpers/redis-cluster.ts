@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { pollUntil } from './poll-until';
-import { askRedis, RedisServer } from './redis-server';
+import { askRedis, RedisServer, untilReplicasCaughtUp } from './redis-server';
 
 const run = promisify(execFile);
 
@@ -72,19 +72,19 @@ export class RedisClusterSetup {
    * is promoted.
    */
   async flushReplicasOf(key: string): Promise<void> {
-    const master = await this.masterOf(key);
-    const replicas = await this.ask(master, async (client) => {
-      const id = String(await client.call('CLUSTER', 'MYID'));
-      const lines = (await client.call('CLUSTER', 'REPLICAS', id)) as string[];
-      // `<id> <host>:<port>@<bus port> slave <master id> …`
-      return lines.map((line) => Number(/:(\d+)@/.exec(line)?.[1]));
-    });
+    const replicas = await this.replicasOf(await this.masterOf(key));
     for (const port of replicas) {
       await this.ask(port, async (client) => {
         await client.config('SET', 'replica-read-only', 'no');
         await client.flushall();
       });
     }
+  }
+
+  /** Resolves once the replicas of `key`'s master have applied all it has written so far. */
+  async untilReplicasCaughtUp(key: string): Promise<void> {
+    const master = await this.masterOf(key);
+    await untilReplicasCaughtUp(master, await this.replicasOf(master));
   }
 
   /** SIGKILLs the master serving `key`; resolves with its port once it is gone. */
@@ -214,6 +214,16 @@ export class RedisClusterSetup {
   /** The nodes still running. */
   live(): RedisServer[] {
     return this.servers.filter((server) => server.running);
+  }
+
+  /** The ports of the replicas of the master on `master`. */
+  private replicasOf(master: number): Promise<number[]> {
+    return this.ask(master, async (client) => {
+      const id = String(await client.call('CLUSTER', 'MYID'));
+      const lines = (await client.call('CLUSTER', 'REPLICAS', id)) as string[];
+      // `<id> <host>:<port>@<bus port> slave <master id> …`
+      return lines.map((line) => Number(/:(\d+)@/.exec(line)?.[1]));
+    });
   }
 
   /** Every master's port, node id and slots, as `CLUSTER SLOTS` tells them. */

@@ -8,6 +8,7 @@ import {
   freePort,
   RedisServer,
   startRedisProcess,
+  untilReplicasCaughtUp,
 } from './redis-server';
 
 /** Sentinels watching one master; two must agree it is down (quorum). */
@@ -102,6 +103,17 @@ export class SentinelSetup {
         await client.flushall();
       });
     }
+  }
+
+  /** Resolves once the replica has applied all the master has written so far. */
+  async untilReplicaCaughtUp(): Promise<void> {
+    const master = await this.masterPort();
+    await untilReplicasCaughtUp(
+      master,
+      this.servers
+        .filter((server) => server.running && server.port !== master)
+        .map((server) => server.port),
+    );
   }
 
   /** SIGKILLs the master; resolves with its port once it is gone. */

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagedProcess } from './managed-process';
+import { pollUntil } from './poll-until';
 
 /** A free TCP port on loopback, as the OS hands one out. */
 export function freePort(): Promise<number> {
@@ -152,4 +153,44 @@ export class RedisServer {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Resolves once each replica on `replicas` has applied everything the master
+ * on `master` had written when called. Replication is asynchronous: on a busy
+ * machine a replica can lag long enough to miss a master's last writes, and
+ * a test that kills the master must say whether its promoted replica holds
+ * them (test/ha/membership-restore is the test where it does not).
+ */
+export async function untilReplicasCaughtUp(
+  master: number,
+  replicas: number[],
+): Promise<void> {
+  const written = replicationOffset(
+    await askRedis(master, (client) => client.info('replication')),
+    'master_repl_offset',
+  );
+  await pollUntil(
+    `replicas ${replicas.join(', ')} at master ${master}'s offset ${written}`,
+    async () => {
+      const applied = await Promise.all(
+        replicas.map(async (port) =>
+          replicationOffset(
+            await askRedis(port, (client) => client.info('replication')),
+            'slave_repl_offset',
+          ),
+        ),
+      );
+      return applied.every((offset) => offset >= written) ? true : undefined;
+    },
+  );
+}
+
+/** A replication offset field of `INFO replication`. */
+function replicationOffset(info: string, field: string): number {
+  const match = new RegExp(`^${field}:(\\d+)`, 'm').exec(info);
+  if (!match) {
+    throw new Error(`no ${field} in INFO replication:\n${info}`);
+  }
+  return Number(match[1]);
 }

@@ -11,7 +11,7 @@ import { ShardReader } from './shard-reader';
  * The blocking readers of this process's own keys (`<prefix>specific.<id>!`
  * and one per other channel prefix). On standalone servers and behind
  * sentinels, one reader per shard waits on all of them at once. On a Cluster
- * a BZPOPMIN may not span slots, so each key gets a reader of its own, on a
+ * a BZMPOP may not span slots, so each key gets a reader of its own, on a
  * Cluster connection that sends it to the key's node and follows the key
  * when a failover or a migration moves its slot.
  */

@@ -6,18 +6,19 @@ import type {
   RedisConnection,
 } from '../redis-common/redis-connection';
 
-/** Seconds one BZPOPMIN waits before it looks at the key set again. */
+/** Seconds one BZMPOP waits before it looks at the key set again. */
 const BLOCK_TIMEOUT_S = 2;
-/** Messages taken per key per drain round trip. */
-const DRAIN_BATCH = 1_000;
+/** Messages taken at most per round trip. */
+const POP_BATCH = 1_000;
 const MAX_BACKOFF_MS = 2_000;
 /** Length of a `sync` marker; a real message is longer (12-byte prefix + msgpack map). */
 const MARKER_BYTES = 8;
 
 /**
- * The one blocking receive loop of a process on one shard: it waits with
- * BZPOPMIN on the process's keys, then drains what else is queued with
- * ZPOPMIN in batches, and hands every raw message to `deliver`. While Redis
+ * The one blocking receive loop of a process on one shard: one BZMPOP (Redis
+ * 7) on the process's keys both waits and takes up to `POP_BATCH` queued
+ * messages, one write to Redis per batch, and every raw message goes to
+ * `deliver`. While Redis
  * is away it waits for the connection to be ready again; other errors back
  * off, capped.
  */
@@ -85,17 +86,26 @@ export class ShardReader {
   private async run(): Promise<void> {
     const { signal } = this.controller;
     let backoffMs = 50;
+    let first = 0;
     while (!signal.aborted) {
       try {
         await this.connection.untilReady(signal);
-        if ((await this.drain()) === 0) {
-          const popped = await this.client.bzpopminBuffer(
-            ...this.keys(),
-            BLOCK_TIMEOUT_S,
-          );
-          if (popped) {
-            this.take(popped[1]);
-          }
+        const keys = this.keys();
+        // BZMPOP takes from the first key that has messages: starting from
+        // another key each time, a flooded one does not hold the others back.
+        first = (first + 1) % keys.length;
+        const popped = (await this.client.callBuffer(
+          'BZMPOP',
+          BLOCK_TIMEOUT_S,
+          keys.length,
+          ...keys.slice(first),
+          ...keys.slice(0, first),
+          'MIN',
+          'COUNT',
+          POP_BATCH,
+        )) as [key: Buffer, entries: [member: Buffer, score: Buffer][]] | null;
+        for (const [member] of popped?.[1] ?? []) {
+          this.take(member);
         }
         backoffMs = 50;
       } catch (error) {
@@ -107,26 +117,5 @@ export class ShardReader {
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       }
     }
-  }
-
-  /** Takes what is queued on every key in one round trip; returns how many. */
-  private async drain(): Promise<number> {
-    const pipeline = this.client.pipeline();
-    for (const key of this.keys()) {
-      pipeline.zpopminBuffer(key, DRAIN_BATCH);
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    let count = 0;
-    for (const [error, reply] of replies) {
-      if (error) {
-        throw error;
-      }
-      const flat = reply as Buffer[];
-      for (let i = 0; i < flat.length; i += 2) {
-        this.take(flat[i]);
-        count++;
-      }
-    }
-    return count;
   }
 }
