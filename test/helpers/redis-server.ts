@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { ManagedProcess } from './managed-process';
 import { pollUntil } from './poll-until';
 
+/** How many ports `RedisServer.start` tries when the one it got is taken meanwhile. */
+const PORT_ATTEMPTS = 5;
+
+/** What `redis-server` prints when its port (or Cluster bus port) is taken. */
+const ADDRESS_IN_USE = /Address already in use/;
+
 /** A free TCP port on loopback, as the OS hands one out. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,11 +88,25 @@ export class RedisServer {
     return new RedisServer(await freePort());
   }
 
-  /** Starts a server on a free port and waits until it accepts connections. */
+  /**
+   * Starts a server on a free port and waits until it accepts connections.
+   * `freePort` can only say a port was free when it asked: another process
+   * may bind it (or, for a Cluster node, its bus port + 10000) first, and
+   * then the server starts again on another one.
+   */
   static async start(args: readonly string[] = []): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), args);
-    await server.restart();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const server = new RedisServer(await freePort(), args);
+      try {
+        await server.restart();
+        return server;
+      } catch (error) {
+        await server.dispose();
+        if (attempt >= PORT_ATTEMPTS || !ADDRESS_IN_USE.test(String(error))) {
+          throw error;
+        }
+      }
+    }
   }
 
   /** The directory the server runs in (and writes `nodes.conf` to). */
