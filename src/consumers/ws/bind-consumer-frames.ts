@@ -20,8 +20,8 @@ export function bindConsumerFrames(
   if (!gateway.receive) {
     return;
   }
-  // Nothing made per connection but this handler: an idle connection costs
-  // its memory for as long as it is open.
+  // Per connection only this frame handler and `failed`, nothing bound: an
+  // idle connection costs its memory for as long as it is open.
   const failed = (error: unknown): void => {
     logger.error(`${name}.receive failed: ${String(error)}`);
   };
