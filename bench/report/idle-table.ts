@@ -15,8 +15,8 @@ function marginal(low?: IdleFigures, high?: IdleFigures): number {
 export function idleTable(results: readonly TargetResult[]): string[] {
   const top = S3_LEVELS[S3_LEVELS.length - 1];
   const lines = [
-    `| target | ${S3_LEVELS.map((level) => `per connection @ ${level}/proc`).join(' | ')} | marginal ${S3_LEVELS[0]}→${top} | RSS @ ${top} | failed | ÷ nest memory |`,
-    `| --- | ${S3_LEVELS.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`,
+    `| target | ${S3_LEVELS.map((level) => `RSS per connection @ ${level}/proc`).join(' | ')} | marginal ${S3_LEVELS[0]}→${top} | ${S3_LEVELS.map((level) => `heap after GC per connection @ ${level}/proc`).join(' | ')} | RSS @ ${top} | failed | ÷ nest memory (RSS) |`,
+    `| --- | ${S3_LEVELS.map(() => '---:').join(' | ')} | ---: | ${S3_LEVELS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
   ];
   for (const result of results) {
     const levels = S3_LEVELS.map((level) =>
@@ -31,13 +31,15 @@ export function idleTable(results: readonly TargetResult[]): string[] {
           ? `failed: ${outcome.error}`
           : 'not run');
       lines.push(
-        `| ${result.name} | ${problem} |${' – |'.repeat(S3_LEVELS.length + 3)}`,
+        `| ${result.name} | ${problem} |${' – |'.repeat(2 * S3_LEVELS.length + 3)}`,
       );
       continue;
     }
     lines.push(
       `| ${result.name} | ${levels.map((figures) => fmtKiB(figures?.bytesPerConnection ?? Number.NaN)).join(' | ')} | ` +
-        `${fmtKiB(marginal(levels[0], last))} | ${fmtMiB(last.rss)} | ${last.failed} | ` +
+        `${fmtKiB(marginal(levels[0], last))} | ` +
+        `${levels.map((figures) => (figures?.heapBytesPerConnection === undefined ? '–' : fmtKiB(figures.heapBytesPerConnection))).join(' | ')} | ` +
+        `${fmtMiB(last.rss)} | ${last.failed} | ` +
         `${fmtRatio(ratio(last.bytesPerConnection, idleOf(results, 'nest memory', top)?.bytesPerConnection))} |`,
     );
   }

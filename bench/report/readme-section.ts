@@ -46,7 +46,9 @@ apt-get install -y python3-django-channels python3-daphne python3-channels-redis
 
 Scenarios: S1 50 rooms × 10 clients, one sender per room; S2 one room of 500 clients, one
 sender; S3 idle connections (2 000 and 5 000 per process), memory per connection as RSS delta
-over connections, measured on one process of each target. Ratios are the target's delivered
+over connections, measured on one process of each target, and for the Node targets also as the
+heap in use after a full GC (what each connection keeps; RSS also moves with V8's young
+generation, which the handshakes' allocation rate sizes). Ratios are the target's delivered
 messages/s over this app's. The load generator runs on the same machine; a figure is marked
 generator-bound when one of its workers used 90 % of a core or more.
 \`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"\` profiles the Node targets. Results go to

@@ -1,3 +1,4 @@
+import { heapAfterGc } from '../common/heap-after-gc';
 import { clientUrl } from '../load/client-url';
 import type { LoadGenerator } from '../load/load-generator';
 import { settle } from '../load/settle';
@@ -9,7 +10,7 @@ import type { IdleFigures } from './scenario-result';
 /** S3: idle connections per process, the levels in order. */
 export const S3_LEVELS = [2_000, 5_000] as const;
 export const S3_TITLE =
-  'S3: idle connections, memory per connection (RSS delta / connections)';
+  'S3: idle connections, memory per connection (RSS delta and, for Node, heap after GC delta / connections)';
 /** Rooms the idle connections are spread over. */
 const ROOMS = 100;
 /** Longest wait for the target to go idle after the connections open. */
@@ -17,8 +18,9 @@ const SETTLE_MAX_MS = 5_000;
 
 /**
  * Opens idle connections to the target's first process up to each level and
- * reads that process's RSS against its RSS before the first connection (the
- * figure is per process, so one process of a multi-process target is enough).
+ * reads that process's RSS, and for Node targets its heap after a full GC,
+ * against the same before the first connection (the figure is per process,
+ * so one process of a multi-process target is enough).
  */
 export async function runIdle(
   target: Target,
@@ -29,6 +31,8 @@ export async function runIdle(
 ): Promise<IdleFigures[]> {
   await settle(sampler, 10_000);
   const base = (await sampler.snapshot()).rss[0];
+  const pid = running.pids[0];
+  const heapBase = target.heapProbe ? await heapAfterGc(pid) : undefined;
   const figures: IdleFigures[] = [];
   let open = 0;
   let failed = 0;
@@ -48,14 +52,23 @@ export async function runIdle(
       await settle(sampler, SETTLE_MAX_MS);
       const rss = (await sampler.snapshot()).rss[0];
       const perConnection = (rss - base) / level;
+      const heap = heapBase === undefined ? undefined : await heapAfterGc(pid);
+      const heapPerConnection =
+        heapBase === undefined || heap === undefined
+          ? undefined
+          : (heap - heapBase) / level;
       figures.push({
         perProcess: level,
         bytesPerConnection: perConnection,
         rss,
+        heapBytesPerConnection: heapPerConnection,
         failed,
       });
       log(
         `    ${level} per process: ${(perConnection / 1024).toFixed(1)} KiB/connection, ` +
+          (heapPerConnection === undefined
+            ? ''
+            : `heap after GC ${(heapPerConnection / 1024).toFixed(2)} KiB/connection, `) +
           `RSS ${(rss / 1_048_576).toFixed(0)} MiB, ` +
           `opened in ${((Date.now() - started) / 1000).toFixed(1)} s` +
           (failed > 0 ? `, ${failed} failed (${result.error})` : ''),

@@ -31,6 +31,11 @@ export interface IdleFigures {
   bytesPerConnection: number;
   /** RSS of the loaded process with the connections open, bytes. */
   rss: number;
+  /**
+   * (Heap in use after a full GC, after − before) / connections, bytes: what
+   * each connection keeps. Node targets only.
+   */
+  heapBytesPerConnection?: number;
   failed: number;
 }
 

@@ -29,6 +29,7 @@ export class DjangoTarget implements Target {
   readonly name: string;
   readonly protocol = 'chat';
   readonly usesRedis = true;
+  readonly heapProbe = false;
 
   constructor(
     private readonly consumer: 'sync' | 'async',

@@ -28,6 +28,7 @@ export class NestAppTarget implements Target {
   readonly processes: number;
   readonly protocol = 'chat';
   readonly usesRedis: boolean;
+  readonly heapProbe = true;
 
   /**
    * @param extraEnv set after the bench's own variables, so it can override them

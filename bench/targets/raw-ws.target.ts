@@ -10,6 +10,7 @@ export class RawWsTarget implements Target {
   readonly processes = 1;
   readonly protocol = 'chat';
   readonly usesRedis = false;
+  readonly heapProbe = true;
 
   unavailable(): string | undefined {
     return undefined;

@@ -9,6 +9,7 @@ export class SocketIoTarget implements Target {
   readonly name = 'socket.io redis';
   readonly protocol = 'socketio';
   readonly usesRedis = true;
+  readonly heapProbe = true;
 
   constructor(readonly processes: number) {}
 

@@ -24,6 +24,8 @@ export interface Target {
   readonly protocol: ClientProtocol;
   /** Whether it needs the bench's Redis. */
   readonly usesRedis: boolean;
+  /** Whether its processes answer the heap probe (`heap-probe.ts`: the Node targets). */
+  readonly heapProbe: boolean;
   /** Why it cannot run on this machine, or undefined when it can. */
   unavailable(): string | undefined;
   start(redisUrl: string): Promise<RunningTarget>;

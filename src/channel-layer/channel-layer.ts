@@ -39,15 +39,16 @@ export abstract class ChannelLayer {
   /**
    * Pushes each message of `channel` to `listener`, one at a time and in
    * order, until `options.signal` aborts, which releases the channel as an
-   * aborted receive does: the consumer runtime's way to take messages without
-   * a promise per delivery. A listener's returned promise holds only its own
-   * channel's later messages. One listener per channel; resolves once it
-   * listens.
+   * aborted receive does; without a signal, until the channel is released by
+   * a receive on it whose signal is already aborted. The consumer runtime's
+   * way to take messages without a promise per delivery. A listener's
+   * returned promise holds only its own channel's later messages. One
+   * listener per channel; resolves once it listens.
    */
   abstract listen(
     channel: string,
     listener: MessageListener,
-    options: ListenOptions,
+    options?: ListenOptions,
   ): Promise<void>;
 
   /** Adds `channel` to `group`, or refreshes its membership. */

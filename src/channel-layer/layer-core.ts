@@ -65,7 +65,7 @@ export class LayerCore {
   async listen(
     channel: string,
     listener: MessageListener,
-    options: ListenOptions,
+    options: ListenOptions = {},
   ): Promise<void> {
     const reaching = this.prepare(channel, options.signal);
     if (reaching) {

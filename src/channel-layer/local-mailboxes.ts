@@ -126,10 +126,14 @@ export class LocalMailboxes {
     }
   }
 
-  /** The next message of `channel`; an abort releases the channel. */
+  /**
+   * The next message of `channel`; an abort releases the channel, and an
+   * aborted signal also stops a listener that listens without one.
+   */
   take(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
     const mailbox = this.mailboxOf(channel, !this.options.keepsUnopened);
     if (signal?.aborted) {
+      mailbox.unlisten(undefined);
       this.release(mailbox);
       return Promise.reject(signal.reason as Error);
     }
@@ -145,16 +149,17 @@ export class LocalMailboxes {
 
   /**
    * Pushes each message of `channel` to `listener` until `signal` aborts,
-   * which releases the channel.
+   * which releases the channel; without a signal, until the channel is
+   * released (`take` with an aborted signal).
    */
   listen(
     channel: string,
     listener: MessageListener,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): void {
     const mailbox = this.mailboxOf(channel, true);
     mailbox.open = true;
-    if (signal.aborted) {
+    if (signal?.aborted) {
       this.release(mailbox);
       return;
     }
@@ -182,7 +187,7 @@ export class LocalMailboxes {
   close(): void {
     const error = new ChannelLayerClosedError();
     for (const mailbox of this.mailboxes.values()) {
-      mailbox.unlisten();
+      mailbox.stopListening();
       for (const waiter of mailbox.waiters.splice(0)) {
         waiter.reject(error);
       }
@@ -206,8 +211,7 @@ export class LocalMailboxes {
 
   /** Listens to `signal` once for all of its receives on the mailbox. */
   private watch(mailbox: Mailbox, signal: AbortSignal | undefined): void {
-    if (signal && !mailbox.watched.has(signal)) {
-      mailbox.watched.add(signal);
+    if (signal && mailbox.watch(signal)) {
       signal.addEventListener('abort', () => this.cancel(mailbox, signal), {
         once: true,
       });
@@ -216,7 +220,7 @@ export class LocalMailboxes {
 
   /** Rejects the receives waiting with `signal`, stops its listener, then releases. */
   private cancel(mailbox: Mailbox, signal: AbortSignal): void {
-    mailbox.watched.delete(signal);
+    mailbox.unwatch(signal);
     if (this.mailboxes.get(mailbox.channel) !== mailbox) {
       return;
     }

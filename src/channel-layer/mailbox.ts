@@ -35,15 +35,16 @@ export class Mailbox {
   inFlight = 0;
   /** Opened by `newChannel` or a receive: kept when empty, until released. */
   open = false;
-  /** Signals listened to already: a consumer passes the same one to every receive. */
-  readonly watched = new WeakSet<AbortSignal>();
+  /**
+   * Signals listened to already (a consumer passes the same one to every
+   * receive); made on the first, as is `settled` on the first listener
+   * promise: an idle consumer's mailbox costs its memory as long as it lives.
+   */
+  private watched?: WeakSet<AbortSignal>;
   private listener?: MessageListener;
   private listenSignal?: AbortSignal;
   private busy = false;
-  private readonly settled = (): void => {
-    this.busy = false;
-    this.drain();
-  };
+  private settled?: () => void;
 
   constructor(
     readonly channel: string,
@@ -95,22 +96,41 @@ export class Mailbox {
     return this.live().shift()?.message;
   }
 
-  /** Pushes every later message, and what is buffered now, to `listener` until `signal` aborts. */
-  listen(listener: MessageListener, signal: AbortSignal): void {
+  /** Whether `signal` was not watched yet; it is from now on. */
+  watch(signal: AbortSignal): boolean {
+    this.watched ??= new WeakSet();
+    if (this.watched.has(signal)) {
+      return false;
+    }
+    this.watched.add(signal);
+    return true;
+  }
+
+  unwatch(signal: AbortSignal): void {
+    this.watched?.delete(signal);
+  }
+
+  /** Pushes every later message, and what is buffered now, to `listener` (see `unlisten`). */
+  listen(listener: MessageListener, signal: AbortSignal | undefined): void {
     this.listener = listener;
     this.listenSignal = signal;
     this.drain();
   }
 
   /**
-   * Stops pushing, to the listener of `signal` or, without one, to any; a
-   * message the listener still works on finishes.
+   * Stops pushing if the listener listens with `signal` (undefined: without
+   * one); a message the listener still works on finishes.
    */
-  unlisten(signal?: AbortSignal): void {
-    if (signal === undefined || signal === this.listenSignal) {
-      this.listener = undefined;
-      this.listenSignal = undefined;
+  unlisten(signal: AbortSignal | undefined): void {
+    if (signal === this.listenSignal) {
+      this.stopListening();
     }
+  }
+
+  /** Stops pushing to the listener, whichever it is. */
+  stopListening(): void {
+    this.listener = undefined;
+    this.listenSignal = undefined;
   }
 
   /** Drops every buffered message. */
@@ -156,9 +176,13 @@ export class Mailbox {
       this.rules.listenerFailed(this.channel, error);
     }
     if (pending) {
-      pending.then(this.settled, (error: unknown) => {
+      const settled = (this.settled ??= (): void => {
+        this.busy = false;
+        this.drain();
+      });
+      pending.then(settled, (error: unknown) => {
         this.rules.listenerFailed(this.channel, error);
-        this.settled();
+        settled();
       });
     } else {
       this.busy = false;

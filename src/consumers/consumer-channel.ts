@@ -15,34 +15,39 @@ import type {
 
 /**
  * Hands each message of a connection's channel to the `@ChannelHandler` of
- * its type, pushed by the layer (`listen`), until `signal` aborts: no promise
- * and no async step per delivery. A handler's returned promise holds the
+ * its type, pushed by the layer (`listen`), until the channel is released
+ * (`releaseConsumerChannel`): no promise and no async step per delivery, and
+ * no `AbortSignal` per connection. A handler's returned promise holds the
  * connection's later messages until it settles, so they come one at a time,
  * in order. Listening that fails (backend down) is retried with capped
- * exponential backoff.
+ * exponential backoff while `live()` holds; a listen that completes once it
+ * no longer does is released again.
  */
 export async function runConsumerChannel(
   layer: ChannelLayer,
   definition: ConsumerDefinition,
   connection: ConsumerConnection,
-  signal: AbortSignal,
+  live: () => boolean,
   logger: Logger,
 ): Promise<void> {
   const dispatch = (message: ChannelMessage): Promise<void> | void =>
     dispatchMessage(definition, connection, message, logger);
   let backoffMs = 100;
-  while (!signal.aborted) {
+  while (live()) {
     try {
-      await layer.listen(connection.channel, dispatch, { signal });
+      await layer.listen(connection.channel, dispatch);
+      if (!live()) {
+        await releaseConsumerChannel(layer, connection.channel);
+      }
       return;
     } catch (error) {
-      if (signal.aborted || error instanceof ChannelLayerClosedError) {
+      if (!live() || error instanceof ChannelLayerClosedError) {
         return;
       }
       logger.warn(
         `listening on ${connection.channel} failed, retrying: ${String(error)}`,
       );
-      await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
+      await sleep(backoffMs, undefined, { ref: false });
       backoffMs = Math.min(backoffMs * 2, MAX_RECEIVE_BACKOFF_MS);
     }
   }
@@ -99,8 +104,9 @@ function logFailure(
 }
 
 /**
- * Releases a channel whose connection is gone, before or after it listened:
- * as in Channels, a cancelled receive is what tells the layer to forget it.
+ * Releases a channel whose connection is gone, before or after it listened
+ * (which stops its listener): as in Channels, a cancelled receive is what
+ * tells the layer to forget it.
  */
 export async function releaseConsumerChannel(
   layer: ChannelLayer,

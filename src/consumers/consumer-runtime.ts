@@ -19,7 +19,6 @@ import { HandshakeTimeoutError, withTimeout } from './with-timeout';
 
 interface Live {
   readonly definition: ConsumerDefinition;
-  readonly controller: AbortController;
   ended?: Promise<void>;
 }
 
@@ -101,7 +100,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       this.layer,
       live.definition,
       connection,
-      live.controller.signal,
+      () => live.ended === undefined,
       this.logger,
     );
   }
@@ -168,10 +167,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       await this.undoLateConnect(definition, connection, connected);
       throw new HandshakeRefusedError(503, 'Not accepting connections');
     }
-    this.live.set(connection, {
-      definition,
-      controller: new AbortController(),
-    });
+    this.live.set(connection, { definition });
     return connection;
   }
 
@@ -200,7 +196,8 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       return Promise.resolve();
     }
     live.ended ??= (async () => {
-      live.controller.abort();
+      // Stops its listener first: no message is handled once it is closing.
+      await releaseConsumerChannel(this.layer, connection.channel);
       try {
         await live.definition.gateway.disconnect?.(connection, code);
       } catch (error) {

@@ -49,7 +49,7 @@ export class MeasuredChannelLayer extends ChannelLayer {
   listen(
     channel: string,
     listener: MessageListener,
-    options: ListenOptions,
+    options: ListenOptions = {},
   ): Promise<void> {
     return this.inner.listen(channel, listener, options);
   }

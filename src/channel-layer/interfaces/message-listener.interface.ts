@@ -10,6 +10,11 @@ export type MessageListener = (message: ChannelMessage) => Promise<void> | void;
 
 /** Options of `ChannelLayer.listen`. */
 export interface ListenOptions {
-  /** Stops the listening and releases the channel, as an aborted receive does. */
-  signal: AbortSignal;
+  /**
+   * Stops the listening and releases the channel, as an aborted receive does.
+   * Without one, the listener stops when the channel is released: by a
+   * receive on it whose signal is already aborted (`releaseConsumerChannel`),
+   * which costs no `AbortSignal` per listener.
+   */
+  signal?: AbortSignal;
 }

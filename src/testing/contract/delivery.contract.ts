@@ -49,7 +49,8 @@ class Recorder {
 /**
  * What the consumer runtime relies on: pushed messages one at a time and in
  * order per consumer, a slow consumer holding only itself, one frozen object
- * per group send in a process, and release when a consumer's signal aborts.
+ * per group send in a process, and release when a consumer's signal aborts or,
+ * for a listener without one, when its channel is released.
  */
 export function describeDelivery(ctx: ContractContext): void {
   describe('delivery to consumers', () => {
@@ -151,6 +152,25 @@ export function describeDelivery(ctx: ContractContext): void {
       // The witness got it from the same delivery: the consumer holds it now.
       await expect(layer.receive(witness)).resolves.toEqual({ type: 'held' });
       controller.abort();
+      recorder.release();
+      await expect(
+        ctx.sendAndReceive(layer, consumer, { type: 'after' }),
+      ).resolves.toEqual({ type: 'after' });
+      expect(recorder.messages).toEqual([{ type: 'first' }]);
+    });
+
+    it('should stop a listener without a signal once its channel is released: what it held is dropped', async () => {
+      const [consumer, witness] = await members('released_unsignalled', 2);
+      const recorder = new Recorder();
+      await layer.listen(consumer, recorder.slowListener);
+      await layer.groupSend('released_unsignalled', { type: 'first' });
+      await expect(layer.receive(witness)).resolves.toEqual({ type: 'first' });
+      await layer.groupSend('released_unsignalled', { type: 'held' });
+      await expect(layer.receive(witness)).resolves.toEqual({ type: 'held' });
+      // How a consumer's channel is released (`releaseConsumerChannel`).
+      await expect(
+        layer.receive(consumer, { signal: AbortSignal.abort() }),
+      ).rejects.toMatchObject({ name: 'AbortError' });
       recorder.release();
       await expect(
         ctx.sendAndReceive(layer, consumer, { type: 'after' }),

@@ -70,7 +70,7 @@ export class MemoryChannelLayer implements ChannelLayer {
   listen(
     channel: string,
     listener: MessageListener,
-    options: ListenOptions,
+    options: ListenOptions = {},
   ): Promise<void> {
     return this.core.listen(channel, listener, options);
   }

@@ -98,7 +98,7 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
   listen(
     channel: string,
     listener: MessageListener,
-    options: ListenOptions,
+    options: ListenOptions = {},
   ): Promise<void> {
     return this.core.listen(channel, listener, options);
   }

@@ -48,6 +48,8 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly core: LayerCore;
   private readonly logger = new Logger(RedisChannelLayer.name);
   private readonly processId = uuidHex();
+  /** Shared channels listened to without a signal: a release stops them. */
+  private readonly unsignalled = new Map<string, AbortController>();
   private readonly prefix: string;
   private readonly expiry: number;
   private readonly groupExpiry: number;
@@ -177,6 +179,10 @@ export class RedisChannelLayer implements ChannelLayer {
     options: ReceiveOptions = {},
   ): Promise<ChannelMessage> {
     if (this.isShared(channel)) {
+      if (options.signal?.aborted) {
+        this.unsignalled.get(channel)?.abort();
+        this.unsignalled.delete(channel);
+      }
       return this.shared.receive(this.prefix + channel, options.signal);
     }
     return this.core.receive(channel, options);
@@ -185,15 +191,22 @@ export class RedisChannelLayer implements ChannelLayer {
   async listen(
     channel: string,
     listener: MessageListener,
-    options: ListenOptions,
+    options: ListenOptions = {},
   ): Promise<void> {
     if (!this.isShared(channel)) {
       return this.core.listen(channel, listener, options);
     }
+    let signal = options.signal;
+    if (!signal) {
+      const controller = new AbortController();
+      this.unsignalled.get(channel)?.abort();
+      this.unsignalled.set(channel, controller);
+      signal = controller.signal;
+    }
     void pumpReceives(
-      (signal) => this.shared.receive(this.prefix + channel, signal),
+      (receiving) => this.shared.receive(this.prefix + channel, receiving),
       listener,
-      options.signal,
+      signal,
       this.logger,
     );
   }
