@@ -10,6 +10,11 @@ const connections = new WeakMap<WebSocket, ConsumerConnection<unknown>>();
  * more per open connection.
  */
 export interface ConnectionRequest {
+  /**
+   * Its headers, but for the handshake's own (`connection`, `upgrade`,
+   * `sec-websocket-key`, `-version`, `-extensions`), which mean nothing once
+   * it is done.
+   */
   readonly headers: IncomingHttpHeaders;
   /** The request target, path and query (`/ws/chat/lobby/?token=…`). */
   readonly url: string;

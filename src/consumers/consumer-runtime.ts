@@ -11,16 +11,12 @@ import { bindConsumerFrames } from './ws/bind-consumer-frames';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
 import { ConnectionObserver, NO_OBSERVER } from './connection-observer';
 import { ConsumerConnection } from './consumer-connection';
+import { connectionHeaders } from './connection-headers';
 import { releaseConsumerChannel, runConsumerChannel } from './consumer-channel';
 import type { ConsumerDefinition } from './consumer-definition.interface';
 import { CLOSE_GOING_AWAY } from './consumers.constants';
 import { HandshakeRefusedError } from './handshake-refused.error';
 import { HandshakeTimeoutError, withTimeout } from './with-timeout';
-
-interface Live {
-  readonly definition: ConsumerDefinition;
-  ended?: Promise<void>;
-}
 
 /**
  * Binds WebSocket connections to channels: per connection a channel from
@@ -31,7 +27,10 @@ interface Live {
 @Injectable()
 export class ConsumerRuntime implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ConsumerRuntime.name);
-  private readonly live = new Map<ConsumerConnection, Live>();
+  /** Open connections and their gateways: a map entry each, no object (an idle connection keeps it). */
+  private readonly live = new Map<ConsumerConnection, ConsumerDefinition>();
+  /** Connections being ended, until their `disconnect` is done. */
+  private readonly ending = new Map<ConsumerConnection, Promise<void>>();
   /** Handshakes under way. */
   private readonly openings = new Set<Promise<ConsumerConnection>>();
   private shuttingDown = false;
@@ -78,29 +77,35 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     }
   }
 
+  /** The gateway of `socket`'s connection, while it is open here. */
+  gatewayOf(socket: WebSocket): object | undefined {
+    const connection = ConsumerConnection.of(socket);
+    return connection && this.live.get(connection)?.gateway;
+  }
+
   /** Binds the accepted socket and listens on its channel until it closes. */
   accept(
     connection: ConsumerConnection,
     socket: WebSocket,
     maxBufferedBytes?: number,
   ): void {
-    const live = this.live.get(connection);
-    if (!live) {
+    const definition = this.live.get(connection);
+    if (!definition) {
       return;
     }
     connection.attach(socket, maxBufferedBytes);
-    this.events.opened(live.definition.path);
+    this.events.opened(definition.path);
     // One listener, not one per concern: each costs an idle connection memory.
     socket.on('close', (code: number) => {
       void this.end(connection, code);
-      this.events.closed(live.definition.path, code, connection.channel);
+      this.events.closed(definition.path, code, connection.channel);
     });
-    bindConsumerFrames(live.definition, connection, socket, this.logger);
+    bindConsumerFrames(definition, connection, socket, this.logger);
     void runConsumerChannel(
       this.layer,
-      live.definition,
+      definition,
       connection,
-      () => live.ended === undefined,
+      () => this.live.has(connection) && !this.ending.has(connection),
       this.logger,
     );
   }
@@ -145,7 +150,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       name,
       params,
       {
-        headers: request.headers,
+        headers: connectionHeaders(request.headers),
         url: request.url ?? '/',
         remoteAddress: request.socket.remoteAddress ?? '',
       },
@@ -167,7 +172,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       await this.undoLateConnect(definition, connection, connected);
       throw new HandshakeRefusedError(503, 'Not accepting connections');
     }
-    this.live.set(connection, { definition });
+    this.live.set(connection, definition);
     return connection;
   }
 
@@ -191,24 +196,29 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
 
   /** Stops the loop and runs `disconnect` once, whoever calls first. */
   private end(connection: ConsumerConnection, code: number): Promise<void> {
-    const live = this.live.get(connection);
-    if (!live) {
+    const definition = this.live.get(connection);
+    if (!definition) {
       return Promise.resolve();
     }
-    live.ended ??= (async () => {
-      // Stops its listener first: no message is handled once it is closing.
-      await releaseConsumerChannel(this.layer, connection.channel);
-      try {
-        await live.definition.gateway.disconnect?.(connection, code);
-      } catch (error) {
-        this.logger.error(
-          `${live.definition.name}.disconnect failed: ${String(error)}`,
-        );
-      } finally {
-        this.live.delete(connection);
+    let ended = this.ending.get(connection);
+    if (!ended) {
+      ended = (async () => {
+        // Stops its listener first: no message is handled once it is closing.
         await releaseConsumerChannel(this.layer, connection.channel);
-      }
-    })();
-    return live.ended;
+        try {
+          await definition.gateway.disconnect?.(connection, code);
+        } catch (error) {
+          this.logger.error(
+            `${definition.name}.disconnect failed: ${String(error)}`,
+          );
+        } finally {
+          this.live.delete(connection);
+          this.ending.delete(connection);
+          await releaseConsumerChannel(this.layer, connection.channel);
+        }
+      })();
+      this.ending.set(connection, ended);
+    }
+    return ended;
   }
 }

@@ -78,7 +78,10 @@ export class EdgeGuard {
     remoteAddress?: string;
     headers: IncomingHttpHeaders;
   }): string {
-    return this.clientKey(request.remoteAddress ?? '', request.headers);
+    const address = request.remoteAddress ?? '';
+    const key = this.clientKey(address, request.headers);
+    // Kept per connection: the address's own string when the text is the same.
+    return key === address ? address : key;
   }
 
   /** Takes one chat message from the limit of the client `clientKeyOf` named: false when over it. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { WebSocketGateway } from '@nestjs/websockets';
+import { type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
 import {
   ChannelLayer,
   ChannelLayerModule,
@@ -19,10 +20,25 @@ import {
   type TestApplication,
 } from '../../src/testing';
 
-/** A frame is group-sent to everyone; `close` closes the sender, after two frames if asked. */
+/**
+ * A frame is group-sent to everyone; `close` closes the sender, after two
+ * frames if asked. Nest's own `handleDisconnect` tells who left.
+ */
 @WebSocketGateway({ path: '/ws/kit/:name' })
-class KitGateway implements ConsumerGateway {
+class KitGateway implements ConsumerGateway, OnGatewayDisconnect {
+  private readonly leaving = new Map<string, () => void>();
+
   constructor(private readonly layer: ChannelLayer) {}
+
+  /** Resolves once Nest's `handleDisconnect` hears that `name` left. */
+  left(name: string): Promise<void> {
+    return new Promise((resolve) => this.leaving.set(name, resolve));
+  }
+
+  handleDisconnect(client: WebSocket): void {
+    const name = ConsumerConnection.of(client)?.params.name ?? '';
+    this.leaving.get(name)?.();
+  }
 
   async connect(connection: ConsumerConnection): Promise<void> {
     if (connection.params.name === 'refused') {
@@ -124,6 +140,13 @@ describe('The test kit (nest-channels/testing)', () => {
       new ReceiveTimeoutError(`${app.ws}/ws/kit/erin`, 10),
     );
     await erin.disconnect();
+  });
+
+  it("should call Nest's handleDisconnect of a consumer gateway that has one", async () => {
+    const gina = await app.connect('/ws/kit/gina');
+    const left = app.app.get(KitGateway).left('gina');
+    await gina.disconnect();
+    await expect(left).resolves.toBeUndefined();
   });
 
   it('should give the handshake refusal status', async () => {

@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
 import type { ConsumerConnection } from '../consumer-connection';
 import type { ConsumerDefinition } from '../consumer-definition.interface';
-import { bindSerialFrames } from './serial-frames';
+import { SerialFrames } from './serial-frames';
 
 /**
  * Hands each frame of `socket` straight to its gateway's `receive` (Channels'
@@ -16,31 +16,53 @@ export function bindConsumerFrames(
   socket: WebSocket,
   logger: Logger,
 ): void {
-  const { gateway, name } = definition;
-  if (!gateway.receive) {
-    return;
+  if (definition.gateway.receive) {
+    new ConsumerFrames(socket, definition, connection, logger).bind();
   }
-  // Per connection only this frame handler and `failed`, nothing bound: an
-  // idle connection costs its memory for as long as it is open.
-  const failed = (error: unknown): void => {
-    logger.error(`${name}.receive failed: ${String(error)}`);
-  };
-  bindSerialFrames(socket, (data: RawData, isBinary: boolean) => {
+}
+
+/**
+ * A connection's frames to its gateway's `receive`: per connection this
+ * object and the socket's `message` listener, no closure that an idle
+ * connection would keep as long as it is open.
+ */
+class ConsumerFrames extends SerialFrames {
+  constructor(
+    socket: WebSocket,
+    private readonly definition: ConsumerDefinition,
+    private readonly connection: ConsumerConnection,
+    private readonly logger: Logger,
+  ) {
+    super(socket);
+  }
+
+  protected handle(data: RawData, isBinary: boolean): Promise<void> | void {
+    const { connection } = this;
     let result: unknown;
     try {
       // `ws` hands text frames over as a Buffer (binaryType nodebuffer)
-      result = gateway.receive?.(
+      result = this.definition.gateway.receive?.(
         connection,
         isBinary ? (data as Buffer) : (data as Buffer).toString(),
       );
     } catch (error) {
-      return failed(error);
+      return this.failed(error);
     }
     if (result instanceof Promise) {
-      return result.then((value) => reply(connection, value), failed);
+      return result.then(
+        (value) => reply(connection, value),
+        (error: unknown) => this.failed(error),
+      );
     }
     reply(connection, result);
-  });
+  }
+
+  /** Logs a `receive` that threw or rejected. */
+  private failed(error: unknown): void {
+    this.logger.error(
+      `${this.definition.name}.receive failed: ${String(error)}`,
+    );
+  }
 }
 
 /** Sends a non-nil result of `receive` back as JSON. */

@@ -89,8 +89,15 @@ export class RoutedWsAdapter extends WsAdapter {
   /**
    * Nest's `OnGatewayDisconnect` hook, with `on` rather than `once`: `ws`
    * emits `close` once, and `once` costs every open connection a wrapper.
+   * Not bound at all for a consumer gateway without `handleDisconnect`
+   * (nothing would hear it): each `close` listener costs an open connection
+   * memory, and a third one grows the socket's listener array eightfold.
    */
   override bindClientDisconnect(client: WebSocket, callback: () => void): void {
+    const gateway = this.runtime?.gatewayOf(client);
+    if (gateway && !('handleDisconnect' in gateway)) {
+      return;
+    }
     client.on('close', callback);
   }
 

@@ -18,28 +18,38 @@ export function bindSerialFrames(
   socket: WebSocket,
   handle: FrameHandler,
 ): void {
-  const frames = new SerialFrames(socket, handle);
-  socket.on('message', (data: RawData, isBinary: boolean) =>
-    frames.push(data, isBinary),
-  );
+  new HandledFrames(socket, handle).bind();
 }
 
-class SerialFrames {
-  private readonly waiting: Array<[RawData, boolean]> = [];
+/**
+ * One connection's frames, one at a time (see `bindSerialFrames`); a subclass
+ * says what handles each, as a method rather than a closure: an idle
+ * connection keeps this object as long as it is open.
+ */
+export abstract class SerialFrames {
+  /** Made on first use, as `settled`. */
+  private waiting?: Array<[RawData, boolean]>;
   private busy = false;
-  private readonly settled = (): void => {
-    this.busy = false;
-    this.drain();
-  };
+  private settled?: () => void;
 
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly handle: FrameHandler,
-  ) {}
+  constructor(protected readonly socket: WebSocket) {}
 
-  push(data: RawData, isBinary: boolean): void {
+  /** Starts taking the socket's frames. */
+  bind(): void {
+    this.socket.on('message', (data: RawData, isBinary: boolean) =>
+      this.push(data, isBinary),
+    );
+  }
+
+  /** Handles one frame; a returned promise holds the later ones until it settles. */
+  protected abstract handle(
+    data: RawData,
+    isBinary: boolean,
+  ): Promise<void> | void;
+
+  private push(data: RawData, isBinary: boolean): void {
     if (this.busy) {
-      this.waiting.push([data, isBinary]);
+      (this.waiting ??= []).push([data, isBinary]);
       this.socket.pause();
       return;
     }
@@ -47,13 +57,14 @@ class SerialFrames {
   }
 
   private drain(): void {
+    const waiting = this.waiting;
     if (this.socket.readyState === this.socket.CLOSED) {
       // A closed consumer handles no more events.
-      this.waiting.length = 0;
+      this.waiting = undefined;
       return;
     }
-    while (!this.busy && this.waiting.length > 0) {
-      const [data, isBinary] = this.waiting.shift() as [RawData, boolean];
+    while (!this.busy && waiting && waiting.length > 0) {
+      const [data, isBinary] = waiting.shift() as [RawData, boolean];
       this.run(data, isBinary);
     }
     if (!this.busy && this.socket.isPaused) {
@@ -65,8 +76,26 @@ class SerialFrames {
     const pending = this.handle(data, isBinary);
     if (pending) {
       this.busy = true;
+      const settled = (this.settled ??= (): void => {
+        this.busy = false;
+        this.drain();
+      });
       // Handlers catch their own errors; settle on either outcome all the same.
-      pending.then(this.settled, this.settled);
+      pending.then(settled, settled);
     }
+  }
+}
+
+/** Frames handed to a function. */
+class HandledFrames extends SerialFrames {
+  constructor(
+    socket: WebSocket,
+    private readonly handler: FrameHandler,
+  ) {
+    super(socket);
+  }
+
+  protected handle(data: RawData, isBinary: boolean): Promise<void> | void {
+    return this.handler(data, isBinary);
   }
 }
