@@ -171,7 +171,7 @@ export class Mailbox {
     this.busy = true;
     let pending: Promise<void> | void = undefined;
     try {
-      pending = listener(message);
+      pending = listener(message, this.channel);
     } catch (error) {
       this.rules.listenerFailed(this.channel, error);
     }

@@ -4,6 +4,7 @@ import {
   type ChannelLayer,
   ChannelLayerClosedError,
   type ChannelMessage,
+  type MessageListener,
 } from '../channel-layer';
 import { handlerKey } from './handler-name';
 import { MAX_RECEIVE_BACKOFF_MS } from './consumers.constants';
@@ -14,43 +15,56 @@ import type {
 } from './consumer-definition.interface';
 
 /**
- * Hands each message of a connection's channel to the `@ChannelHandler` of
- * its type, pushed by the layer (`listen`), until the channel is released
- * (`releaseConsumerChannel`): no promise and no async step per delivery, and
- * no `AbortSignal` per connection. A handler's returned promise holds the
- * connection's later messages until it settles, so they come one at a time,
- * in order. Listening that fails (backend down) is retried with capped
- * exponential backoff while `live()` holds; a listen that completes once it
- * no longer does is released again.
+ * Has `dispatch` (see `consumerDispatcher`) take each message of a
+ * connection's channel, pushed by the layer (`listen`), until the channel is
+ * released (`releaseConsumerChannel`): no promise and no async step per
+ * delivery, and no `AbortSignal` per connection. Listening that fails
+ * (backend down) is retried with capped exponential backoff while `live()`
+ * holds; a listen that completes once it no longer does is released again.
  */
 export async function runConsumerChannel(
   layer: ChannelLayer,
-  definition: ConsumerDefinition,
-  connection: ConsumerConnection,
+  channel: string,
+  dispatch: MessageListener,
   live: () => boolean,
   logger: Logger,
 ): Promise<void> {
-  const dispatch = (message: ChannelMessage): Promise<void> | void =>
-    dispatchMessage(definition, connection, message, logger);
   let backoffMs = 100;
   while (live()) {
     try {
-      await layer.listen(connection.channel, dispatch);
+      await layer.listen(channel, dispatch);
       if (!live()) {
-        await releaseConsumerChannel(layer, connection.channel);
+        await releaseConsumerChannel(layer, channel);
       }
       return;
     } catch (error) {
       if (!live() || error instanceof ChannelLayerClosedError) {
         return;
       }
-      logger.warn(
-        `listening on ${connection.channel} failed, retrying: ${String(error)}`,
-      );
+      logger.warn(`listening on ${channel} failed, retrying: ${String(error)}`);
       await sleep(backoffMs, undefined, { ref: false });
       backoffMs = Math.min(backoffMs * 2, MAX_RECEIVE_BACKOFF_MS);
     }
   }
+}
+
+/**
+ * The one listener of a gateway's connections: hands each message to the
+ * `@ChannelHandler` of its type, with the connection of the channel it came
+ * on (`connectionOf`). A handler's returned promise holds that connection's
+ * later messages until it settles, so they come one at a time, in order.
+ */
+export function consumerDispatcher(
+  definition: ConsumerDefinition,
+  connectionOf: (channel: string) => ConsumerConnection | undefined,
+  logger: Logger,
+): MessageListener {
+  return (message, channel) => {
+    const connection = connectionOf(channel);
+    return (
+      connection && dispatchMessage(definition, connection, message, logger)
+    );
+  };
 }
 
 /** Calls the message's handler; a failure is logged, never passed on. */

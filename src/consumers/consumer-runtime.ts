@@ -6,13 +6,17 @@ import {
 } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { ChannelLayer } from '../channel-layer';
+import { ChannelLayer, type MessageListener } from '../channel-layer';
 import { bindConsumerFrames } from './ws/bind-consumer-frames';
 import { ChannelHandlerExplorer } from './channel-handler.explorer';
 import { ConnectionObserver, NO_OBSERVER } from './connection-observer';
 import { ConsumerConnection } from './consumer-connection';
 import { connectionHeaders } from './connection-headers';
-import { releaseConsumerChannel, runConsumerChannel } from './consumer-channel';
+import {
+  consumerDispatcher,
+  releaseConsumerChannel,
+  runConsumerChannel,
+} from './consumer-channel';
 import type { ConsumerDefinition } from './consumer-definition.interface';
 import { CLOSE_GOING_AWAY } from './consumers.constants';
 import { HandshakeRefusedError } from './handshake-refused.error';
@@ -31,6 +35,12 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
   private readonly live = new Map<ConsumerConnection, ConsumerDefinition>();
   /** Connections being ended, until their `disconnect` is done. */
   private readonly ending = new Map<ConsumerConnection, Promise<void>>();
+  /** Open connections by channel: how each gateway's one listener finds a message's connection. */
+  private readonly byChannel = new Map<string, ConsumerConnection>();
+  /** One layer listener per gateway for all its connections, not a closure per connection. */
+  private readonly dispatchers = new Map<ConsumerDefinition, MessageListener>();
+  private readonly connectionOf = (channel: string) =>
+    this.byChannel.get(channel);
   /** Handshakes under way. */
   private readonly openings = new Set<Promise<ConsumerConnection>>();
   private shuttingDown = false;
@@ -103,8 +113,8 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     bindConsumerFrames(definition, connection, socket, this.logger);
     void runConsumerChannel(
       this.layer,
-      definition,
-      connection,
+      connection.channel,
+      this.dispatcherOf(definition),
       () => this.live.has(connection) && !this.ending.has(connection),
       this.logger,
     );
@@ -173,6 +183,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       throw new HandshakeRefusedError(503, 'Not accepting connections');
     }
     this.live.set(connection, definition);
+    this.byChannel.set(connection.channel, connection);
     return connection;
   }
 
@@ -194,6 +205,19 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     }
   }
 
+  private dispatcherOf(definition: ConsumerDefinition): MessageListener {
+    let dispatcher = this.dispatchers.get(definition);
+    if (!dispatcher) {
+      dispatcher = consumerDispatcher(
+        definition,
+        this.connectionOf,
+        this.logger,
+      );
+      this.dispatchers.set(definition, dispatcher);
+    }
+    return dispatcher;
+  }
+
   /** Stops the loop and runs `disconnect` once, whoever calls first. */
   private end(connection: ConsumerConnection, code: number): Promise<void> {
     const definition = this.live.get(connection);
@@ -213,6 +237,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
           );
         } finally {
           this.live.delete(connection);
+          this.byChannel.delete(connection.channel);
           this.ending.delete(connection);
           await releaseConsumerChannel(this.layer, connection.channel);
         }

@@ -105,6 +105,27 @@ export function describeDelivery(ctx: ContractContext): void {
       expect(mostAtOnce).toBe(1);
     });
 
+    it('should tell one listener of many channels which channel each message came on', async () => {
+      const [first, second] = await members('one_listener', 2);
+      const heard: Array<[string, ChannelMessage]> = [];
+      const recorder = new Recorder();
+      const listener = (message: ChannelMessage, channel: string): void => {
+        heard.push([channel, message]);
+        recorder.record(message);
+      };
+      await layer.listen(first, listener, { signal: signal() });
+      await layer.listen(second, listener, { signal: signal() });
+      await layer.send(first, { type: 'to', n: 1 });
+      await layer.send(second, { type: 'to', n: 2 });
+      await recorder.until(2);
+      expect(heard).toEqual(
+        expect.arrayContaining([
+          [first, { type: 'to', n: 1 }],
+          [second, { type: 'to', n: 2 }],
+        ]),
+      );
+    });
+
     it('should let a slow async handler hold only its own consumer', async () => {
       const [slow, quick] = await members('mixed_speed', 2);
       const slowRecorder = new Recorder();

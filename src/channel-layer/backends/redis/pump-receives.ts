@@ -14,6 +14,7 @@ const RETRY_MS = 1_000;
  * closes. A failing receive (Redis down) is retried.
  */
 export async function pumpReceives(
+  channel: string,
   receive: (signal: AbortSignal) => Promise<ChannelMessage>,
   listener: MessageListener,
   signal: AbortSignal,
@@ -32,7 +33,7 @@ export async function pumpReceives(
       continue;
     }
     try {
-      await listener(message);
+      await listener(message, channel);
     } catch (error) {
       logger.error(`listener failed: ${String(error)}`);
     }

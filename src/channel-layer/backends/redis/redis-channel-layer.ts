@@ -204,6 +204,7 @@ export class RedisChannelLayer implements ChannelLayer {
       signal = controller.signal;
     }
     void pumpReceives(
+      channel,
       (receiving) => this.shared.receive(this.prefix + channel, receiving),
       listener,
       signal,
