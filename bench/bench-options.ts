@@ -53,7 +53,7 @@ const listOf = (argv: readonly string[], name: string): string[] | undefined =>
 function fixedLoadPlan(quick: boolean, reps?: string): FixedLoadPlan {
   const plan: FixedLoadPlan = quick
     ? { reps: 2, warmupMs: 500, measureMs: 2_000, drainMs: 1_000 }
-    : { reps: 3, warmupMs: 2_000, measureMs: 10_000, drainMs: 2_000 };
+    : { reps: 5, warmupMs: 2_000, measureMs: 10_000, drainMs: 2_000 };
   if (reps !== undefined) {
     plan.reps = Number(reps);
     if (!Number.isInteger(plan.reps) || plan.reps < 1) {

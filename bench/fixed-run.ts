@@ -16,6 +16,7 @@ import type {
   FixedLoadRun,
   Outcome,
 } from './scenarios/scenario-result';
+import { PAIRED } from './targets/peers';
 import type { Target } from './targets/target';
 
 /** The fixed-load scenarios, in run order. */
@@ -56,12 +57,34 @@ function describeRun(run: FixedLoadRun): string {
   );
 }
 
+/**
+ * The targets of repetition `rep`: each peer of `PAIRED` right after its
+ * target, the whole order reversed on even repetitions, so that a drift of
+ * the machine over the run falls on both sides of every pair alike.
+ */
+export function runOrder(targets: readonly Target[], rep: number): Target[] {
+  const peers = new Set(
+    targets
+      .filter((target) => PAIRED.has(target.name))
+      .map((target) => PAIRED.get(target.name)),
+  );
+  const order = targets.flatMap((target) => {
+    if (peers.has(target.name)) {
+      return [];
+    }
+    const peer = targets.find(({ name }) => name === PAIRED.get(target.name));
+    return peer ? [target, peer] : [target];
+  });
+  return rep % 2 === 0 ? order.reverse() : order;
+}
+
 /** One repetition of one scenario on fresh processes of `target`. */
 async function runOnce(
   target: Target,
   scenario: FixedLoadScenario,
   context: BenchContext,
   plan: FixedLoadPlan,
+  rep: number,
 ): Promise<FixedLoadRun> {
   await context.reset();
   const running = await target.start(context.redisUrl);
@@ -71,7 +94,7 @@ async function runOnce(
   const sampler = new ServerSampler(pids);
   try {
     await settle(sampler, SETTLE_MAX_MS);
-    return await runFixedLoad(
+    const run = await runFixedLoad(
       scenario,
       target,
       running,
@@ -80,6 +103,7 @@ async function runOnce(
       target.usesRedis ? context.redisCommands : undefined,
       plan,
     );
+    return { ...run, rep };
   } finally {
     sampler.stop();
     await running.stop();
@@ -88,9 +112,10 @@ async function runOnce(
 
 /**
  * The fixed-load mode: every target through S1 and S2 at their fixed rates,
- * `plan.reps` times, interleaved (all targets' first repetition, then all
- * second ones, …) so that a noisy minute on a shared machine spreads over
- * every target instead of landing on one. Each run gets fresh processes.
+ * `plan.reps` times, interleaved (all targets' first repetition of S1, then
+ * of S2, then all second ones, …, in `runOrder`) so that a noisy minute on a shared machine
+ * spreads over every target instead of landing on one. Each run gets fresh
+ * processes.
  */
 export async function runFixedLoads(
   targets: readonly Target[],
@@ -102,14 +127,14 @@ export async function runFixedLoads(
   const started = Date.now();
   let done = 0;
   for (let rep = 1; rep <= plan.reps; rep++) {
-    for (const target of targets) {
-      for (const scenario of FIXED_SCENARIOS) {
+    for (const scenario of FIXED_SCENARIOS) {
+      for (const target of runOrder(targets, rep)) {
         const key = `${target.name}\n${scenario.key}`;
         const entry = tally.get(key) ?? { runs: [], errors: [] };
         tally.set(key, entry);
         const line = `  fixed rep ${rep}/${plan.reps} ${target.name} ${scenario.shape.id}`;
         try {
-          const run = await runOnce(target, scenario, context, plan);
+          const run = await runOnce(target, scenario, context, plan, rep);
           entry.runs.push(run);
           context.log(`${line}: ${describeRun(run)}`);
         } catch (error) {

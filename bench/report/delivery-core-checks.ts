@@ -1,10 +1,11 @@
 import { fmtKiB } from '../common/format';
 import { FIXED_SCENARIOS } from '../fixed-run';
 import { S3_LEVELS } from '../scenarios/idle.scenario';
-import type { IdleFigures } from '../scenarios/scenario-result';
+import type { FixedLoadRun, IdleFigures } from '../scenarios/scenario-result';
 import type { TargetResult } from '../target-run';
 import { ceilingCheck, ratioCheck, type Check } from './check';
-import { fixedOf, idleOf, ratio, throughputOf } from './lookup';
+import { RAW_WS, SOCKETIO_REDIS } from '../targets/peers';
+import { fixedOf, idleOf, pairedRatio, ratio, throughputOf } from './lookup';
 
 /** Issue 12's bars: the memory layer near raw `ws`, redis-pubsub at or under Socket.IO. */
 const MEMORY_CPU_VS_RAW = 1.15;
@@ -15,7 +16,9 @@ const PUBSUB_RATE_VS_SOCKETIO = 1.2;
 const REDIS_S1_US_PER_DELIVERY = 8;
 const MEMORY_IDLE_OVER_RAW_BYTES = 1536;
 
-/** At the fixed loads: CPU per delivery and p99 against the peers. */
+const cpuPerDelivery = (run: FixedLoadRun): number => run.cpuUsPerDelivery;
+
+/** At the fixed loads: CPU per delivery and p99 against the peers, each a median of paired repetitions. */
 function fixedChecks(results: readonly TargetResult[]): Check[] {
   return FIXED_SCENARIOS.flatMap((scenario) => {
     const label = `${scenario.shape.id} fixed`;
@@ -24,26 +27,24 @@ function fixedChecks(results: readonly TargetResult[]): Check[] {
       ceilingCheck(
         `nest memory CPU / delivery ≤ ${MEMORY_CPU_VS_RAW}× raw ws`,
         label,
-        ratio(
-          of('nest memory')?.cpuUsPerDelivery,
-          of('raw ws')?.cpuUsPerDelivery,
-        ),
+        pairedRatio(of('nest memory'), of(RAW_WS), cpuPerDelivery),
         MEMORY_CPU_VS_RAW,
         '×',
       ),
       ceilingCheck(
         `nest memory p99 ≤ ${MEMORY_P99_VS_RAW}× raw ws`,
         label,
-        ratio(of('nest memory')?.p99, of('raw ws')?.p99),
+        pairedRatio(of('nest memory'), of(RAW_WS), (run) => run.p99),
         MEMORY_P99_VS_RAW,
         '×',
       ),
       ceilingCheck(
         `nest redis-pubsub CPU (+ Redis) / delivery ≤ ${PUBSUB_CPU_VS_SOCKETIO}× socket.io redis`,
         label,
-        ratio(
-          of('nest redis-pubsub')?.cpuUsPerDelivery,
-          of('socket.io redis')?.cpuUsPerDelivery,
+        pairedRatio(
+          of('nest redis-pubsub'),
+          of(SOCKETIO_REDIS),
+          cpuPerDelivery,
         ),
         PUBSUB_CPU_VS_SOCKETIO,
         '×',

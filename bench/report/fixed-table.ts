@@ -4,10 +4,11 @@ import type { FixedLoadScenario } from '../scenarios/fixed-load.scenario';
 import type { FixedLoadFigures } from '../scenarios/scenario-result';
 import { SATURATED_CPU } from '../load/load-generator';
 import type { TargetResult } from '../target-run';
-import { fixedOf, ratio } from './lookup';
+import { RAW_WS, SOCKETIO_REDIS } from '../targets/peers';
+import { fixedOf, pairedRatio } from './lookup';
 
 /** The peers each app row is compared with: the ceiling and the Redis-backed peer. */
-const PEERS = ['raw ws', 'socket.io redis'] as const;
+const PEERS = [RAW_WS, SOCKETIO_REDIS] as const;
 
 const HEADER = [
   '| target | procs | runs | server (+ Redis) CPU µs / delivery, median (min–max) | of which Redis | p50 | p99 | loss | received / expected, all runs | gen CPU | CPU ÷ raw ws | CPU ÷ socket.io redis | p99 ÷ raw ws |',
@@ -38,9 +39,10 @@ function row(
   );
   const vs = PEERS.map((peer) =>
     fmtRatio(
-      ratio(
-        figures.cpuUsPerDelivery,
-        fixedOf(results, peer, key)?.cpuUsPerDelivery,
+      pairedRatio(
+        figures,
+        fixedOf(results, peer, key),
+        (run) => run.cpuUsPerDelivery,
       ),
     ),
   );
@@ -53,7 +55,7 @@ function row(
     `${figures.runs[0]?.withRedis && Number.isFinite(redisUs) ? redisUs.toFixed(1) : '–'} | ${fmtMs(figures.p50)} | ${fmtMs(figures.p99)} | ` +
     `${(figures.loss * 100).toFixed(2)} %${errors ? ` (error replies: ${errors})` : ''} | ${fmtRate(figures.received)} / ${fmtRate(figures.expected)} | ` +
     `${(figures.generatorCpu * 100).toFixed(0)} %${bound} | ${vs.join(' | ')} | ` +
-    `${fmtRatio(ratio(figures.p99, fixedOf(results, 'raw ws', key)?.p99))} |`
+    `${fmtRatio(pairedRatio(figures, fixedOf(results, RAW_WS, key), (run) => run.p99))} |`
   );
 }
 

@@ -1,5 +1,7 @@
+import { median } from '../common/percentile';
 import type {
   FixedLoadFigures,
+  FixedLoadRun,
   IdleFigures,
   ThroughputFigures,
 } from '../scenarios/scenario-result';
@@ -39,4 +41,24 @@ export function fixedOf(
 ): FixedLoadFigures | undefined {
   const outcome = results.find((result) => result.name === name)?.[key];
   return outcome && 'figures' in outcome ? outcome.figures : undefined;
+}
+
+/**
+ * The median over the repetitions both have of `pick(a's run) / pick(b's
+ * run)`: with the runs of a `PAIRED` target and its peer side by side, each
+ * repetition's ratio is free of the machine's drift between repetitions.
+ */
+export function pairedRatio(
+  a: FixedLoadFigures | undefined,
+  b: FixedLoadFigures | undefined,
+  pick: (run: FixedLoadRun) => number,
+): number {
+  if (!a || !b) {
+    return Number.NaN;
+  }
+  const ratios = a.runs.flatMap((run) => {
+    const peer = b.runs.find(({ rep }) => rep === run.rep);
+    return peer ? [ratio(pick(run), pick(peer))] : [];
+  });
+  return median(ratios);
 }

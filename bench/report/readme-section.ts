@@ -13,9 +13,12 @@ started (also on Ctrl-C). It has two modes, both run by default:
 - **Saturation**: S3, then S1 and S2 with the send rate ramped to the highest one held with no
   loss and p99 under 100 ms.
 - **Fixed load**: S1 at 10,000 and S2 at 20,000 deliveries/s, the loads servers really run at,
-  where fixed per-frame costs show that saturation hides. Three repetitions per target,
+  where fixed per-frame costs show that saturation hides. Five repetitions per target,
   interleaved (every target's first, then every target's second, …), each on freshly started
-  processes: 2 s warm-up, 10 s measured. Sends follow a fixed schedule (message _n_ due at
+  processes: 2 s warm-up, 10 s measured. The app targets with a goal against a peer run right
+  beside it (nest memory with raw ws, nest redis-pubsub with socket.io redis), the order reversed
+  every other repetition, and a ratio to a peer is the median of each repetition's own ratio: on a
+  shared 2-core machine, runs a minute apart differ by up to 20 %, runs side by side much less. Sends follow a fixed schedule (message _n_ due at
   start + _n_ / rate) and latency is measured from the scheduled time, so a stall is counted in
   full (no coordinated omission). Reported per target, as medians: CPU µs per delivery of the
   server processes plus, for targets on Redis, redis-server's (pidusage, over the measured
@@ -23,8 +26,8 @@ started (also on Ctrl-C). It has two modes, both run by default:
   after the window counts as lost), with the app's error replies (\`room_overloaded\`, …) by kind.
 
 Options: \`--quick\` a short run (2 repetitions of 2 s; about 10 minutes for every target on 2
-cores, a full run about 35); \`--only=nest,raw\` targets whose name contains a word;
-\`--fixed-only\` or \`--no-fixed\` one mode; \`--reps=5\` fixed-load repetitions; \`--env=KEY=VALUE\`
+cores, a full run about 40); \`--only=nest,raw\` targets whose name contains a word;
+\`--fixed-only\` or \`--no-fixed\` one mode; \`--reps=7\` fixed-load repetitions; \`--env=KEY=VALUE\`
 (repeatable) extra environment for every app target; \`--with=memory+nometrics,redis-pubsub+history\`
 adds app targets with a variant, beside the plain ones in the tables (\`nometrics\` sets
 \`METRICS_ENABLED=false\`, \`history\` sets \`CHAT_HISTORY_SIZE=100\`; a part may also be

@@ -66,7 +66,7 @@ function figuresOf(
   withRedis: boolean,
   warmupErrors: Counts,
   redisCommands: CommandCost[],
-): FixedLoadRun {
+): Omit<FixedLoadRun, 'rep'> {
   const serverCpuS = usedMs.reduce((sum, ms) => sum + ms, 0) / 1000;
   return {
     sent: result.sent,
@@ -106,7 +106,7 @@ export async function runFixedLoad(
   /** Reads Redis's command counters, for targets on Redis. */
   redisCommands: (() => Promise<CommandStats>) | undefined,
   plan: FixedLoadPlan,
-): Promise<FixedLoadRun> {
+): Promise<Omit<FixedLoadRun, 'rep'>> {
   const { shape } = scenario;
   const connected = await generator.connect(
     target.protocol,

@@ -44,6 +44,8 @@ export type Outcome<T> = { figures: T } | { error: string };
 
 /** One fixed-load run (one repetition) of one target. */
 export interface FixedLoadRun {
+  /** Which repetition it was (1, 2, …): a paired ratio compares runs of the same one. */
+  rep: number;
   /** Messages sent in the measured window, all senders. */
   sent: number;
   /** Deliveries expected (sent × clients per room) and received. */
