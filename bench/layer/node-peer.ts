@@ -2,12 +2,16 @@ import { Logger } from '@nestjs/common';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createChannelLayer } from '../../src/channel-layer/channel-layer.providers';
-import type { ChannelLayerOptions } from '../../src/channel-layer';
+import type {
+  ChannelLayerOptions,
+  ChannelMessage,
+} from '../../src/channel-layer';
 
 /**
  * This project's side of `npm run bench:layer`, the same roles as
  * bench/layer/peer.py: a receiver of `count` messages on each of `channels`
- * channels in the group, or a sender of `count` group messages.
+ * channels in the group (pushed by `listen`, as the consumer runtime takes
+ * them), or a sender of `count` group messages.
  */
 interface PeerConfig {
   role: 'receiver' | 'sender';
@@ -83,41 +87,30 @@ async function main(): Promise<void> {
     const expected = config.count * config.channels;
     const latencies: number[] = [];
     let last = 0;
-    // One controller per channel, as the consumer runtime has per connection.
-    const controllers: AbortController[] = [];
     let finish = (): void => undefined;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const take = async (channel: string): Promise<void> => {
-      const controller = new AbortController();
-      controllers.push(controller);
-      for (let i = 0; i < (config.warmup ?? 0) + config.count; i++) {
-        const message = await layer.receive(channel, {
-          signal: controller.signal,
-        });
-        if (message.warmup) {
-          continue;
-        }
-        last = now();
-        latencies.push(last - (message.t as number));
-        if (latencies.length === expected) {
-          finish();
-        }
+    // Push delivery, as the consumer runtime takes messages: one listener
+    // for every channel, no promise per delivery.
+    const listener = (message: ChannelMessage): void => {
+      if (message.warmup) {
+        return;
+      }
+      last = now();
+      latencies.push(last - (message.t as number));
+      if (latencies.length === expected) {
+        finish();
       }
     };
-    const channels: string[] = [];
+    const listening = new AbortController();
     for (let i = 0; i < config.channels; i++) {
       const channel = await layer.newChannel();
       await layer.groupAdd(config.group, channel);
-      channels.push(channel);
+      await layer.listen(channel, listener, { signal: listening.signal });
     }
-    const loops = channels.map((channel) =>
-      take(channel).catch(() => undefined),
-    );
     await out({ ready: true });
     await Promise.race([finished, lines.next()]);
     await out({ received: latencies.length, latencies, last });
-    controllers.forEach((controller) => controller.abort());
-    await Promise.all(loops);
+    listening.abort();
   }
   await layer.close();
   process.exit(0);

@@ -57,18 +57,36 @@ describe('RedisPubSubChannelLayer through a Redis restart', () => {
     await other.send(channel, { type: 'direct' });
     await expect(layer.receive(channel)).resolves.toEqual({ type: 'direct' });
   });
-
-  it('should fail a receive on a new named channel while Redis is away, and subscribe on the next one', async () => {
-    await layer.ping();
-    await redis.stop();
-    await expect(layer.receive('worker.tasks')).rejects.toThrow(
-      ChannelLayerUnavailableError,
-    );
-
-    await redis.restart();
-    await backUp(layer);
-    const received = layer.receive('worker.tasks');
-    await layer.send('worker.tasks', { type: 'task' });
-    await expect(received).resolves.toEqual({ type: 'task' });
-  });
 });
+
+describe.each(['redis', 'redis-pubsub'] as const)(
+  'a %s layer receiving on a named channel through a Redis restart',
+  (backend) => {
+    let redis: RedisServer;
+    let layer: ChannelLayer;
+
+    beforeEach(async () => {
+      redis = await RedisServer.start();
+      layer = createChannelLayer({ backend, hosts: [redis.url] });
+    });
+
+    afterEach(async () => {
+      await layer.close();
+      await redis.dispose();
+    });
+
+    it('should fail a receive on a named channel with ChannelLayerUnavailableError while Redis is away, and receive once it is back', async () => {
+      await layer.ping();
+      await redis.stop();
+      await expect(layer.receive('worker.tasks')).rejects.toThrow(
+        ChannelLayerUnavailableError,
+      );
+
+      await redis.restart();
+      await backUp(layer);
+      const received = layer.receive('worker.tasks');
+      await layer.send('worker.tasks', { type: 'task' });
+      await expect(received).resolves.toEqual({ type: 'task' });
+    });
+  },
+);

@@ -56,15 +56,16 @@ export class SharedReceiver {
     try {
       for (;;) {
         const connection = connections[this.nextShard++ % connections.length];
-        await connection.whenReady(signal);
+        const failed = (error: unknown): never => {
+          throw this.failure(error, connection, signal);
+        };
+        await connection.whenReady(signal).catch(failed);
         const pop = connection.client.bzpopminBuffer(
           key,
           connections.length === 1 ? 5 : SHARD_TIMEOUT_S,
         );
         inFlight = { connection, pop };
-        const popped = await abortable(pop, signal).catch((error: unknown) => {
-          throw this.closed ? new ChannelLayerClosedError() : error;
-        });
+        const popped = await abortable(pop, signal).catch(failed);
         inFlight = undefined;
         if (popped) {
           return this.codec.decode(popped[1]);
@@ -81,6 +82,24 @@ export class SharedReceiver {
       connection.disconnect();
     }
     this.connections.clear();
+  }
+
+  /**
+   * What a receive rejects with: the abort's reason as it is, once closed
+   * `ChannelLayerClosedError`, else (Redis away, a connection lost mid-pop)
+   * the backend's `ChannelLayerUnavailableError`, as every other operation.
+   */
+  private failure(
+    error: unknown,
+    connection: RedisConnection,
+    signal?: AbortSignal,
+  ): unknown {
+    if (signal?.aborted && error === signal.reason) {
+      return error;
+    }
+    return this.closed
+      ? new ChannelLayerClosedError()
+      : connection.unavailable(error);
   }
 
   /** Puts back what an interrupted pop took, then drops the connections. */
