@@ -67,7 +67,10 @@ describe.each(['redis', 'redis-pubsub'] as const)(
 
     beforeEach(async () => {
       redis = await RedisServer.start();
-      layer = createChannelLayer({ backend, hosts: [redis.url] });
+      const hosts = [redis.url];
+      layer = createChannelLayer(
+        backend === 'redis' ? { backend, hosts } : { backend, hosts },
+      );
     });
 
     afterEach(async () => {
