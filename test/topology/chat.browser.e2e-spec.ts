@@ -86,7 +86,7 @@ describe('Chat in Chromium through the load balancer (e2e)', () => {
     await alice.page.screenshot({ path: SCREENSHOT });
     // A PNG file, whatever it shows.
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');
-  });
+  }, 60_000); // a bound for a loaded machine: three pages' first loads and a screenshot
 
   it('should show the connection state and recover on the other instance when its instance stops', async () => {
     const alice = await open('stage', 'app1');
@@ -115,5 +115,5 @@ describe('Chat in Chromium through the load balancer (e2e)', () => {
       await waitForLine(page, 'welcome back');
     }
     expect(alice.handshakes).toBe(2);
-  });
+  }, 60_000); // a bound for a loaded machine: an instance's shutdown and a reconnection
 });
