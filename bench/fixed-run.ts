@@ -62,7 +62,7 @@ function describeRun(run: FixedLoadRun): string {
  * target, the whole order reversed on even repetitions, so that a drift of
  * the machine over the run falls on both sides of every pair alike.
  */
-export function runOrder(targets: readonly Target[], rep: number): Target[] {
+function runOrder(targets: readonly Target[], rep: number): Target[] {
   const peers = new Set(
     targets
       .filter((target) => PAIRED.has(target.name))

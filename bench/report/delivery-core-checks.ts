@@ -1,11 +1,18 @@
 import { fmtKiB } from '../common/format';
 import { FIXED_SCENARIOS } from '../fixed-run';
 import { S3_LEVELS } from '../scenarios/idle.scenario';
-import type { FixedLoadRun, IdleFigures } from '../scenarios/scenario-result';
+import type { IdleFigures } from '../scenarios/scenario-result';
 import type { TargetResult } from '../target-run';
 import { ceilingCheck, ratioCheck, type Check } from './check';
 import { RAW_WS, SOCKETIO_REDIS } from '../targets/peers';
-import { fixedOf, idleOf, pairedRatio, ratio, throughputOf } from './lookup';
+import {
+  cpuPerDelivery,
+  fixedOf,
+  idleOf,
+  pairedRatio,
+  ratio,
+  throughputOf,
+} from './lookup';
 
 /** Issue 12's bars: the memory layer near raw `ws`, redis-pubsub at or under Socket.IO. */
 const MEMORY_CPU_VS_RAW = 1.15;
@@ -15,8 +22,6 @@ const MEMORY_RATE_VS_RAW = 0.95;
 const PUBSUB_RATE_VS_SOCKETIO = 1.2;
 const REDIS_S1_US_PER_DELIVERY = 8;
 const MEMORY_IDLE_OVER_RAW_BYTES = 1536;
-
-const cpuPerDelivery = (run: FixedLoadRun): number => run.cpuUsPerDelivery;
 
 /** At the fixed loads: CPU per delivery and p99 against the peers, each a median of paired repetitions. */
 function fixedChecks(results: readonly TargetResult[]): Check[] {

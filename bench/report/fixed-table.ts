@@ -5,7 +5,7 @@ import type { FixedLoadFigures } from '../scenarios/scenario-result';
 import { SATURATED_CPU } from '../load/load-generator';
 import type { TargetResult } from '../target-run';
 import { RAW_WS, SOCKETIO_REDIS } from '../targets/peers';
-import { fixedOf, pairedRatio } from './lookup';
+import { cpuPerDelivery, fixedOf, pairedRatio } from './lookup';
 
 /** The peers each app row is compared with: the ceiling and the Redis-backed peer. */
 const PEERS = [RAW_WS, SOCKETIO_REDIS] as const;
@@ -18,7 +18,7 @@ const HEADER = [
 /** `35.6 (33.1–38.0)`: the median and the spread of the repetitions (– without deliveries). */
 function cpuCell(figures: FixedLoadFigures): string {
   const values = figures.runs
-    .map((run) => run.cpuUsPerDelivery)
+    .map(cpuPerDelivery)
     .filter(Number.isFinite);
   if (values.length === 0) {
     return '–';
@@ -39,11 +39,7 @@ function row(
   );
   const vs = PEERS.map((peer) =>
     fmtRatio(
-      pairedRatio(
-        figures,
-        fixedOf(results, peer, key),
-        (run) => run.cpuUsPerDelivery,
-      ),
+      pairedRatio(figures, fixedOf(results, peer, key), cpuPerDelivery),
     ),
   );
   const errors = fmtErrors(figures.errorReplies);

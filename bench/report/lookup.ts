@@ -29,6 +29,10 @@ export function idleOf(
     : undefined;
 }
 
+/** A run's server (+ Redis) CPU µs per delivery, for `pairedRatio`. */
+export const cpuPerDelivery = (run: FixedLoadRun): number =>
+  run.cpuUsPerDelivery;
+
 /** `a / b` when both exist. */
 export const ratio = (a?: number, b?: number): number =>
   a === undefined || b === undefined || b === 0 ? Number.NaN : a / b;

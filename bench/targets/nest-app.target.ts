@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { productionNodeArgs } from '../../test/helpers/production-command';
 import { launch } from './launch';
 import { NODE_GRACE_MS, targetNodeArgs } from './node-args';
 import { ROOT } from './paths';
@@ -20,7 +21,8 @@ const UNLIMITED = '1000000';
 const PER_MINUTE_UNLIMITED = '100000000';
 
 /**
- * This application, `node dist/main.js`, on one channel layer backend, with
+ * This application as its image runs it (package.json's `start:prod`, its V8
+ * flags included), on one channel layer backend, with
  * optional extra environment (a variant: `nest memory+nometrics`).
  */
 export class NestAppTarget implements Target {
@@ -53,7 +55,7 @@ export class NestAppTarget implements Target {
   start(redisUrl: string): Promise<RunningTarget> {
     return launch(this.processes, {
       command: process.execPath,
-      args: () => [...targetNodeArgs(), join(ROOT, 'dist', 'main.js')],
+      args: () => [...targetNodeArgs(), ...productionNodeArgs(ROOT)],
       cwd: ROOT,
       env: (port) => ({
         NODE_ENV: 'production',

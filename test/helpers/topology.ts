@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { withHistoryDefault } from './history-mode';
 import { ManagedProcess } from './managed-process';
+import { productionNodeArgs } from './production-command';
 import { RedisServer, freePort } from './redis-server';
 
 const ROOT = join(__dirname, '..', '..');
@@ -151,23 +152,28 @@ export class Topology {
   }
 }
 
-/** `node dist/main.js` as docker/Dockerfile's CMD runs it, on loopback. */
+/** The app as docker/Dockerfile's CMD runs it (`start:prod`), on loopback. */
 function startApp(
   name: string,
   port: number,
   env: Record<string, string>,
 ): ManagedProcess {
-  return ManagedProcess.start(name, process.execPath, ['dist/main.js'], {
-    cwd: ROOT,
-    env: withHistoryDefault({
-      NODE_ENV: 'production',
-      NO_COLOR: '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CHANNEL_LAYER: 'redis-pubsub',
-      // HAProxy runs on loopback here: its X-Forwarded-For names the client.
-      TRUST_PROXY: 'loopback',
-      ...env,
-    }),
-  });
+  return ManagedProcess.start(
+    name,
+    process.execPath,
+    productionNodeArgs(ROOT),
+    {
+      cwd: ROOT,
+      env: withHistoryDefault({
+        NODE_ENV: 'production',
+        NO_COLOR: '1',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        CHANNEL_LAYER: 'redis-pubsub',
+        // HAProxy runs on loopback here: its X-Forwarded-For names the client.
+        TRUST_PROXY: 'loopback',
+        ...env,
+      }),
+    },
+  );
 }
