@@ -17,9 +17,7 @@ const HEADER = [
 
 /** `35.6 (33.1–38.0)`: the median and the spread of the repetitions (– without deliveries). */
 function cpuCell(figures: FixedLoadFigures): string {
-  const values = figures.runs
-    .map(cpuPerDelivery)
-    .filter(Number.isFinite);
+  const values = figures.runs.map(cpuPerDelivery).filter(Number.isFinite);
   if (values.length === 0) {
     return '–';
   }
@@ -38,9 +36,7 @@ function row(
     ),
   );
   const vs = PEERS.map((peer) =>
-    fmtRatio(
-      pairedRatio(figures, fixedOf(results, peer, key), cpuPerDelivery),
-    ),
+    fmtRatio(pairedRatio(figures, fixedOf(results, peer, key), cpuPerDelivery)),
   );
   const errors = fmtErrors(figures.errorReplies);
   const failed = figures.failed > 0 ? ` (${figures.failed} failed)` : '';

@@ -15,10 +15,10 @@ started (also on Ctrl-C). It has two modes, both run by default:
 - **Fixed load**: S1 at 10,000 and S2 at 20,000 deliveries/s, the loads servers really run at,
   where fixed per-frame costs show that saturation hides. Five repetitions per target,
   interleaved (every target's first, then every target's second, …), each on freshly started
-  processes: 2 s warm-up, 10 s measured. The app targets with a goal against a peer run right
+  processes, the load workers' included: 2 s warm-up, 10 s measured. The app targets with a goal against a peer run right
   beside it (nest memory with raw ws, nest redis-pubsub with socket.io redis), the order reversed
   every other repetition, and a ratio to a peer is the median of each repetition's own ratio: on a
-  shared 2-core machine, runs a minute apart differ by up to 20 %, runs side by side much less. Sends follow a fixed schedule (message _n_ due at
+  shared 2-core machine, runs a minute apart differ by up to 40 %, runs side by side much less. Sends follow a fixed schedule (message _n_ due at
   start + _n_ / rate) and latency is measured from the scheduled time, so a stall is counted in
   full (no coordinated omission). Reported per target, as medians: CPU µs per delivery of the
   server processes plus, for targets on Redis, redis-server's (pidusage, over the measured

@@ -55,7 +55,7 @@ function fixedSections(
   return [
     `Fixed load: medians of ${plan.reps} interleaved repetition${plan.reps > 1 ? 's' : ''} (every target's first, then every target's second, …; ` +
       'nest memory with raw ws and nest redis-pubsub with socket.io redis run side by side, the order reversed every other repetition), ' +
-      `each on freshly started processes: ${plan.warmupMs / 1000} s warm-up at the same rate, then ${plan.measureMs / 1000} s measured ` +
+      `each on freshly started processes (the load workers' too): ${plan.warmupMs / 1000} s warm-up at the same rate, then ${plan.measureMs / 1000} s measured ` +
       `and up to ${plan.drainMs / 1000} s for the last deliveries (later ones count as lost). Sends follow a fixed schedule ` +
       "and latency is measured from each message's scheduled send time, so a stall counts in full (no coordinated omission). " +
       "CPU is that of the target's processes plus, for targets on Redis, redis-server's, over the measured window, " +
