@@ -95,8 +95,8 @@ async function runOnce(
   rep: number,
 ): Promise<FixedLoadRun> {
   await context.reset();
-  const generator = LoadGenerator.start(context.generator.size);
   const running = await target.start(context.redisUrl);
+  const generator = LoadGenerator.start(context.generator.size);
   const pids = target.usesRedis
     ? [...running.pids, context.redisPid]
     : running.pids;
