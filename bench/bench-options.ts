@@ -6,7 +6,8 @@ import { parseEnvAssignment } from './targets/target-variants';
  * `npm run bench` settings, from its arguments:
  * `--quick` a short run; `--only=a,b` targets whose name contains a or b;
  * `--fixed-only` only the fixed-load runs (no S3, no ramp); `--no-fixed` no
- * fixed-load runs; `--reps=N` fixed-load repetitions; `--env=KEY=VALUE`
+ * fixed-load runs; `--reps=N` fixed-load repetitions; `--ramps=N` S1/S2 ramps
+ * of each paired target (the median counts); `--env=KEY=VALUE`
  * (repeatable) extra environment for every app target; `--with=memory+nometrics,…`
  * extra app targets with a named variant or KEY=VALUE parts; `--readme`.
  */
@@ -31,6 +32,8 @@ export interface BenchOptions {
   deadlineMs: number;
   /** Fresh target processes for S1/S2 after S3 (costs a restart per target). */
   restartAfterIdle: boolean;
+  /** Ramps of S1 and S2 for each `PAIRED` target and peer; the median counts. */
+  ramps: number;
   /** Unmeasured warm-up step before each ramp, ms (JIT, pools). */
   warmupMs: number;
   /** Every target, both modes, no variant or extra environment: a run the README can quote. */
@@ -63,6 +66,18 @@ function fixedLoadPlan(quick: boolean, reps?: string): FixedLoadPlan {
   return plan;
 }
 
+/** `--ramps=N`, a whole number ≥ 1 (default: 3, or 1 for --quick). */
+function rampCount(quick: boolean, value?: string): number {
+  if (value === undefined) {
+    return quick ? 1 : 3;
+  }
+  const ramps = Number(value);
+  if (!Number.isInteger(ramps) || ramps < 1) {
+    throw new Error(`bench: --ramps=${value} is not a whole number ≥ 1`);
+  }
+  return ramps;
+}
+
 /** The ramp's steps: short ones for --quick. */
 function rampPlan(quick: boolean): BenchOptions['ramp'] {
   return quick
@@ -92,7 +107,7 @@ function rampPlan(quick: boolean): BenchOptions['ramp'] {
       };
 }
 
-/** Every argument `npm run bench` takes (a value after `=` for the last four). */
+/** Every argument `npm run bench` takes (a value after `=` for the last five). */
 const KNOWN_ARGUMENTS = [
   '--quick',
   '--fixed-only',
@@ -102,6 +117,7 @@ const KNOWN_ARGUMENTS = [
   '--with',
   '--env',
   '--reps',
+  '--ramps',
 ];
 
 /** Reads `npm run bench`'s arguments; throws on one it does not know, so a typo cannot go unnoticed. */
@@ -139,6 +155,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     variants,
     workers: Number(process.env.BENCH_WORKERS ?? 2),
     ramp: rampPlan(quick),
+    ramps: rampCount(quick, valuesOf(argv, 'ramps').at(-1)),
     restartAfterIdle: !quick,
     warmupMs: quick ? 300 : 1_000,
     deadlineMs: (quick ? 20 : 90) * 60_000,

@@ -17,7 +17,7 @@ import type {
   FixedLoadRun,
   Outcome,
 } from './scenarios/scenario-result';
-import { PAIRED } from './targets/peers';
+import { pairedOrder } from './targets/peers';
 import type { Target } from './targets/target';
 
 /** The fixed-load scenarios, in run order. */
@@ -56,27 +56,6 @@ function describeRun(run: FixedLoadRun): string {
     (errors ? `error replies ${errors}, ` : '') +
     `gen CPU ${(run.generatorCpu * 100).toFixed(0)} %`
   );
-}
-
-/**
- * The targets of repetition `rep`: each peer of `PAIRED` right after its
- * target, the whole order reversed on even repetitions, so that a drift of
- * the machine over the run falls on both sides of every pair alike.
- */
-function runOrder(targets: readonly Target[], rep: number): Target[] {
-  const peers = new Set(
-    targets
-      .filter((target) => PAIRED.has(target.name))
-      .map((target) => PAIRED.get(target.name)),
-  );
-  const order = targets.flatMap((target) => {
-    if (peers.has(target.name)) {
-      return [];
-    }
-    const peer = targets.find(({ name }) => name === PAIRED.get(target.name));
-    return peer ? [target, peer] : [target];
-  });
-  return rep % 2 === 0 ? order.reverse() : order;
 }
 
 /**
@@ -122,7 +101,7 @@ async function runOnce(
 /**
  * The fixed-load mode: every target through S1 and S2 at their fixed rates,
  * `plan.reps` times, interleaved (all targets' first repetition of S1, then
- * of S2, then all second ones, …, in `runOrder`) so that a noisy minute on a shared machine
+ * of S2, then all second ones, …, in `pairedOrder`) so that a noisy minute on a shared machine
  * spreads over every target instead of landing on one. Each run gets fresh
  * processes.
  */
@@ -137,7 +116,7 @@ export async function runFixedLoads(
   let done = 0;
   for (let rep = 1; rep <= plan.reps; rep++) {
     for (const scenario of FIXED_SCENARIOS) {
-      for (const target of runOrder(targets, rep)) {
+      for (const target of pairedOrder(targets, rep)) {
         const key = `${target.name}\n${scenario.key}`;
         const entry = tally.get(key) ?? { runs: [], errors: [] };
         tally.set(key, entry);

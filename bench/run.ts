@@ -9,6 +9,7 @@ import { runFixedLoads } from './fixed-run';
 import { LoadGenerator } from './load/load-generator';
 import { writeReports } from './report/write-reports';
 import { runSaturation } from './saturation-run';
+import { repeatRamps } from './saturation-repeats';
 import type { TargetResult } from './target-run';
 import { selectTargets } from './targets/select-targets';
 import type { Target } from './targets/target';
@@ -17,7 +18,8 @@ import type { Target } from './targets/target';
  * `npm run bench`: this app (memory, redis, redis-pubsub), a raw `ws` server,
  * Socket.IO + Redis adapter and Django Channels under daphne, side by side on
  * loopback: S3 (idle connections), S1 (50 rooms × 10) and S2 (1 room × 500)
- * ramped to saturation, then S1 and S2 at fixed rates, interleaved.
+ * ramped to saturation (the paired targets' ramps repeated, interleaved),
+ * then S1 and S2 at fixed rates, interleaved.
  */
 const options = parseBenchOptions(process.argv.slice(2));
 const startedAt = Date.now();
@@ -46,6 +48,7 @@ async function measure(
   const runnableResults = results.filter((result) => !result.note);
   if (options.saturation) {
     await runSaturation(runnable, runnableResults, context, options);
+    await repeatRamps(runnable, runnableResults, context, options);
   }
   if (options.fixed) {
     log(

@@ -11,7 +11,11 @@ const INTRO = `## Benchmarks
 started (also on Ctrl-C). It has two modes, both run by default:
 
 - **Saturation**: S3, then S1 and S2 with the send rate ramped to the highest one held with no
-  loss and p99 under 100 ms.
+  loss and p99 under 100 ms. One ramp's result moves by a step or more from run to run, so the
+  targets with a saturation goal against a peer (nest memory and raw ws, nest redis-pubsub and
+  socket.io redis) are ramped three times each and reported by their median ramp: after the
+  first, on fresh processes, interleaved as the fixed loads are, from 0.6× the first ramp's rate
+  in finer steps (×1.15).
 - **Fixed load**: S1 at 10,000 and S2 at 20,000 deliveries/s, the loads servers really run at,
   where fixed per-frame costs show that saturation hides. Five repetitions per target,
   interleaved (every target's first, then every target's second, …), each on freshly started
@@ -26,8 +30,9 @@ started (also on Ctrl-C). It has two modes, both run by default:
   after the window counts as lost), with the app's error replies (\`room_overloaded\`, …) by kind.
 
 Options: \`--quick\` a short run (2 repetitions of 2 s; about 10 minutes for every target on 2
-cores, a full run about 40); \`--only=nest,raw\` targets whose name contains a word;
-\`--fixed-only\` or \`--no-fixed\` one mode; \`--reps=7\` fixed-load repetitions; \`--env=KEY=VALUE\`
+cores, a full run about 50); \`--only=nest,raw\` targets whose name contains a word;
+\`--fixed-only\` or \`--no-fixed\` one mode; \`--reps=7\` fixed-load repetitions; \`--ramps=5\` ramps of
+each paired target (\`--quick\`: 1); \`--env=KEY=VALUE\`
 (repeatable) extra environment for every app target; \`--with=memory+nometrics,redis-pubsub+history\`
 adds app targets with a variant, beside the plain ones in the tables (\`nometrics\` sets
 \`METRICS_ENABLED=false\`, \`history\` sets \`CHAT_HISTORY_SIZE=100\`; a part may also be

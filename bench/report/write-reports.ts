@@ -26,10 +26,16 @@ function describeEnv(options: BenchOptions): string {
 }
 
 /** S1/S2 ramped to saturation and S3 (idle memory). */
-function saturationSections(results: readonly TargetResult[]): string[] {
+function saturationSections(
+  results: readonly TargetResult[],
+  options: BenchOptions,
+): string[] {
   return [
     'Ramps: each figure is the highest rate held with no loss and p99 < 100 ms (✗ when even the first step missed; ' +
-      '⚠ generator-bound when a generator worker used ≥ 90 % of a core).',
+      '⚠ generator-bound when a generator worker used ≥ 90 % of a core). ' +
+      `nest memory, raw ws, nest redis-pubsub and socket.io redis are ramped ${options.ramps} time${options.ramps > 1 ? 's' : ''} each ` +
+      "(after the first, on fresh processes, interleaved as the fixed loads are, from 0.6× the first ramp's rate in steps of ×1.15), " +
+      'and their row is the median ramp; the other targets are ramped once.',
     '',
     `## ${S1.title}`,
     '',
@@ -109,7 +115,7 @@ export async function writeReports(
     '',
     `![bench chart](${base}.svg)`,
     '',
-    ...(options.saturation ? saturationSections(results) : []),
+    ...(options.saturation ? saturationSections(results, options) : []),
     ...(options.fixed ? fixedSections(results, options) : []),
     '## Goals: the benchmark targets this project set itself',
     '',

@@ -1,7 +1,7 @@
 import type { CommandCost } from '../common/redis-commands';
 import type { Counts } from '../common/counts';
 
-/** S1/S2 figures of one target: the highest rate it held. */
+/** S1/S2 figures of one target: the highest rate it held, in the median of its ramps. */
 export interface ThroughputFigures {
   /** Messages sent per second (all senders). */
   rate: number;
@@ -22,6 +22,8 @@ export interface ThroughputFigures {
   generatorBound: boolean;
   /** False when not even the first (lowest) rate was held. */
   held: boolean;
+  /** Delivered messages/s of each ramp, in run order (one, or `--ramps` for a paired target). */
+  ramps: number[];
 }
 
 /** S3 figures of one target at one number of idle connections per process. */

@@ -52,6 +52,12 @@ export function clientsOf(
   return specs;
 }
 
+/** A ramp's plan as a run gives it: the scenario's shape sets the senders, and its start rate unless the plan has one. */
+export type ScenarioRampPlan = Omit<
+  RampPlan,
+  'startRate' | 'senders' | 'fanOut'
+> & { startRate?: number };
+
 /** Runs one throughput scenario against a started target. */
 export async function runThroughput(
   scenario: ThroughputScenario,
@@ -59,7 +65,7 @@ export async function runThroughput(
   running: RunningTarget,
   generator: LoadGenerator,
   sampler: ServerSampler,
-  plan: Omit<RampPlan, 'startRate' | 'senders' | 'fanOut'>,
+  plan: ScenarioRampPlan,
   warmupMs: number,
   log: (line: string) => void,
 ): Promise<ThroughputFigures> {
@@ -75,8 +81,8 @@ export async function runThroughput(
     }
     sampler.resetPeaks();
     const full: RampPlan = {
-      ...plan,
       startRate: scenario.startRate,
+      ...plan,
       senders: scenario.rooms,
       fanOut: scenario.clientsPerRoom,
     };
@@ -106,6 +112,7 @@ export async function runThroughput(
       generatorCpu: best.generatorCpu,
       generatorBound: best.generatorBound,
       held,
+      ramps: [deliveredPerS(best)],
     };
   } finally {
     await generator.closeAll();
