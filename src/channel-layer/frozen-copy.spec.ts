@@ -1,3 +1,4 @@
+import type { ChannelMessage } from './interfaces/channel-message.interface';
 import { frozenCopy } from './frozen-copy';
 
 describe('frozenCopy', () => {
@@ -27,6 +28,16 @@ describe('frozenCopy', () => {
     const copy = frozenCopy(message);
     expect(copy.bytes).not.toBe(message.bytes);
     expect(Buffer.from(copy.bytes as Uint8Array).toString()).toBe('abc');
+  });
+
+  it('should copy an own __proto__ key as a key, not as the prototype', () => {
+    const message = JSON.parse(
+      '{"type": "t", "__proto__": 1}',
+    ) as ChannelMessage;
+    const copy = frozenCopy(message);
+    expect(Object.keys(copy)).toEqual(['type', '__proto__']);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toBe(1);
+    expect(Object.isFrozen(copy)).toBe(true);
   });
 
   it('should refuse a value that cannot be cloned, as structuredClone does', () => {

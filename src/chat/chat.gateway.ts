@@ -63,10 +63,15 @@ function replayWaitMs(layer: ChannelLayerOptions): number {
 export class ChatGateway implements ConsumerGateway<ChatConnection> {
   private readonly logger = new Logger(ChatGateway.name);
   /**
-   * Each group message's frame, encoded once for all the members of this
-   * process: a layer hands one message object to all of them (read-only).
+   * The last group message's frame, encoded once for all the members of
+   * this process: a layer hands one frozen message object to all of them,
+   * one after the other. One entry rather than a WeakMap: a WeakMap entry
+   * per message cost more than the encoding it saves (an identity hash and
+   * an ephemeron entry per message, measured at S1), and a message held
+   * back (a consumer replaying its history) is only encoded again.
    */
-  private readonly frames = new WeakMap<ChannelMessage, Buffer>();
+  private lastMessage?: ChannelMessage;
+  private lastFrame?: Buffer;
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -186,11 +191,10 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
   }
 
   private send(connection: ConsumerConnection, message: ChannelMessage): void {
-    let frame = this.frames.get(message);
-    if (!frame) {
-      frame = Buffer.from(messageFrame(message));
-      this.frames.set(message, frame);
+    if (message !== this.lastMessage || !this.lastFrame) {
+      this.lastFrame = Buffer.from(messageFrame(message));
+      this.lastMessage = message;
     }
-    connection.sendText(frame);
+    connection.sendText(this.lastFrame);
   }
 }
