@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
-/** How to run the bench, above the generated part of the README section. */
+/** How to run the bench: the start of the README's Benchmarks section, above the latest results. */
 const INTRO = `## Benchmarks
 
 \`npm run bench\` starts every target itself on 127.0.0.1, drives it with a Node load generator
@@ -30,7 +30,7 @@ started (also on Ctrl-C). It has two modes, both run by default:
   after the window counts as lost), with the app's error replies (\`room_overloaded\`, …) by kind.
 
 Options: \`--quick\` a short run (2 repetitions of 2 s; about 10 minutes for every target on 2
-cores, a full run about 50); \`--only=nest,raw\` targets whose name contains a word;
+cores, a full run about 40); \`--only=nest,raw\` targets whose name contains a word;
 \`--fixed-only\` or \`--no-fixed\` one mode; \`--reps=7\` fixed-load repetitions; \`--ramps=5\` ramps of
 each paired target (\`--quick\`: 1); \`--env=KEY=VALUE\`
 (repeatable) extra environment for every app target; \`--with=memory+nometrics,redis-pubsub+history\`
@@ -62,23 +62,27 @@ generator-bound when one of its workers used 90 % of a core or more.
 \`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"\` profiles the Node targets. Results go to
 \`bench/results/\` (Markdown and an SVG drawn by vega-lite: \`bench-quick\` for \`--quick\`, \`bench-partial\`
 for a run with any other option, else \`bench-latest\`); a full run (no \`--quick\`, \`--only\`,
-\`--with\`, \`--env\` or single mode; \`--readme\` forces it) rewrites what follows.
+\`--with\`, \`--env\` or single mode; \`--readme\` forces it) rewrites this section of the README.
 
 On a small shared machine the rates move by 30 % or more from run to run (other jobs, and the
 load generator and Redis share the same cores as the servers); server CPU µs per delivery and
 the S3 memory figures are steadier than the rates.
 `;
 
-/** Puts `body` (the latest results) in the README's Benchmarks section, prettier-formatted. */
+/**
+ * Puts the README's Benchmarks section, from its heading: how to run the
+ * bench (`INTRO`, kept only here) and `body` (the latest results),
+ * prettier-formatted.
+ */
 export async function updateReadme(path: string, body: string): Promise<void> {
   const readme = readFileSync(path, 'utf8');
-  const generated = `${START}\n${body.trim()}\n${END}`;
+  const generated = `${START}\n${INTRO}\n${body.trim()}\n${END}`;
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   const next =
     start >= 0 && end > start
       ? readme.slice(0, start) + generated + readme.slice(end + END.length)
-      : `${readme.trimEnd()}\n\n${INTRO}\n${generated}\n`;
+      : `${readme.trimEnd()}\n\n${generated}\n`;
   const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(path)) ?? {};
   writeFileSync(
