@@ -69,17 +69,21 @@ async function rampAgain(
       }
       await settle(sampler, SETTLE_MAX_MS);
       context.log(`  ${target.name} ${scenario.title}`);
-      const figures = await runThroughput(
-        scenario,
-        target,
-        running,
-        generator,
-        sampler,
-        finePlan(options, outcome.figures.rate),
-        options.warmupMs,
-        context.log,
-      );
-      ramps.get(`${target.name}\n${key}`)?.push(figures);
+      try {
+        const figures = await runThroughput(
+          scenario,
+          target,
+          running,
+          generator,
+          sampler,
+          finePlan(options, outcome.figures.rate),
+          options.warmupMs,
+          context.log,
+        );
+        ramps.get(`${target.name}\n${key}`)?.push(figures);
+      } catch (error) {
+        context.log(`    failed: ${String(error).split('\n')[0]}`);
+      }
     }
   } finally {
     sampler.stop();
@@ -87,9 +91,16 @@ async function rampAgain(
   }
 }
 
-/** The figures of the median ramp by delivered messages/s (of an even count, the lower middle one), with every ramp's rate. */
+/** A ramp's rank: its delivered messages/s, below every held one when not even its first step held. */
+const rank = (figures: ThroughputFigures): number =>
+  figures.held ? figures.deliveredPerS : Number.NEGATIVE_INFINITY;
+
+/**
+ * The figures of the median ramp by `rank` (of an even count, the lower
+ * middle one), with every ramp's rate.
+ */
 function medianRamp(ramps: readonly ThroughputFigures[]): ThroughputFigures {
-  const sorted = [...ramps].sort((a, b) => a.deliveredPerS - b.deliveredPerS);
+  const sorted = [...ramps].sort((a, b) => rank(a) - rank(b));
   return {
     ...sorted[Math.floor((sorted.length - 1) / 2)],
     ramps: ramps.map((figures) => figures.deliveredPerS),
@@ -112,9 +123,8 @@ export async function repeatRamps(
   context: BenchContext,
   options: BenchOptions,
 ): Promise<void> {
-  const paired = targets.filter(isPaired);
   const ramps: Ramps = new Map();
-  for (const target of paired) {
+  for (const target of targets.filter(isPaired)) {
     const result = results.find(({ name }) => name === target.name);
     for (const key of ['s1', 's2'] as const) {
       const outcome = result?.[key];
@@ -123,6 +133,10 @@ export async function repeatRamps(
       }
     }
   }
+  // Only what a first ramp held a figure for: a target that failed to start is not retried.
+  const paired = targets.filter(
+    ({ name }) => ramps.has(`${name}\ns1`) || ramps.has(`${name}\ns2`),
+  );
   const total = (options.ramps - 1) * paired.length;
   const started = Date.now();
   let done = 0;

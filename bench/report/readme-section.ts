@@ -3,8 +3,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
+/** The counts a run used, which the how-to text states. */
+export interface IntroCounts {
+  /** Ramps of each paired target. */
+  ramps: number;
+  /** Fixed-load repetitions. */
+  reps: number;
+}
+
 /** How to run the bench: the start of the README's Benchmarks section, above the latest results. */
-const INTRO = `## Benchmarks
+const intro = ({ ramps, reps }: IntroCounts): string => `## Benchmarks
 
 \`npm run bench\` starts every target itself on 127.0.0.1, drives it with a Node load generator
 (\`ws\` clients in worker processes, each message carrying its send time) and stops everything it
@@ -13,11 +21,11 @@ started (also on Ctrl-C). It has two modes, both run by default:
 - **Saturation**: S3, then S1 and S2 with the send rate ramped to the highest one held with no
   loss and p99 under 100 ms. One ramp's result moves by a step or more from run to run, so the
   targets with a saturation goal against a peer (nest memory and raw ws, nest redis-pubsub and
-  socket.io redis) are ramped three times each and reported by their median ramp: after the
+  socket.io redis) are ramped ${ramps} times each and reported by their median ramp: after the
   first, on fresh processes, interleaved as the fixed loads are, from 0.6× the first ramp's rate
   in finer steps (×1.15).
 - **Fixed load**: S1 at 10,000 and S2 at 20,000 deliveries/s, the loads servers really run at,
-  where fixed per-frame costs show that saturation hides. Five repetitions per target,
+  where fixed per-frame costs show that saturation hides. ${reps} repetitions per target,
   interleaved (every target's first, then every target's second, …), each on freshly started
   processes, the load workers' included: 2 s warm-up, 10 s measured. The app targets with a goal against a peer run right
   beside it (nest memory with raw ws, nest redis-pubsub with socket.io redis), the order reversed
@@ -71,12 +79,16 @@ the S3 memory figures are steadier than the rates.
 
 /**
  * Puts the README's Benchmarks section, from its heading: how to run the
- * bench (`INTRO`, kept only here) and `body` (the latest results),
- * prettier-formatted.
+ * bench (`intro`, kept only here, with the run's `counts`) and `body` (the
+ * latest results), prettier-formatted.
  */
-export async function updateReadme(path: string, body: string): Promise<void> {
+export async function updateReadme(
+  path: string,
+  body: string,
+  counts: IntroCounts,
+): Promise<void> {
   const readme = readFileSync(path, 'utf8');
-  const generated = `${START}\n${INTRO}\n${body.trim()}\n${END}`;
+  const generated = `${START}\n${intro(counts)}\n${body.trim()}\n${END}`;
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   const next =

@@ -135,7 +135,10 @@ export async function writeReports(
       .replace(/^# .*\n/, '')
       .replace(`(${base}.svg)`, `(bench/results/${base}.svg)`)
       .replace(/^## /gm, '### ');
-    await updateReadme(join(ROOT, 'README.md'), body);
+    await updateReadme(join(ROOT, 'README.md'), body, {
+      ramps: options.ramps,
+      reps: options.fixedLoad.reps,
+    });
     files.push(join(ROOT, 'README.md'));
   }
   return { markdown, files };

@@ -86,9 +86,9 @@ export async function runThroughput(
       senders: scenario.rooms,
       fanOut: scenario.clientsPerRoom,
     };
-    // Warm-up (JIT, pools), not counted.
+    // Warm-up (JIT, pools) at the ramp's first rate, not counted.
     await generator.step(0, {
-      rate: scenario.startRate,
+      rate: full.startRate,
       senders: full.senders,
       fanOut: full.fanOut,
       durationMs: warmupMs,

@@ -71,7 +71,7 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
    * back (a consumer replaying its history) is only encoded again.
    */
   private lastMessage?: ChannelMessage;
-  private lastFrame?: Buffer;
+  private lastFrame = Buffer.alloc(0);
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -191,7 +191,7 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
   }
 
   private send(connection: ConsumerConnection, message: ChannelMessage): void {
-    if (message !== this.lastMessage || !this.lastFrame) {
+    if (message !== this.lastMessage) {
       this.lastFrame = Buffer.from(messageFrame(message));
       this.lastMessage = message;
     }

@@ -6,7 +6,7 @@ const MAX_ADDRESSES = 100_000;
 /**
  * A token bucket per client address (see `rateLimitKey`), kept across that
  * client's connections, so reconnecting does not refill it. Memory is bounded:
- * past `MAX_ADDRESSES` the address seen longest ago is dropped, which can only
+ * past `maxAddresses` the address seen longest ago is dropped, which can only
  * refill that address's bucket.
  */
 export class AddressRateLimiter {
