@@ -1,9 +1,8 @@
 import type { BenchContext } from './bench-context';
 import type { CommandCost } from './common/redis-commands';
 import { fmtErrors, fmtMs } from './common/format';
-import { LoadGenerator } from './load/load-generator';
-import { ServerSampler } from './load/server-sampler';
 import { settle } from './load/settle';
+import { withFreshTarget } from './fresh-target';
 import {
   FIXED_S1,
   FIXED_S2,
@@ -73,29 +72,24 @@ async function runOnce(
   plan: FixedLoadPlan,
   rep: number,
 ): Promise<FixedLoadRun> {
-  await context.reset();
-  const running = await target.start(context.redisUrl);
-  const generator = LoadGenerator.start(context.generator.size);
-  const pids = target.usesRedis
-    ? [...running.pids, context.redisPid]
-    : running.pids;
-  const sampler = new ServerSampler(pids);
-  try {
-    await settle(sampler, SETTLE_MAX_MS);
-    const run = await runFixedLoad(
-      scenario,
-      target,
-      running,
-      generator,
-      sampler,
-      target.usesRedis ? context.redisCommands : undefined,
-      plan,
-    );
-    return { ...run, rep };
-  } finally {
-    sampler.stop();
-    await Promise.all([running.stop(), generator.stop()]);
-  }
+  return withFreshTarget(
+    target,
+    context,
+    target.usesRedis,
+    async ({ running, generator, sampler }) => {
+      await settle(sampler, SETTLE_MAX_MS);
+      const run = await runFixedLoad(
+        scenario,
+        target,
+        running,
+        generator,
+        sampler,
+        target.usesRedis ? context.redisCommands : undefined,
+        plan,
+      );
+      return { ...run, rep };
+    },
+  );
 }
 
 /**

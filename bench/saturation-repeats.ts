@@ -1,7 +1,6 @@
 import type { BenchContext } from './bench-context';
 import type { BenchOptions } from './bench-options';
-import { LoadGenerator } from './load/load-generator';
-import { ServerSampler } from './load/server-sampler';
+import { withFreshTarget } from './fresh-target';
 import { settle } from './load/settle';
 import type { ThroughputFigures } from './scenarios/scenario-result';
 import {
@@ -56,39 +55,37 @@ async function rampAgain(
   context: BenchContext,
   options: BenchOptions,
 ): Promise<void> {
-  await context.reset();
-  const running = await target.start(context.redisUrl);
-  const generator = LoadGenerator.start(context.generator.size);
-  const sampler = new ServerSampler(running.pids);
-  try {
-    for (const scenario of [S1, S2]) {
-      const key = scenario.id === 'S1' ? 's1' : 's2';
-      const outcome = first[key];
-      if (!outcome || !('figures' in outcome)) {
-        continue; // its first ramp failed: nothing to repeat from
+  await withFreshTarget(
+    target,
+    context,
+    false,
+    async ({ running, generator, sampler }) => {
+      for (const scenario of [S1, S2]) {
+        const key = scenario.id === 'S1' ? 's1' : 's2';
+        const outcome = first[key];
+        if (!outcome || !('figures' in outcome)) {
+          continue; // its first ramp failed: nothing to repeat from
+        }
+        await settle(sampler, SETTLE_MAX_MS);
+        context.log(`  ${target.name} ${scenario.title}`);
+        try {
+          const figures = await runThroughput(
+            scenario,
+            target,
+            running,
+            generator,
+            sampler,
+            finePlan(options, outcome.figures.rate),
+            options.warmupMs,
+            context.log,
+          );
+          ramps.get(`${target.name}\n${key}`)?.push(figures);
+        } catch (error) {
+          context.log(`    failed: ${String(error).split('\n')[0]}`);
+        }
       }
-      await settle(sampler, SETTLE_MAX_MS);
-      context.log(`  ${target.name} ${scenario.title}`);
-      try {
-        const figures = await runThroughput(
-          scenario,
-          target,
-          running,
-          generator,
-          sampler,
-          finePlan(options, outcome.figures.rate),
-          options.warmupMs,
-          context.log,
-        );
-        ramps.get(`${target.name}\n${key}`)?.push(figures);
-      } catch (error) {
-        context.log(`    failed: ${String(error).split('\n')[0]}`);
-      }
-    }
-  } finally {
-    sampler.stop();
-    await Promise.all([running.stop(), generator.stop()]);
-  }
+    },
+  );
 }
 
 /** A ramp's rank: its delivered messages/s, below every held one when not even its first step held. */
