@@ -16,6 +16,7 @@ import {
   CLOSE_TOO_SLOW,
   ConsumerConnection,
   HandshakeRefusedError,
+  TextFrame,
   type ConsumerGateway,
 } from '../consumers';
 import { CHAT_ERRORS, type ChatError } from './chat-error';
@@ -63,7 +64,7 @@ function replayWaitMs(layer: ChannelLayerOptions): number {
 export class ChatGateway implements ConsumerGateway<ChatConnection> {
   private readonly logger = new Logger(ChatGateway.name);
   /**
-   * The last group message's frame, encoded once for all the members of
+   * The last group message's WebSocket frame, built once for all the members of
    * this process: a layer hands one frozen message object to all of them,
    * one after the other. One entry rather than a WeakMap: a WeakMap entry
    * per message cost more than the encoding it saves (an identity hash and
@@ -71,7 +72,7 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
    * back (a consumer replaying its history) is only encoded again.
    */
   private lastMessage?: ChannelMessage;
-  private lastFrame = Buffer.alloc(0);
+  private lastFrame = TextFrame.of('');
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -192,9 +193,9 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
 
   private send(connection: ConsumerConnection, message: ChannelMessage): void {
     if (message !== this.lastMessage) {
-      this.lastFrame = Buffer.from(messageFrame(message));
+      this.lastFrame = TextFrame.of(messageFrame(message));
       this.lastMessage = message;
     }
-    connection.sendText(this.lastFrame);
+    connection.sendFrame(this.lastFrame);
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { NO_OBSERVER, type ConnectionObserver } from './connection-observer';
+import { frameWriter, type FrameWriter, type TextFrame } from './ws/text-frame';
 
 const connections = new WeakMap<WebSocket, ConsumerConnection<unknown>>();
 
@@ -38,6 +39,7 @@ export class ConsumerConnection<S = unknown> {
    */
   state!: S;
   private socket?: WebSocket;
+  private writeFrame?: FrameWriter;
   private maxBufferedBytes = Number.POSITIVE_INFINITY;
 
   constructor(
@@ -62,6 +64,7 @@ export class ConsumerConnection<S = unknown> {
    */
   attach(socket: WebSocket, maxBufferedBytes?: number): void {
     this.socket = socket;
+    this.writeFrame = frameWriter(socket);
     this.maxBufferedBytes = maxBufferedBytes ?? Number.POSITIVE_INFINITY;
     connections.set(socket, this);
   }
@@ -72,27 +75,44 @@ export class ConsumerConnection<S = unknown> {
   }
 
   /**
-   * Sends one text frame as is; a no-op once the socket is closing. A frame
-   * sent to many sockets can be encoded once, as a `Buffer` of UTF-8 text.
-   * A client that stopped reading is closed with 1013 once what waits for it
-   * passes the bound, instead of growing this process's memory.
+   * Sends one text frame; a no-op once the socket is closing (see `accepts`).
+   * A frame sent to many sockets is better framed once: `sendFrame`.
    */
   sendText(frame: string | Buffer): void {
-    const socket = this.socket;
-    if (socket?.readyState !== WebSocket.OPEN) {
-      return;
+    if (this.accepts()) {
+      this.socket?.send(frame, { binary: false });
+      this.observer.delivered();
     }
-    if (socket.bufferedAmount > this.maxBufferedBytes) {
-      socket.close(CLOSE_TOO_SLOW, 'Client too slow');
-      this.observer.dropped('slow_client');
-      return;
+  }
+
+  /** Sends a frame framed once for many sockets (see `TextFrame`), as `sendText` does. */
+  sendFrame(frame: TextFrame): void {
+    if (this.accepts()) {
+      this.writeFrame?.(frame);
+      this.observer.delivered();
     }
-    socket.send(frame, { binary: false });
-    this.observer.delivered();
   }
 
   /** Closes the socket with `code`. */
   close(code: number, reason?: string): void {
     this.socket?.close(code, reason);
+  }
+
+  /**
+   * Whether the socket is open and its client keeps up. A client that stopped
+   * reading is closed with 1013 once what waits for it passes the bound,
+   * instead of growing this process's memory.
+   */
+  private accepts(): boolean {
+    const socket = this.socket;
+    if (socket?.readyState !== WebSocket.OPEN) {
+      return false;
+    }
+    if (socket.bufferedAmount > this.maxBufferedBytes) {
+      socket.close(CLOSE_TOO_SLOW, 'Client too slow');
+      this.observer.dropped('slow_client');
+      return false;
+    }
+    return true;
   }
 }

@@ -9,5 +9,6 @@ export * from './consumers.module';
 export * from './handshake-refused.error';
 export { handlerKey } from './handler-name';
 export * from './ws/routed-ws.adapter';
+export { TextFrame } from './ws/text-frame';
 export * from './ws/upgrade-guard.interface';
 export * from './ws/routed-ws-adapter-options.interface';

@@ -1,0 +1,98 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { frameWriter, TextFrame } from './text-frame';
+
+interface Pair {
+  readonly server: WebSocketServer;
+  readonly serverSide: WebSocket;
+  readonly client: WebSocket;
+  /** Resolves with the client's first `count` messages, each as text, with whether it was binary. */
+  received(count: number): Promise<Array<[string, boolean]>>;
+}
+
+async function connect(perMessageDeflate: boolean): Promise<Pair> {
+  const server = new WebSocketServer({ port: 0, perMessageDeflate });
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const accepted = once(server, 'connection');
+  const client = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate });
+  const messages: Array<[string, boolean]> = [];
+  const waiting: Array<() => void> = [];
+  client.on('message', (data: Buffer, isBinary: boolean) => {
+    messages.push([data.toString(), isBinary]);
+    waiting.splice(0).forEach((wake) => wake());
+  });
+  const [[serverSide]] = (await Promise.all([
+    accepted,
+    once(client, 'open'),
+  ])) as [[WebSocket], unknown];
+  return {
+    server,
+    serverSide,
+    client,
+    received: async (count) => {
+      while (messages.length < count) {
+        await new Promise<void>((wake) => waiting.push(wake));
+      }
+      return messages.slice(0, count);
+    },
+  };
+}
+
+async function close(pair: Pair): Promise<void> {
+  pair.client.terminate();
+  await new Promise((done) => pair.server.close(done));
+}
+
+describe('TextFrame', () => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    if (pair) {
+      await close(pair);
+      pair = undefined;
+    }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['short', '{"message":"hi"}'],
+    ['with a 16-bit length', 'é'.repeat(200)],
+    ['with a 64-bit length', 'x'.repeat(70_000)],
+  ])('reaches a client as the same text message (%s)', async (_, text) => {
+    pair = await connect(false);
+    frameWriter(pair.serverSide)(TextFrame.of(text));
+    expect(await pair.received(1)).toEqual([[text, false]]);
+  });
+
+  it('keeps its place among the frames ws frames itself (sends, pings)', async () => {
+    pair = await connect(false);
+    const write = frameWriter(pair.serverSide);
+    const pong = once(pair.client, 'ping');
+    pair.serverSide.send('1');
+    write(TextFrame.of('2'));
+    pair.serverSide.ping();
+    pair.serverSide.send('3');
+    write(TextFrame.of('4'));
+    expect(await pair.received(4)).toEqual([
+      ['1', false],
+      ['2', false],
+      ['3', false],
+      ['4', false],
+    ]);
+    await pong;
+  });
+
+  it('waits behind a message ws is still compressing (permessage-deflate)', async () => {
+    pair = await connect(true);
+    expect(pair.serverSide.extensions).toContain('permessage-deflate');
+    const large = 'compressible '.repeat(10_000);
+    // ws compresses asynchronously: a frame written past its queue would arrive first.
+    pair.serverSide.send(large);
+    frameWriter(pair.serverSide)(TextFrame.of('after'));
+    expect(await pair.received(2)).toEqual([
+      [large, false],
+      ['after', false],
+    ]);
+  });
+});

@@ -1,0 +1,70 @@
+import * as ws from 'ws';
+
+/** ws's `Sender.frame` options for one unmasked, uncompressed, final text frame. */
+const TEXT: FrameOptions = {
+  fin: true,
+  opcode: 1,
+  mask: false,
+  readOnly: false,
+  rsv1: false,
+};
+
+interface FrameOptions {
+  readonly fin: boolean;
+  readonly opcode: number;
+  readonly mask: boolean;
+  readonly readOnly: boolean;
+  readonly rsv1: boolean;
+}
+
+/**
+ * What this file uses of ws beyond its typings: `Sender.frame` (public, added
+ * for broadcasts: websockets/ws#1016) and a socket's `_sender.sendFrame`,
+ * which Socket.IO's engine.io uses for the same purpose.
+ */
+interface WsSender {
+  sendFrame(list: Buffer[]): void;
+}
+const { Sender } = ws as unknown as {
+  Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
+};
+
+/**
+ * One text message as a complete WebSocket frame, framed once and written as
+ * is to every socket it goes to. ws frames each `send` again (an options
+ * object, a header buffer, a corked write of two parts); a group send's frame
+ * is the same for all of a process's members, so, as Socket.IO does for a
+ * broadcast (its `wsPreEncodedFrame`), it is built once and each member's
+ * socket gets one plain write.
+ */
+export class TextFrame {
+  private constructor(
+    /** The message's UTF-8 text, for a socket that needs `send` (see `frameWriter`). */
+    readonly text: Buffer,
+    /** Header and text in one buffer. */
+    readonly bytes: Buffer,
+  ) {}
+
+  static of(text: string): TextFrame {
+    const payload = Buffer.from(text);
+    return new TextFrame(payload, Buffer.concat(Sender.frame(payload, TEXT)));
+  }
+}
+
+/** Writes a `TextFrame` to one socket. */
+export type FrameWriter = (frame: TextFrame) => void;
+
+/**
+ * How `socket` takes a `TextFrame`: as is through ws's own sender, which
+ * keeps it in order with ws's other frames (pings, close), when nothing
+ * rewrites frames on this socket; through `send` when an extension such as
+ * permessage-deflate does, or when ws no longer has that sender.
+ */
+export function frameWriter(socket: ws.WebSocket): FrameWriter {
+  const sender = (socket as unknown as { _sender?: Partial<WsSender> })._sender;
+  if (socket.extensions === '' && typeof sender?.sendFrame === 'function') {
+    const direct = sender as WsSender;
+    return (frame) => direct.sendFrame([frame.bytes]);
+  }
+  return (frame) => socket.send(frame.text, { binary: false });
+}
