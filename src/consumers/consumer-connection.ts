@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { NO_OBSERVER, type ConnectionObserver } from './connection-observer';
-import { frameWriter, type FrameWriter, type TextFrame } from './ws/text-frame';
+import { writeFrame, type TextFrame } from './ws/text-frame';
 
 const connections = new WeakMap<WebSocket, ConsumerConnection<unknown>>();
 
@@ -39,7 +39,6 @@ export class ConsumerConnection<S = unknown> {
    */
   state!: S;
   private socket?: WebSocket;
-  private writeFrame?: FrameWriter;
   private maxBufferedBytes = Number.POSITIVE_INFINITY;
 
   constructor(
@@ -64,7 +63,6 @@ export class ConsumerConnection<S = unknown> {
    */
   attach(socket: WebSocket, maxBufferedBytes?: number): void {
     this.socket = socket;
-    this.writeFrame = frameWriter(socket);
     this.maxBufferedBytes = maxBufferedBytes ?? Number.POSITIVE_INFINITY;
     connections.set(socket, this);
   }
@@ -79,16 +77,16 @@ export class ConsumerConnection<S = unknown> {
    * A frame sent to many sockets is better framed once: `sendFrame`.
    */
   sendText(frame: string | Buffer): void {
-    if (this.accepts()) {
-      this.socket?.send(frame, { binary: false });
+    if (this.socket && this.accepts()) {
+      this.socket.send(frame, { binary: false });
       this.observer.delivered();
     }
   }
 
   /** Sends a frame framed once for many sockets (see `TextFrame`), as `sendText` does. */
   sendFrame(frame: TextFrame): void {
-    if (this.accepts()) {
-      this.writeFrame?.(frame);
+    if (this.socket && this.accepts()) {
+      writeFrame(this.socket, frame);
       this.observer.delivered();
     }
   }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { frameWriter, TextFrame } from './text-frame';
+import { TextFrame, writeFrame } from './text-frame';
 
 interface Pair {
   readonly server: WebSocketServer;
@@ -61,19 +61,20 @@ describe('TextFrame', () => {
     ['with a 64-bit length', 'x'.repeat(70_000)],
   ])('reaches a client as the same text message (%s)', async (_, text) => {
     pair = await connect(false);
-    frameWriter(pair.serverSide)(TextFrame.of(text));
+    writeFrame(pair.serverSide, TextFrame.of(text));
     expect(await pair.received(1)).toEqual([[text, false]]);
   });
 
   it('keeps its place among the frames ws frames itself (sends, pings)', async () => {
     pair = await connect(false);
-    const write = frameWriter(pair.serverSide);
+    const { serverSide } = pair;
+    const write = (text: string) => writeFrame(serverSide, TextFrame.of(text));
     const pong = once(pair.client, 'ping');
-    pair.serverSide.send('1');
-    write(TextFrame.of('2'));
-    pair.serverSide.ping();
-    pair.serverSide.send('3');
-    write(TextFrame.of('4'));
+    serverSide.send('1');
+    write('2');
+    serverSide.ping();
+    serverSide.send('3');
+    write('4');
     expect(await pair.received(4)).toEqual([
       ['1', false],
       ['2', false],
@@ -89,7 +90,7 @@ describe('TextFrame', () => {
     const large = 'compressible '.repeat(10_000);
     // ws compresses asynchronously: a frame written past its queue would arrive first.
     pair.serverSide.send(large);
-    frameWriter(pair.serverSide)(TextFrame.of('after'));
+    writeFrame(pair.serverSide, TextFrame.of('after'));
     expect(await pair.received(2)).toEqual([
       [large, false],
       ['after', false],

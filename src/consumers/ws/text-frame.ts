@@ -39,7 +39,7 @@ const { Sender } = ws as unknown as {
  */
 export class TextFrame {
   private constructor(
-    /** The message's UTF-8 text, for a socket that needs `send` (see `frameWriter`). */
+    /** The message's UTF-8 text, for a socket that needs `send` (see `writeFrame`). */
     readonly text: Buffer,
     /** Header and text in one buffer. */
     readonly bytes: Buffer,
@@ -51,20 +51,20 @@ export class TextFrame {
   }
 }
 
-/** Writes a `TextFrame` to one socket. */
-export type FrameWriter = (frame: TextFrame) => void;
-
 /**
- * How `socket` takes a `TextFrame`: as is through ws's own sender, which
- * keeps it in order with ws's other frames (pings, close), when nothing
- * rewrites frames on this socket; through `send` when an extension such as
- * permessage-deflate does, or when ws no longer has that sender.
+ * Writes `frame` to `socket`: as is through ws's own sender, which keeps it
+ * in order with ws's other frames (pings, close), when nothing rewrites
+ * frames on this socket; through `send` when an extension does
+ * (permessage-deflate compresses asynchronously, queueing frames meanwhile;
+ * ws queues them otherwise only while it reads a `Blob`, which this project
+ * never sends), or when ws no longer has that sender. Decided per write, not kept per
+ * connection: a closure per connection would cost each idle one memory.
  */
-export function frameWriter(socket: ws.WebSocket): FrameWriter {
+export function writeFrame(socket: ws.WebSocket, frame: TextFrame): void {
   const sender = (socket as unknown as { _sender?: Partial<WsSender> })._sender;
   if (socket.extensions === '' && typeof sender?.sendFrame === 'function') {
-    const direct = sender as WsSender;
-    return (frame) => direct.sendFrame([frame.bytes]);
+    sender.sendFrame([frame.bytes]);
+  } else {
+    socket.send(frame.text, { binary: false });
   }
-  return (frame) => socket.send(frame.text, { binary: false });
 }
