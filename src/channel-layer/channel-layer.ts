@@ -43,12 +43,13 @@ export abstract class ChannelLayer {
    * a receive on it whose signal is already aborted. The consumer runtime's
    * way to take messages without a promise per delivery. A listener's
    * returned promise holds only its own channel's later messages. One
-   * listener per channel; resolves once it listens.
+   * listener per channel; resolves once it listens. The listener gets
+   * `options.context` with each message.
    */
-  abstract listen(
+  abstract listen<C>(
     channel: string,
-    listener: MessageListener,
-    options?: ListenOptions,
+    listener: MessageListener<C>,
+    options?: ListenOptions<C>,
   ): Promise<void>;
 
   /** Adds `channel` to `group`, or refreshes its membership. */

@@ -62,16 +62,16 @@ export class LayerCore {
   }
 
   /** `ChannelLayer.listen` on a channel whose messages come to this process. */
-  async listen(
+  async listen<C>(
     channel: string,
-    listener: MessageListener,
-    options: ListenOptions = {},
+    listener: MessageListener<C>,
+    options: ListenOptions<C> = {},
   ): Promise<void> {
     const reaching = this.prepare(channel, options.signal);
     if (reaching) {
       await reaching;
     }
-    this.mailboxes.listen(channel, listener, options.signal);
+    this.mailboxes.listen(channel, listener, options);
   }
 
   /** `ChannelLayer.flush`: the transport's part, then every buffered message. */

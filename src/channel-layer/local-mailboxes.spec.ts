@@ -47,18 +47,16 @@ describe('LocalMailboxes', () => {
         got.push(message.n);
         return got.length === 1 ? held : undefined;
       },
-      controller.signal,
+      { signal: controller.signal },
     );
     return { got, held, release };
   }
 
   it('should push synchronously to an idle listener', () => {
     const got: ChannelMessage[] = [];
-    mailboxes.listen(
-      'a',
-      (message) => void got.push(message),
-      controller.signal,
-    );
+    mailboxes.listen('a', (message) => void got.push(message), {
+      signal: controller.signal,
+    });
     mailboxes.deliverToEach(['a'], { type: 'now' });
     expect(got).toEqual([{ type: 'now' }]);
   });
@@ -73,7 +71,7 @@ describe('LocalMailboxes', () => {
           throw new Error('boom');
         }
       },
-      controller.signal,
+      { signal: controller.signal },
     );
     mailboxes.deliverToEach(['a'], { type: 'bad' });
     mailboxes.deliverToEach(['a'], { type: 'good' });
@@ -104,7 +102,7 @@ describe('LocalMailboxes', () => {
   });
 
   it('should release the channel when the listener aborts, and drop what arrives after', () => {
-    mailboxes.listen('a', () => undefined, controller.signal);
+    mailboxes.listen('a', () => undefined, { signal: controller.signal });
     controller.abort();
     expect(released).toEqual(['a']);
     expect(mailboxes.isOpen('a')).toBe(false);
@@ -118,12 +116,12 @@ describe('LocalMailboxes', () => {
     mailboxes.open('b');
     const got: ChannelMessage[] = [];
     const other = new AbortController();
-    mailboxes.listen(
-      'a',
-      (message) => void got.push(message),
-      controller.signal,
-    );
-    mailboxes.listen('b', (message) => void got.push(message), other.signal);
+    mailboxes.listen('a', (message) => void got.push(message), {
+      signal: controller.signal,
+    });
+    mailboxes.listen('b', (message) => void got.push(message), {
+      signal: other.signal,
+    });
     mailboxes.deliverToEach(['a', 'b'], { type: 'x', items: [1] });
     other.abort();
     expect(got[0]).toBe(got[1]);

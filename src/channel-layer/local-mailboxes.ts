@@ -3,7 +3,10 @@ import { deepFreeze } from './deep-freeze';
 import { DropLog } from './drop-log';
 import { ChannelLayerClosedError } from './errors';
 import type { ChannelMessage } from './interfaces/channel-message.interface';
-import type { MessageListener } from './interfaces/message-listener.interface';
+import type {
+  ListenOptions,
+  MessageListener,
+} from './interfaces/message-listener.interface';
 import { Mailbox, type MailboxRules } from './mailbox';
 
 /** How a process's mailboxes behave. */
@@ -148,14 +151,14 @@ export class LocalMailboxes {
   }
 
   /**
-   * Pushes each message of `channel` to `listener` until `signal` aborts,
-   * which releases the channel; without a signal, until the channel is
-   * released (`take` with an aborted signal).
+   * Pushes each message of `channel` to `listener`, with `context`, until
+   * `signal` aborts, which releases the channel; without a signal, until the
+   * channel is released (`take` with an aborted signal).
    */
-  listen(
+  listen<C>(
     channel: string,
-    listener: MessageListener,
-    signal: AbortSignal | undefined,
+    listener: MessageListener<C>,
+    { signal, context }: ListenOptions<C>,
   ): void {
     const mailbox = this.mailboxOf(channel, true);
     mailbox.open = true;
@@ -164,7 +167,8 @@ export class LocalMailboxes {
       return;
     }
     this.watch(mailbox, signal);
-    mailbox.listen(listener, signal);
+    // The mailbox keeps the listener with the context it was given for.
+    mailbox.listen(listener as MessageListener, signal, context);
   }
 
   /** Drops expired messages, and mailboxes nobody opened that hold nothing. */

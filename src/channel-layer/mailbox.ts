@@ -43,6 +43,7 @@ export class Mailbox {
   private watched?: WeakSet<AbortSignal>;
   private listener?: MessageListener;
   private listenSignal?: AbortSignal;
+  private listenContext: unknown;
   private busy = false;
   private settled?: () => void;
 
@@ -110,10 +111,15 @@ export class Mailbox {
     this.watched?.delete(signal);
   }
 
-  /** Pushes every later message, and what is buffered now, to `listener` (see `unlisten`). */
-  listen(listener: MessageListener, signal: AbortSignal | undefined): void {
+  /** Pushes every later message, and what is buffered now, to `listener` with `context` (see `unlisten`). */
+  listen(
+    listener: MessageListener,
+    signal: AbortSignal | undefined,
+    context: unknown,
+  ): void {
     this.listener = listener;
     this.listenSignal = signal;
+    this.listenContext = context;
     this.drain();
   }
 
@@ -131,6 +137,7 @@ export class Mailbox {
   stopListening(): void {
     this.listener = undefined;
     this.listenSignal = undefined;
+    this.listenContext = undefined;
   }
 
   /** Drops every buffered message. */
@@ -171,7 +178,7 @@ export class Mailbox {
     this.busy = true;
     let pending: Promise<void> | void = undefined;
     try {
-      pending = listener(message, this.channel);
+      pending = listener(message, this.channel, this.listenContext);
     } catch (error) {
       this.rules.listenerFailed(this.channel, error);
     }

@@ -15,24 +15,26 @@ import type {
 } from './consumer-definition.interface';
 
 /**
- * Has `dispatch` (see `consumerDispatcher`) take each message of a
- * connection's channel, pushed by the layer (`listen`), until the channel is
- * released (`releaseConsumerChannel`): no promise and no async step per
- * delivery, and no `AbortSignal` per connection. Listening that fails
+ * Has `dispatch` (see `consumerDispatcher`) take each message of
+ * `connection`'s channel, with the connection as context, pushed by the layer
+ * (`listen`), until the channel is released (`releaseConsumerChannel`): no
+ * promise, no async step and no look-up per delivery, and no `AbortSignal`
+ * per connection. Listening that fails
  * (backend down) is retried with capped exponential backoff while `live()`
  * holds; a listen that completes once it no longer does is released again.
  */
 export async function runConsumerChannel(
   layer: ChannelLayer,
-  channel: string,
-  dispatch: MessageListener,
+  connection: ConsumerConnection,
+  dispatch: MessageListener<ConsumerConnection>,
   live: () => boolean,
   logger: Logger,
 ): Promise<void> {
+  const { channel } = connection;
   let backoffMs = 100;
   while (live()) {
     try {
-      await layer.listen(channel, dispatch);
+      await layer.listen(channel, dispatch, { context: connection });
       if (!live()) {
         await releaseConsumerChannel(layer, channel);
       }
@@ -50,21 +52,16 @@ export async function runConsumerChannel(
 
 /**
  * The one listener of a gateway's connections: hands each message to the
- * `@ChannelHandler` of its type, with the connection of the channel it came
- * on (`connectionOf`). A handler's returned promise holds that connection's
+ * `@ChannelHandler` of its type, with the connection it came for (the
+ * listen's context). A handler's returned promise holds that connection's
  * later messages until it settles, so they come one at a time, in order.
  */
 export function consumerDispatcher(
   definition: ConsumerDefinition,
-  connectionOf: (channel: string) => ConsumerConnection | undefined,
   logger: Logger,
-): MessageListener {
-  return (message, channel) => {
-    const connection = connectionOf(channel);
-    return (
-      connection && dispatchMessage(definition, connection, message, logger)
-    );
-  };
+): MessageListener<ConsumerConnection> {
+  return (message, _channel, connection) =>
+    dispatchMessage(definition, connection, message, logger);
 }
 
 /** Calls the message's handler; a failure is logged, never passed on. */

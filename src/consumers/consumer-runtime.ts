@@ -35,12 +35,11 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
   private readonly live = new Map<ConsumerConnection, ConsumerDefinition>();
   /** Connections being ended, until their `disconnect` is done. */
   private readonly ending = new Map<ConsumerConnection, Promise<void>>();
-  /** Open connections by channel: how each gateway's one listener finds a message's connection. */
-  private readonly byChannel = new Map<string, ConsumerConnection>();
   /** One layer listener per gateway for all its connections, not a closure per connection. */
-  private readonly dispatchers = new Map<ConsumerDefinition, MessageListener>();
-  private readonly connectionOf = (channel: string) =>
-    this.byChannel.get(channel);
+  private readonly dispatchers = new Map<
+    ConsumerDefinition,
+    MessageListener<ConsumerConnection>
+  >();
   /** Handshakes under way. */
   private readonly openings = new Set<Promise<ConsumerConnection>>();
   private shuttingDown = false;
@@ -113,7 +112,7 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     bindConsumerFrames(definition, connection, socket, this.logger);
     void runConsumerChannel(
       this.layer,
-      connection.channel,
+      connection,
       this.dispatcherOf(definition),
       () => this.live.has(connection) && !this.ending.has(connection),
       this.logger,
@@ -183,7 +182,6 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
       throw new HandshakeRefusedError(503, 'Not accepting connections');
     }
     this.live.set(connection, definition);
-    this.byChannel.set(connection.channel, connection);
     return connection;
   }
 
@@ -205,14 +203,12 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
     }
   }
 
-  private dispatcherOf(definition: ConsumerDefinition): MessageListener {
+  private dispatcherOf(
+    definition: ConsumerDefinition,
+  ): MessageListener<ConsumerConnection> {
     let dispatcher = this.dispatchers.get(definition);
     if (!dispatcher) {
-      dispatcher = consumerDispatcher(
-        definition,
-        this.connectionOf,
-        this.logger,
-      );
+      dispatcher = consumerDispatcher(definition, this.logger);
       this.dispatchers.set(definition, dispatcher);
     }
     return dispatcher;
@@ -237,7 +233,6 @@ export class ConsumerRuntime implements BeforeApplicationShutdown {
           );
         } finally {
           this.live.delete(connection);
-          this.byChannel.delete(connection.channel);
           this.ending.delete(connection);
           await releaseConsumerChannel(this.layer, connection.channel);
         }

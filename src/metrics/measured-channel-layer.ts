@@ -46,10 +46,10 @@ export class MeasuredChannelLayer extends ChannelLayer {
     return this.inner.receive(channel, options);
   }
 
-  listen(
+  listen<C>(
     channel: string,
-    listener: MessageListener,
-    options: ListenOptions = {},
+    listener: MessageListener<C>,
+    options: ListenOptions<C> = {},
   ): Promise<void> {
     return this.inner.listen(channel, listener, options);
   }

@@ -105,25 +105,58 @@ export function describeDelivery(ctx: ContractContext): void {
       expect(mostAtOnce).toBe(1);
     });
 
-    it('should tell one listener of many channels which channel each message came on', async () => {
+    it('should tell one listener of many channels which channel and context each message came with', async () => {
       const [first, second] = await members('one_listener', 2);
-      const heard: Array<[string, ChannelMessage]> = [];
+      const contexts = { [first]: { of: 'first' }, [second]: { of: 'second' } };
+      const heard: Array<[string, { of: string }, ChannelMessage]> = [];
       const recorder = new Recorder();
-      const listener = (message: ChannelMessage, channel: string): void => {
-        heard.push([channel, message]);
+      const listener = (
+        message: ChannelMessage,
+        channel: string,
+        context: { of: string },
+      ): void => {
+        heard.push([channel, context, message]);
         recorder.record(message);
       };
-      await layer.listen(first, listener, { signal: signal() });
-      await layer.listen(second, listener, { signal: signal() });
+      await layer.listen(first, listener, {
+        signal: signal(),
+        context: contexts[first],
+      });
+      await layer.listen(second, listener, {
+        signal: signal(),
+        context: contexts[second],
+      });
       await layer.send(first, { type: 'to', n: 1 });
-      await layer.send(second, { type: 'to', n: 2 });
-      await recorder.until(2);
+      await layer.groupSend('one_listener', { type: 'all', n: 2 });
+      await recorder.until(3);
       expect(heard).toEqual(
         expect.arrayContaining([
-          [first, { type: 'to', n: 1 }],
-          [second, { type: 'to', n: 2 }],
+          [first, contexts[first], { type: 'to', n: 1 }],
+          [first, contexts[first], { type: 'all', n: 2 }],
+          [second, contexts[second], { type: 'all', n: 2 }],
         ]),
       );
+      // The very object given, not a copy.
+      for (const [channel, context] of heard) {
+        expect(context).toBe(contexts[channel]);
+      }
+    });
+
+    it('should hand a listener on a named channel its context too', async () => {
+      const context = { of: 'named' };
+      const recorder = new Recorder();
+      let given: unknown;
+      await layer.listen(
+        'named_listened',
+        (message, _channel, heard) => {
+          given = heard;
+          recorder.record(message);
+        },
+        { signal: signal(), context },
+      );
+      await layer.send('named_listened', { type: 'to', n: 1 });
+      await expect(recorder.until(1)).resolves.toEqual([{ type: 'to', n: 1 }]);
+      expect(given).toBe(context);
     });
 
     it('should let a slow async handler hold only its own consumer', async () => {

@@ -67,10 +67,10 @@ export class MemoryChannelLayer implements ChannelLayer {
     return this.core.receive(channel, options);
   }
 
-  listen(
+  listen<C>(
     channel: string,
-    listener: MessageListener,
-    options: ListenOptions = {},
+    listener: MessageListener<C>,
+    options: ListenOptions<C> = {},
   ): Promise<void> {
     return this.core.listen(channel, listener, options);
   }

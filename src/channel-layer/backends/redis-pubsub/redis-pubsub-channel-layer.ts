@@ -95,10 +95,10 @@ export class RedisPubSubChannelLayer implements ChannelLayer {
     return this.core.receive(channel, options);
   }
 
-  listen(
+  listen<C>(
     channel: string,
-    listener: MessageListener,
-    options: ListenOptions = {},
+    listener: MessageListener<C>,
+    options: ListenOptions<C> = {},
   ): Promise<void> {
     return this.core.listen(channel, listener, options);
   }

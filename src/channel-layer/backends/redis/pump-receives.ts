@@ -10,13 +10,14 @@ const RETRY_MS = 1_000;
 /**
  * Listens to a channel whose messages can only be pulled (a named channel
  * that other processes' receives share, in Redis): one receive at a time,
- * each message awaited by `listener`, until `signal` aborts or the layer
+ * each message awaited by `listener` (with `context`), until `signal` aborts or the layer
  * closes. A failing receive (Redis down) is retried.
  */
-export async function pumpReceives(
+export async function pumpReceives<C>(
   channel: string,
   receive: (signal: AbortSignal) => Promise<ChannelMessage>,
-  listener: MessageListener,
+  listener: MessageListener<C>,
+  context: C,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<void> {
@@ -33,7 +34,7 @@ export async function pumpReceives(
       continue;
     }
     try {
-      await listener(message, channel);
+      await listener(message, channel, context);
     } catch (error) {
       logger.error(`listener failed: ${String(error)}`);
     }

@@ -188,10 +188,10 @@ export class RedisChannelLayer implements ChannelLayer {
     return this.core.receive(channel, options);
   }
 
-  async listen(
+  async listen<C>(
     channel: string,
-    listener: MessageListener,
-    options: ListenOptions = {},
+    listener: MessageListener<C>,
+    options: ListenOptions<C> = {},
   ): Promise<void> {
     if (!this.isShared(channel)) {
       return this.core.listen(channel, listener, options);
@@ -207,6 +207,7 @@ export class RedisChannelLayer implements ChannelLayer {
       channel,
       (receiving) => this.shared.receive(this.prefix + channel, receiving),
       listener,
+      options.context as C,
       signal,
       this.logger,
     );
