@@ -44,12 +44,18 @@ export abstract class ChannelLayer {
    * way to take messages without a promise per delivery. A listener's
    * returned promise holds only its own channel's later messages. One
    * listener per channel; resolves once it listens. The listener gets
-   * `options.context` with each message.
+   * `options.context` with each message: a listener that takes a context
+   * must be given one (the second form), or it would get undefined.
    */
+  abstract listen(
+    channel: string,
+    listener: MessageListener<undefined>,
+    options?: ListenOptions<undefined>,
+  ): Promise<void>;
   abstract listen<C>(
     channel: string,
     listener: MessageListener<C>,
-    options?: ListenOptions<C>,
+    options: ListenOptions<C> & { context: C },
   ): Promise<void>;
 
   /** Adds `channel` to `group`, or refreshes its membership. */

@@ -51,7 +51,12 @@ export class MeasuredChannelLayer extends ChannelLayer {
     listener: MessageListener<C>,
     options: ListenOptions<C> = {},
   ): Promise<void> {
-    return this.inner.listen(channel, listener, options);
+    // Passed on as given: whether it carries its listener's context is the caller's check.
+    return this.inner.listen(
+      channel,
+      listener,
+      options as ListenOptions<C> & { context: C },
+    );
   }
 
   newChannel(prefix?: string): Promise<string> {

@@ -84,6 +84,16 @@ describe('TextFrame', () => {
     await pong;
   });
 
+  it('waits behind a Blob ws is still reading', async () => {
+    pair = await connect(false);
+    pair.serverSide.send(new Blob(['blob']));
+    writeFrame(pair.serverSide, TextFrame.of('after'));
+    expect(await pair.received(2)).toEqual([
+      ['blob', true],
+      ['after', false],
+    ]);
+  });
+
   it('waits behind a message ws is still compressing (permessage-deflate)', async () => {
     pair = await connect(true);
     expect(pair.serverSide.extensions).toContain('permessage-deflate');

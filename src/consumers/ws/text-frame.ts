@@ -24,6 +24,10 @@ interface FrameOptions {
  */
 interface WsSender {
   sendFrame(list: Buffer[]): void;
+  /** 0 (DEFAULT) unless it is compressing or reading a `Blob`, when it queues frames. */
+  _state: number;
+  /** False while a fragmented message (`send` with `fin: false`) is unfinished. */
+  _firstFragment: boolean;
 }
 const { Sender } = ws as unknown as {
   Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
@@ -53,16 +57,21 @@ export class TextFrame {
 
 /**
  * Writes `frame` to `socket`: as is through ws's own sender, which keeps it
- * in order with ws's other frames (pings, close), when nothing rewrites
- * frames on this socket; through `send` when an extension does
- * (permessage-deflate compresses asynchronously, queueing frames meanwhile;
- * ws queues them otherwise only while it reads a `Blob`, which this project
- * never sends), or when ws no longer has that sender. Decided per write, not kept per
- * connection: a closure per connection would cost each idle one memory.
+ * in order with ws's other frames (pings, close), when that sender writes at
+ * once; through `send` otherwise: when an extension rewrites frames
+ * (permessage-deflate), while the sender queues frames (it compresses, or
+ * reads a `Blob`), while a fragmented message is unfinished, or when ws no
+ * longer has these fields. Decided per write, not kept per connection: a
+ * closure per connection would cost each idle one memory.
  */
 export function writeFrame(socket: ws.WebSocket, frame: TextFrame): void {
   const sender = (socket as unknown as { _sender?: Partial<WsSender> })._sender;
-  if (socket.extensions === '' && typeof sender?.sendFrame === 'function') {
+  if (
+    socket.extensions === '' &&
+    typeof sender?.sendFrame === 'function' &&
+    sender._state === 0 &&
+    sender._firstFragment === true
+  ) {
     sender.sendFrame([frame.bytes]);
   } else {
     socket.send(frame.text, { binary: false });
