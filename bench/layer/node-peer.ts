@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createChannelLayer } from '../../src/channel-layer/channel-layer.providers';
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       }
     };
     const listening = new AbortController();
+    setMaxListeners(config.channels, listening.signal); // one per listen
     for (let i = 0; i < config.channels; i++) {
       const channel = await layer.newChannel();
       await layer.groupAdd(config.group, channel);

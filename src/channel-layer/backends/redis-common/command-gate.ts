@@ -6,7 +6,7 @@ import type { RedisClient, RedisConnection } from './redis-connection';
 export interface CommandLimits {
   /** Milliseconds from issue to reply before the command fails. */
   readonly timeoutMs: number;
-  /** Commands in flight at most; more fail at once. */
+  /** Messages in flight at most (a command counts each message it carries); more fail at once. */
   readonly maxCommands: number;
   /** Payload bytes in flight at most; more fail at once. */
   readonly maxBytes: number;
@@ -33,6 +33,7 @@ const SCRIPT_DEADLINE_MARGIN_MS = 500;
 interface InFlight {
   readonly deadline: number;
   readonly bytes: number;
+  readonly count: number;
   reject?: (error: Error) => void;
 }
 
@@ -52,6 +53,8 @@ export class CommandGate {
   /** In issue order: the first is the oldest. */
   private readonly inFlight = new Set<InFlight>();
   private bytes = 0;
+  /** Messages the commands in flight carry. */
+  private count = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -65,10 +68,12 @@ export class CommandGate {
    * away, too much waits already, or no reply comes before the deadline.
    * @param call gets the connection and the deadline for scripts (Unix ms).
    * @param bytes the payload's size, counted against `maxBytes`.
+   * @param count the messages it carries, counted against `maxCommands`.
    */
   async run<T>(
     call: (client: RedisClient, deadline: number) => Promise<T>,
     bytes = 0,
+    count = 1,
   ): Promise<T> {
     try {
       await this.connection.whenReady();
@@ -76,19 +81,21 @@ export class CommandGate {
       throw this.connection.unavailable(error);
     }
     if (
-      this.inFlight.size >= this.limits.maxCommands ||
+      this.count + count > this.limits.maxCommands ||
       this.bytes + bytes > this.limits.maxBytes
     ) {
       throw this.connection.unavailable(
-        `Redis is not keeping up (${this.inFlight.size} commands, ${this.bytes} bytes waiting)`,
+        `Redis is not keeping up (${this.count} messages, ${this.bytes} bytes waiting)`,
       );
     }
     const entry: InFlight = {
       deadline: Date.now() + this.limits.timeoutMs,
       bytes,
+      count,
     };
     this.inFlight.add(entry);
     this.bytes += bytes;
+    this.count += count;
     this.timer ??= this.arm(entry.deadline);
     const reply = call(
       this.connection.client,
@@ -96,6 +103,7 @@ export class CommandGate {
     ).finally(() => {
       this.inFlight.delete(entry);
       this.bytes -= bytes;
+      this.count -= count;
     });
     return new Promise<T>((resolve, reject) => {
       entry.reject = reject;

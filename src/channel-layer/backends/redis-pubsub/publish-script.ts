@@ -3,14 +3,20 @@ import { EXPIRED_LUA } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
 
 /**
- * `publish` of the pub/sub layer: PUBLISH unless past the deadline.
- * ARGV pub/sub channel, payload, deadline. Returns PUBLISH's reply, or -1.
+ * `publish` of the pub/sub layer, for a batch of publishes: PUBLISH each,
+ * in order, unless past the deadline. ARGV the deadline, then a pub/sub
+ * channel and its payload per publish. Returns each PUBLISH's reply, or -1
+ * (none was made).
  */
 export const PUBLISH_LUA = `${EXPIRED_LUA}
-if expired(ARGV[3]) then
+if expired(ARGV[1]) then
   return -1
 end
-return redis.call('PUBLISH', ARGV[1], ARGV[2])
+local receivers = {}
+for i = 2, #ARGV, 2 do
+  receivers[#receivers + 1] = redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
+end
+return receivers
 `;
 
 /** Registers the pub/sub layer's publish script on its publishing connection. */
@@ -21,9 +27,8 @@ export function definePublishScript(redis: RedisClient): void {
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     channelsPublish(
-      channel: string,
-      payload: Buffer,
       deadline: number,
-    ): Result<number, Context>;
+      ...channelsAndPayloads: (string | Buffer)[]
+    ): Result<number[] | -1, Context>;
   }
 }

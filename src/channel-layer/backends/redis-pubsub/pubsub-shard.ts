@@ -1,6 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { CommandGate } from '../redis-common/command-gate';
+import {
+  CommandGate,
+  DEFAULT_COMMAND_LIMITS,
+} from '../redis-common/command-gate';
 import { EXPIRED } from '../redis-common/deadline-script';
 import { definePublishScript } from './publish-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
@@ -9,7 +12,18 @@ import {
   createRedisConnection,
 } from '../redis-common/redis-connections';
 import type { RedisEndpoint } from '../redis-common/redis-endpoints';
+import { TurnBatches } from '../redis-common/turn-batches';
 import type { PubSubServer } from './pubsub-server';
+
+/**
+ * Publishes per script run at most: a script holds Redis alone while it
+ * runs, and each PUBLISH there writes to every subscriber's buffer.
+ */
+const PUBLISH_BATCH_LIMITS = {
+  maxCalls: 64,
+  maxBytes: 1024 * 1024,
+  maxWaiting: DEFAULT_COMMAND_LIMITS.maxCommands,
+};
 
 /**
  * One Redis server of the pub/sub layer: a connection that publishes, and
@@ -28,6 +42,10 @@ export class PubSubShard implements PubSubServer {
   private readonly subscribing = new Map<string, Promise<void>>();
   /** Subscription changes in flight: a publish from this process waits for them. */
   private readonly pending = new Set<Promise<void>>();
+  /** Settles when every change now in `pending` has; made anew when one is added. */
+  private changesSettled?: Promise<unknown>;
+  /** Publishes, a script run per batch of one event-loop turn's. */
+  private readonly publishes: TurnBatches<[string, Buffer], number>;
   /** The resubscription after the subscriber's last (re)connection. */
   private restoring?: Promise<void>;
 
@@ -45,6 +63,14 @@ export class PubSubShard implements PubSubServer {
     );
     definePublishScript(this.publisher.client);
     this.gate = new CommandGate(this.publisher, logger);
+    this.publishes = new TurnBatches(
+      (batch, bytes) => this.publishBatch(batch, bytes),
+      PUBLISH_BATCH_LIMITS,
+      (waiting) =>
+        this.publisher.unavailable(
+          `Redis is not keeping up (${waiting} publishes wait for subscriptions)`,
+        ),
+    );
     this.subscriber = createRedisConnection(
       url,
       `channels-pubsub:${index}:subscriber`,
@@ -105,22 +131,17 @@ export class PubSubShard implements PubSubServer {
   }
 
   /**
-   * Publishes `payload` to `name`, after this process's subscription changes
-   * in flight here: a name's subscription and its publishes share its shard,
-   * so a receive or groupAdd followed by a send is never outrun.
+   * Publishes `payload` to `name`, in call order, after this process's
+   * subscription changes in flight here: a name's subscription and its
+   * publishes share its shard, so a receive or groupAdd followed by a send is
+   * never outrun.
    */
-  async publish(name: string, payload: Buffer): Promise<number> {
-    if (this.pending.size > 0) {
-      await Promise.all(this.pending);
-    }
-    const receivers = await this.gate.run(
-      (client, deadline) => client.channelsPublish(name, payload, deadline),
-      payload.length,
-    );
-    if (receivers === EXPIRED) {
-      throw this.publisher.unavailable('Redis ran it too late');
-    }
-    return receivers;
+  publish(name: string, payload: Buffer): Promise<number> {
+    const after =
+      this.pending.size > 0
+        ? (this.changesSettled ??= Promise.all(this.pending))
+        : undefined;
+    return this.publishes.add([name, payload], payload.length, after);
   }
 
   /** Resolves when both connections answer and the subscriptions are back after a reconnection. */
@@ -149,6 +170,21 @@ export class PubSubShard implements PubSubServer {
     return true;
   }
 
+  private async publishBatch(
+    batch: [string, Buffer][],
+    bytes: number,
+  ): Promise<number[]> {
+    const receivers = await this.gate.run(
+      (client, deadline) => client.channelsPublish(deadline, ...batch.flat()),
+      bytes,
+      batch.length,
+    );
+    if (receivers === EXPIRED) {
+      throw this.publisher.unavailable('Redis ran it too late');
+    }
+    return receivers;
+  }
+
   /** Keeps `operation` in the pending set until it settles. */
   private async track(operation: Promise<unknown>): Promise<void> {
     const settled = operation.then(
@@ -156,6 +192,7 @@ export class PubSubShard implements PubSubServer {
       () => undefined,
     );
     this.pending.add(settled);
+    this.changesSettled = undefined;
     try {
       await operation;
     } finally {

@@ -1,0 +1,111 @@
+import { TurnBatches } from './turn-batches';
+
+const refuse = (waiting: number): Error => new Error(`${waiting} waiting`);
+
+/** Records each batch issued; answers each input doubled. */
+function recorder(limits = { maxCalls: 64, maxBytes: 1024, maxWaiting: 100 }): {
+  batches: number[][];
+  batcher: TurnBatches<number, number>;
+} {
+  const batches: number[][] = [];
+  const batcher = new TurnBatches<number, number>(
+    (inputs) => {
+      batches.push(inputs);
+      return Promise.resolve(inputs.map((input) => input * 2));
+    },
+    limits,
+    refuse,
+  );
+  return { batches, batcher };
+}
+
+describe('TurnBatches', () => {
+  it('issues the calls of one turn as one batch, in call order, each getting its own output', async () => {
+    const { batches, batcher } = recorder();
+    const outputs = await Promise.all([1, 2, 3].map((n) => batcher.add(n, 1)));
+    expect(batches).toEqual([[1, 2, 3]]);
+    expect(outputs).toEqual([2, 4, 6]);
+  });
+
+  it('issues the calls of a later turn as a later batch', async () => {
+    const { batches, batcher } = recorder();
+    await batcher.add(1, 1);
+    await batcher.add(2, 1);
+    expect(batches).toEqual([[1], [2]]);
+  });
+
+  it('splits a turn by the call and byte limits, keeping order, a call larger than the byte limit alone', async () => {
+    const { batches, batcher } = recorder({
+      maxCalls: 2,
+      maxBytes: 10,
+      maxWaiting: 100,
+    });
+    await Promise.all([
+      batcher.add(1, 1),
+      batcher.add(2, 1),
+      batcher.add(3, 1),
+      batcher.add(4, 8),
+      batcher.add(5, 3),
+      batcher.add(7, 50),
+      batcher.add(6, 1),
+    ]);
+    expect(batches).toEqual([[1, 2], [3, 4], [5], [7], [6]]);
+  });
+
+  it('holds a call until what it waits for settles, and every later call behind it', async () => {
+    const { batches, batcher } = recorder();
+    let release!: () => void;
+    const subscribing = new Promise<void>((resolve) => (release = resolve));
+    const first = batcher.add(1, 1);
+    const held = batcher.add(2, 1, subscribing);
+    const later = batcher.add(3, 1);
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    release();
+    await Promise.all([held, later]);
+    expect(batches).toEqual([[1], [2], [3]]);
+  });
+
+  it('issues a held call even when what it waits for fails', async () => {
+    const { batches, batcher } = recorder();
+    await expect(
+      batcher.add(1, 1, Promise.reject(new Error('subscribe failed'))),
+    ).resolves.toBe(2);
+    expect(batches).toEqual([[1]]);
+  });
+
+  it('rejects every call of a batch that fails, with its error, and goes on with the next', async () => {
+    let fail = true;
+    const batcher = new TurnBatches<number, number>(
+      (inputs) =>
+        fail
+          ? Promise.reject(new Error('Redis is away'))
+          : Promise.resolve(inputs),
+      { maxCalls: 64, maxBytes: 1024, maxWaiting: 100 },
+      refuse,
+    );
+    const failed = [batcher.add(1, 1), batcher.add(2, 1)];
+    for (const call of failed) {
+      await expect(call).rejects.toThrow('Redis is away');
+    }
+    fail = false;
+    await expect(batcher.add(3, 1)).resolves.toBe(3);
+  });
+
+  it('refuses calls past the bound of those waiting, and takes calls again once they are issued', async () => {
+    const { batches, batcher } = recorder({
+      maxCalls: 64,
+      maxBytes: 1024,
+      maxWaiting: 2,
+    });
+    let release!: () => void;
+    const subscribing = new Promise<void>((resolve) => (release = resolve));
+    const held = [batcher.add(1, 1, subscribing), batcher.add(2, 1)];
+    await expect(batcher.add(3, 1)).rejects.toThrow('2 waiting');
+    release();
+    await expect(Promise.all(held)).resolves.toEqual([2, 4]);
+    await expect(batcher.add(4, 1)).resolves.toBe(8);
+    expect(batches).toEqual([[1], [2], [4]]);
+  });
+});

@@ -1,0 +1,120 @@
+/** Bounds of one batch: a script runs alone in Redis, so none may run long. */
+export interface BatchLimits {
+  /** Calls per batch at most. */
+  readonly maxCalls: number;
+  /** Payload bytes per batch at most (a single larger call is a batch of its own). */
+  readonly maxBytes: number;
+  /** Calls waiting to be issued at most (held behind `after`); more fail at once. */
+  readonly maxWaiting: number;
+}
+
+interface Call<I, O> {
+  readonly input: I;
+  readonly bytes: number;
+  readonly resolve: (output: O) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Calls that may be issued once `after` settles (at once if it is absent). */
+interface Segment<I, O> {
+  readonly after?: Promise<unknown>;
+  /** `after`, settled whether or not it failed. */
+  readonly ready?: Promise<void>;
+  readonly calls: Call<I, O>[];
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * Gathers the calls made during one event-loop turn and issues them as few
+ * commands (one script run for many publishes, say), in call order: a Redis
+ * command costs its caller and Redis a fixed price several times that of
+ * the work it carries, so a burst pays it once per batch, not once per call.
+ * Calls wait at most for the end of the turn (a `setImmediate`), so a paced
+ * load sees no delay. A call may have to wait for something first
+ * (subscriptions in flight); later calls then wait behind it, so no call is
+ * issued before an earlier one. ioredis's auto-pipelining only shares a
+ * write between commands; it cannot merge them, so this is written here.
+ */
+export class TurnBatches<I, O> {
+  private readonly segments: Segment<I, O>[] = [];
+  private draining = false;
+  /** Calls not issued yet. */
+  private waiting = 0;
+
+  /**
+   * @param issue runs one batch; resolves with one output per input, in order.
+   * @param refuse the error of a call over `maxWaiting`.
+   */
+  constructor(
+    private readonly issue: (inputs: I[], bytes: number) => Promise<O[]>,
+    private readonly limits: BatchLimits,
+    private readonly refuse: (waiting: number) => Error,
+  ) {}
+
+  /**
+   * Queues `input`, to be issued after `after` settles (whether or not it
+   * fails) and after every call queued before it.
+   */
+  add(input: I, bytes: number, after?: Promise<unknown>): Promise<O> {
+    if (this.waiting >= this.limits.maxWaiting) {
+      return Promise.reject(this.refuse(this.waiting));
+    }
+    this.waiting++;
+    return new Promise<O>((resolve, reject) => {
+      let last = this.segments.at(-1);
+      if (!last || last.after !== after) {
+        last = { after, ready: after?.then(ignore, ignore), calls: [] };
+        this.segments.push(last);
+      }
+      last.calls.push({ input, bytes, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.segments.length > 0) {
+      const { ready } = this.segments[0];
+      if (ready) {
+        await ready;
+      }
+      const { calls } = this.segments.shift() as Segment<I, O>;
+      this.waiting -= calls.length;
+      this.send(calls);
+    }
+    this.draining = false;
+  }
+
+  /** Issues `calls` in batches within the limits, in order. */
+  private send(calls: Call<I, O>[]): void {
+    let start = 0;
+    let bytes = 0;
+    for (let end = 0; end < calls.length; end++) {
+      const size = calls[end].bytes;
+      if (
+        end > start &&
+        (end - start === this.limits.maxCalls ||
+          bytes + size > this.limits.maxBytes)
+      ) {
+        this.run(calls.slice(start, end), bytes);
+        start = end;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    this.run(start === 0 ? calls : calls.slice(start), bytes);
+  }
+
+  private run(batch: Call<I, O>[], bytes: number): void {
+    this.issue(
+      batch.map((call) => call.input),
+      bytes,
+    ).then(
+      (outputs) => batch.forEach((call, i) => call.resolve(outputs[i])),
+      (error: unknown) => batch.forEach((call) => call.reject(error)),
+    );
+  }
+}
