@@ -20,11 +20,12 @@ function recorder(limits = { maxCalls: 64, maxBytes: 1024, maxWaiting: 100 }): {
 }
 
 describe('TurnBatches', () => {
-  it('issues the calls of one turn as one batch, in call order, each getting its own output', async () => {
+  it("issues a turn's first call at once and its later calls as one batch at its end, in call order, each getting its own output", async () => {
     const { batches, batcher } = recorder();
-    const outputs = await Promise.all([1, 2, 3].map((n) => batcher.add(n, 1)));
-    expect(batches).toEqual([[1, 2, 3]]);
-    expect(outputs).toEqual([2, 4, 6]);
+    const outputs = Promise.all([1, 2, 3].map((n) => batcher.add(n, 1)));
+    expect(batches).toEqual([[1]]);
+    await expect(outputs).resolves.toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1], [2, 3]]);
   });
 
   it('issues the calls of a later turn as a later batch', async () => {
@@ -49,7 +50,7 @@ describe('TurnBatches', () => {
       batcher.add(7, 50),
       batcher.add(6, 1),
     ]);
-    expect(batches).toEqual([[1, 2], [3, 4], [5], [7], [6]]);
+    expect(batches).toEqual([[1], [2, 3], [4], [5], [7], [6]]);
   });
 
   it('holds a call until what it waits for settles, and every later call behind it', async () => {

@@ -30,14 +30,16 @@ const ignore = (): void => undefined;
  * commands (one script run for many publishes, say), in call order: a Redis
  * command costs its caller and Redis a fixed price several times that of
  * the work it carries, so a burst pays it once per batch, not once per call.
- * Calls wait at most for the end of the turn (a `setImmediate`), so a paced
- * load sees no delay. A call may have to wait for something first
- * (subscriptions in flight); later calls then wait behind it, so no call is
- * issued before an earlier one. ioredis's auto-pipelining only shares a
- * write between commands; it cannot merge them, so this is written here.
+ * A turn's first call is issued at once, so a paced load waits for nothing;
+ * the turn's later calls wait for its end (a `setImmediate`) and go
+ * together. A call may have to wait for something first (subscriptions in
+ * flight); later calls then wait behind it, so no call is issued before an
+ * earlier one. ioredis's auto-pipelining only shares a write between
+ * commands; it cannot merge them, so this is written here.
  */
 export class TurnBatches<I, O> {
   private readonly segments: Segment<I, O>[] = [];
+  /** Whether a drain is due at the turn's end or running: calls then queue behind. */
   private draining = false;
   /** Calls not issued yet. */
   private waiting = 0;
@@ -60,8 +62,15 @@ export class TurnBatches<I, O> {
     if (this.waiting >= this.limits.maxWaiting) {
       return Promise.reject(this.refuse(this.waiting));
     }
-    this.waiting++;
     return new Promise<O>((resolve, reject) => {
+      if (!this.draining && !after) {
+        // The turn's first call, with nothing to wait for: at once.
+        this.draining = true;
+        setImmediate(() => void this.drain());
+        this.run([{ input, bytes, resolve, reject }], bytes);
+        return;
+      }
+      this.waiting++;
       let last = this.segments.at(-1);
       if (!last || last.after !== after) {
         last = { after, ready: after?.then(ignore, ignore), calls: [] };
