@@ -25,7 +25,6 @@ import { messageFrame } from './message-frame';
 import { Replay } from './replay';
 import { parseResumeRequest } from './resume-request';
 import { roomGroup } from './room-group';
-import { SendWindow } from './send-window';
 import { RoomHistory } from './room-history';
 
 /** Close code for a policy violation (a client that keeps flooding). */
@@ -43,12 +42,7 @@ export interface ChatConnection {
    * `?since`), then live messages in id order.
    */
   readonly replay?: Replay;
-  /** Its sends in flight; made at its first message, so an idle connection has none. */
-  window?: SendWindow<ChatError>;
 }
-
-/** Group sends a connection has in flight at most (see `SendWindow`). */
-export const SEND_WINDOW = 8;
 
 /** The message a connection sends itself once its history is read: live ones before it are held. */
 const REPLAY_MESSAGE = { type: 'chat.replay' };
@@ -136,48 +130,12 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
     await this.layer.groupDiscard(connection.state.group, connection.channel);
   }
 
-  /**
-   * A frame from the socket: validated, then sent to the room's group. The
-   * frame is handled once its send is issued (see `SendWindow`); a failed
-   * send's error reply follows when Redis answers.
-   */
-  receive(
+  /** A frame from the socket: validated, then sent to the room's group. */
+  async receive(
     connection: ConsumerConnection<ChatConnection>,
     frame: string | Buffer,
-  ): ChatError | Promise<void> | undefined {
-    const { state } = connection;
-    const refused = this.refusal(connection, frame);
-    if (typeof refused !== 'string') {
-      // Behind the replies still owed for earlier frames, if any.
-      return state.window?.busy
-        ? state.window.add(Promise.resolve(refused))
-        : refused;
-    }
-    state.window ??= new SendWindow(SEND_WINDOW, (reply: ChatError) =>
-      connection.sendJson(reply),
-    );
-    return state.window.add(this.sendToRoom(state.group, refused));
-  }
-  /** A message of the room's group: written back to this socket. */
-  @ChannelHandler('chat.message')
-  chatMessage(
-    connection: ConsumerConnection<ChatConnection>,
-    message: ChannelMessage,
-  ): void {
-    const replay = connection.state.replay;
-    if (replay) {
-      replay.push(message);
-    } else {
-      this.send(connection, message);
-    }
-  }
-
-  /** The frame's message text, or the error reply that refuses it. */
-  private refusal(
-    connection: ConsumerConnection<ChatConnection>,
-    frame: string | Buffer,
-  ): ChatError | string {
-    const { bucket, clientKey } = connection.state;
+  ): Promise<ChatError | undefined> {
+    const { group, bucket, clientKey } = connection.state;
     // The address's limit outlives the connection: reconnecting does not reset it.
     if (!(bucket.take() && this.edge.takeMessage(clientKey))) {
       this.metrics.frames.rate_limited.inc();
@@ -191,17 +149,9 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
       this.metrics.frames[parsed.error].inc();
       return parsed;
     }
-    return parsed.message;
-  }
-
-  /** Sends `text` to `group`; resolves with the sender's error reply, if it owes one. */
-  private async sendToRoom(
-    group: string,
-    text: string,
-  ): Promise<ChatError | undefined> {
     let sent;
     try {
-      sent = await this.rooms.send(group, text);
+      sent = await this.rooms.send(group, parsed.message);
     } catch (error) {
       this.logger.warn(`group send failed: ${String(error)}`);
       this.metrics.frames.layer_unavailable.inc();
@@ -219,6 +169,20 @@ export class ChatGateway implements ConsumerGateway<ChatConnection> {
     }
     this.metrics.frames.layer_unavailable.inc();
     return CHAT_ERRORS.layerUnavailable();
+  }
+
+  /** A message of the room's group: written back to this socket. */
+  @ChannelHandler('chat.message')
+  chatMessage(
+    connection: ConsumerConnection<ChatConnection>,
+    message: ChannelMessage,
+  ): void {
+    const replay = connection.state.replay;
+    if (replay) {
+      replay.push(message);
+    } else {
+      this.send(connection, message);
+    }
   }
 
   /** The connection's own signal that its history is read: history first, then what was held. */
