@@ -1,7 +1,7 @@
 /**
  * Prepended to every script that writes a message or a membership: such a
- * script returns -1 and does nothing once Redis's clock passes its last
- * argument, the caller's deadline (Unix ms). A command that sat in a hung
+ * script returns -1 and does nothing once Redis's clock passes the caller's
+ * deadline (Unix ms), the argument it gives `expired`. A command that sat in a hung
  * Redis's socket buffer while its sender was told "unavailable" must not
  * deliver the message later (the sender may retry it).
  */

@@ -1,9 +1,17 @@
 import { TurnBatches } from './turn-batches';
 
-const refuse = (waiting: number): Error => new Error(`${waiting} waiting`);
+const refuse = (waiting: number, bytes: number): Error =>
+  new Error(`${waiting} waiting, ${bytes} bytes`);
 
 /** Records each batch issued; answers each input doubled. */
-function recorder(limits = { maxCalls: 64, maxBytes: 1024, maxWaiting: 100 }): {
+function recorder(
+  limits = {
+    maxCalls: 64,
+    maxBytes: 1024,
+    maxWaiting: 100,
+    maxWaitingBytes: 1000,
+  },
+): {
   batches: number[][];
   batcher: TurnBatches<number, number>;
 } {
@@ -40,6 +48,7 @@ describe('TurnBatches', () => {
       maxCalls: 2,
       maxBytes: 10,
       maxWaiting: 100,
+      maxWaitingBytes: 1000,
     });
     await Promise.all([
       batcher.add(1, 1),
@@ -83,7 +92,7 @@ describe('TurnBatches', () => {
         fail
           ? Promise.reject(new Error('Redis is away'))
           : Promise.resolve(inputs),
-      { maxCalls: 64, maxBytes: 1024, maxWaiting: 100 },
+      { maxCalls: 64, maxBytes: 1024, maxWaiting: 100, maxWaitingBytes: 1000 },
       refuse,
     );
     const failed = [batcher.add(1, 1), batcher.add(2, 1)];
@@ -99,6 +108,7 @@ describe('TurnBatches', () => {
       maxCalls: 64,
       maxBytes: 1024,
       maxWaiting: 2,
+      maxWaitingBytes: 1000,
     });
     let release!: () => void;
     const subscribing = new Promise<void>((resolve) => (release = resolve));
@@ -108,5 +118,34 @@ describe('TurnBatches', () => {
     await expect(Promise.all(held)).resolves.toEqual([2, 4]);
     await expect(batcher.add(4, 1)).resolves.toBe(8);
     expect(batches).toEqual([[1], [2], [4]]);
+  });
+
+  it('refuses a call that would take the waiting calls past the byte bound', async () => {
+    const { batcher } = recorder({
+      maxCalls: 64,
+      maxBytes: 1024,
+      maxWaiting: 100,
+      maxWaitingBytes: 10,
+    });
+    const first = batcher.add(1, 500);
+    const held = batcher.add(2, 6);
+    await expect(batcher.add(3, 5)).rejects.toThrow('1 waiting, 6 bytes');
+    await expect(Promise.all([first, held])).resolves.toEqual([2, 4]);
+  });
+
+  it('fails the batch of an issue that throws, and goes on with the next', async () => {
+    let calls = 0;
+    const batcher = new TurnBatches<number, number>(
+      (inputs) => {
+        if (calls++ === 0) {
+          throw new Error('bad arguments');
+        }
+        return Promise.resolve(inputs);
+      },
+      { maxCalls: 64, maxBytes: 1024, maxWaiting: 100, maxWaitingBytes: 1000 },
+      refuse,
+    );
+    await expect(batcher.add(1, 1)).rejects.toThrow('bad arguments');
+    await expect(batcher.add(2, 1)).resolves.toBe(2);
   });
 });

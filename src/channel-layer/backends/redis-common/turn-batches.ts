@@ -4,8 +4,10 @@ export interface BatchLimits {
   readonly maxCalls: number;
   /** Payload bytes per batch at most (a single larger call is a batch of its own). */
   readonly maxBytes: number;
-  /** Calls waiting to be issued at most (held behind `after`); more fail at once. */
+  /** Calls waiting to be issued at most (held behind `after`, or for the turn's end); more fail at once. */
   readonly maxWaiting: number;
+  /** Payload bytes of the calls waiting to be issued at most; more fail at once. */
+  readonly maxWaitingBytes: number;
 }
 
 interface Call<I, O> {
@@ -41,17 +43,18 @@ export class TurnBatches<I, O> {
   private readonly segments: Segment<I, O>[] = [];
   /** Whether a drain is due at the turn's end or running: calls then queue behind. */
   private draining = false;
-  /** Calls not issued yet. */
+  /** Calls not issued yet, and their payload bytes. */
   private waiting = 0;
+  private waitingBytes = 0;
 
   /**
    * @param issue runs one batch; resolves with one output per input, in order.
-   * @param refuse the error of a call over `maxWaiting`.
+   * @param refuse the error of a call over `maxWaiting` or `maxWaitingBytes`.
    */
   constructor(
     private readonly issue: (inputs: I[], bytes: number) => Promise<O[]>,
     private readonly limits: BatchLimits,
-    private readonly refuse: (waiting: number) => Error,
+    private readonly refuse: (waiting: number, bytes: number) => Error,
   ) {}
 
   /**
@@ -59,18 +62,23 @@ export class TurnBatches<I, O> {
    * fails) and after every call queued before it.
    */
   add(input: I, bytes: number, after?: Promise<unknown>): Promise<O> {
-    if (this.waiting >= this.limits.maxWaiting) {
-      return Promise.reject(this.refuse(this.waiting));
+    if (!this.draining && !after) {
+      // The turn's first call, with nothing to wait for: at once.
+      this.draining = true;
+      setImmediate(() => void this.drain());
+      return new Promise<O>((resolve, reject) =>
+        this.run([{ input, bytes, resolve, reject }], bytes),
+      );
     }
+    if (
+      this.waiting >= this.limits.maxWaiting ||
+      this.waitingBytes + bytes > this.limits.maxWaitingBytes
+    ) {
+      return Promise.reject(this.refuse(this.waiting, this.waitingBytes));
+    }
+    this.waiting++;
+    this.waitingBytes += bytes;
     return new Promise<O>((resolve, reject) => {
-      if (!this.draining && !after) {
-        // The turn's first call, with nothing to wait for: at once.
-        this.draining = true;
-        setImmediate(() => void this.drain());
-        this.run([{ input, bytes, resolve, reject }], bytes);
-        return;
-      }
-      this.waiting++;
       let last = this.segments.at(-1);
       if (!last || last.after !== after) {
         last = { after, ready: after?.then(ignore, ignore), calls: [] };
@@ -92,6 +100,9 @@ export class TurnBatches<I, O> {
       }
       const { calls } = this.segments.shift() as Segment<I, O>;
       this.waiting -= calls.length;
+      for (const call of calls) {
+        this.waitingBytes -= call.bytes;
+      }
       this.send(calls);
     }
     this.draining = false;
@@ -118,10 +129,18 @@ export class TurnBatches<I, O> {
   }
 
   private run(batch: Call<I, O>[], bytes: number): void {
-    this.issue(
-      batch.map((call) => call.input),
-      bytes,
-    ).then(
+    let issued: Promise<O[]>;
+    try {
+      issued = this.issue(
+        batch.map((call) => call.input),
+        bytes,
+      );
+    } catch (error) {
+      // A throwing `issue` fails its batch, not the drain (nor the process).
+      batch.forEach((call) => call.reject(error));
+      return;
+    }
+    issued.then(
       (outputs) => batch.forEach((call, i) => call.resolve(outputs[i])),
       (error: unknown) => batch.forEach((call) => call.reject(error)),
     );

@@ -23,6 +23,7 @@ const PUBLISH_BATCH_LIMITS = {
   maxCalls: 64,
   maxBytes: 1024 * 1024,
   maxWaiting: DEFAULT_COMMAND_LIMITS.maxCommands,
+  maxWaitingBytes: DEFAULT_COMMAND_LIMITS.maxBytes,
 };
 
 /**
@@ -66,9 +67,9 @@ export class PubSubShard implements PubSubServer {
     this.publishes = new TurnBatches(
       (batch, bytes) => this.publishBatch(batch, bytes),
       PUBLISH_BATCH_LIMITS,
-      (waiting) =>
+      (waiting, bytes) =>
         this.publisher.unavailable(
-          `Redis is not keeping up (${waiting} publishes wait for subscriptions)`,
+          `Redis is not keeping up (${waiting} publishes, ${bytes} bytes wait to be issued)`,
         ),
     );
     this.subscriber = createRedisConnection(
