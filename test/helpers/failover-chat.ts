@@ -38,7 +38,9 @@ export interface Failover {
  * the master. While it is down, `/readyz` answers 503 with its reason and
  * Alice's messages get `layer_unavailable` replies (with `retry`, once every
  * 100 ms until the layer is back; else once, right after the 503: a
- * pub/sub layer cannot tell a lost message from one nobody received). Once
+ * pub/sub layer cannot tell a lost message from one nobody received, and a
+ * message it accepted then may miss the instances not yet subscribed again
+ * on the promoted node: README, Known window after a failover). Once
  * the replica is promoted, both instances are ready again and the chat goes
  * on both ways on the same sockets: nobody reconnected.
  */
@@ -63,6 +65,8 @@ export async function chatThroughFailover(
   });
   let unavailable = 0;
   let firstAfter: number | undefined;
+  /** A pub/sub message accepted during the failover, which Bob may miss. */
+  let missable: string | undefined;
   for (let n = 0; ; n++) {
     const message = `during ${n}`;
     alice.send({ message });
@@ -73,13 +77,17 @@ export async function chatThroughFailover(
     );
     if (!isUnavailable(reply)) {
       expect(reply).toEqual(chatFrame(message));
-      expect(
-        await received(
-          bob,
-          'Bob',
-          `'${message}' (accepted during the failover)`,
-        ),
-      ).toEqual(reply);
+      if (retry) {
+        expect(
+          await received(
+            bob,
+            'Bob',
+            `'${message}' (accepted during the failover)`,
+          ),
+        ).toEqual(reply);
+      } else {
+        missable = message;
+      }
       firstAfter = Date.now();
       break;
     }
@@ -93,7 +101,15 @@ export async function chatThroughFailover(
   await Promise.all([readyzUntil(first, 200), readyzUntil(second, 200)]);
 
   bob.send({ message: 'after' });
-  expect(await received(bob, 'Bob', "his 'after'")).toEqual(chatFrame('after'));
+  let bobsNext = await received(bob, 'Bob', "his 'after'");
+  if (
+    missable !== undefined &&
+    (bobsNext as { message?: unknown }).message === missable
+  ) {
+    // He got it: nothing was missed, and nothing comes twice (below).
+    bobsNext = await received(bob, 'Bob', "his 'after'");
+  }
+  expect(bobsNext).toEqual(chatFrame('after'));
   expect(await received(alice, 'Alice', "'after'")).toEqual(chatFrame('after'));
   const outageMs = (firstAfter ?? Date.now()) - lastBefore;
   alice.send({ message: 'again' });
