@@ -7,7 +7,7 @@ export interface CommandLimits {
   /** Milliseconds from issue to reply before the command fails. */
   readonly timeoutMs: number;
   /** Messages in flight at most (a command counts each message it carries); more fail at once. */
-  readonly maxCommands: number;
+  readonly maxMessages: number;
   /** Payload bytes in flight at most; more fail at once. */
   readonly maxBytes: number;
 }
@@ -18,7 +18,7 @@ export interface CommandLimits {
  */
 export const DEFAULT_COMMAND_LIMITS: CommandLimits = {
   timeoutMs: 5_000,
-  maxCommands: 10_000,
+  maxMessages: 10_000,
   maxBytes: 8 * 1024 * 1024,
 };
 
@@ -32,8 +32,6 @@ const SCRIPT_DEADLINE_MARGIN_MS = 500;
 
 interface InFlight {
   readonly deadline: number;
-  readonly bytes: number;
-  readonly count: number;
   reject?: (error: Error) => void;
 }
 
@@ -68,7 +66,7 @@ export class CommandGate {
    * away, too much waits already, or no reply comes before the deadline.
    * @param call gets the connection and the deadline for scripts (Unix ms).
    * @param bytes the payload's size, counted against `maxBytes`.
-   * @param count the messages it carries, counted against `maxCommands`.
+   * @param count the messages it carries, counted against `maxMessages`.
    */
   async run<T>(
     call: (client: RedisClient, deadline: number) => Promise<T>,
@@ -81,7 +79,7 @@ export class CommandGate {
       throw this.connection.unavailable(error);
     }
     if (
-      this.count + count > this.limits.maxCommands ||
+      this.count + count > this.limits.maxMessages ||
       this.bytes + bytes > this.limits.maxBytes
     ) {
       throw this.connection.unavailable(
@@ -90,8 +88,6 @@ export class CommandGate {
     }
     const entry: InFlight = {
       deadline: Date.now() + this.limits.timeoutMs,
-      bytes,
-      count,
     };
     this.inFlight.add(entry);
     this.bytes += bytes;

@@ -1,17 +1,24 @@
-import { TurnBatches } from './turn-batches';
+import { TurnBatches, type BatchLimits } from './turn-batches';
 
 const refuse = (waiting: number, bytes: number): Error =>
   new Error(`${waiting} waiting, ${bytes} bytes`);
 
+const LIMITS: BatchLimits = {
+  maxCalls: 64,
+  maxBytes: 1024,
+  maxWaiting: 100,
+  maxWaitingBytes: 1000,
+};
+
+/** A promise that settles when `release` is called (a subscription in flight). */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
 /** Records each batch issued; answers each input doubled. */
-function recorder(
-  limits = {
-    maxCalls: 64,
-    maxBytes: 1024,
-    maxWaiting: 100,
-    maxWaitingBytes: 1000,
-  },
-): {
+function recorder(limits = LIMITS): {
   batches: number[][];
   batcher: TurnBatches<number, number>;
 } {
@@ -45,10 +52,9 @@ describe('TurnBatches', () => {
 
   it('splits a turn by the call and byte limits, keeping order, a call larger than the byte limit alone', async () => {
     const { batches, batcher } = recorder({
+      ...LIMITS,
       maxCalls: 2,
       maxBytes: 10,
-      maxWaiting: 100,
-      maxWaitingBytes: 1000,
     });
     await Promise.all([
       batcher.add(1, 1),
@@ -64,16 +70,15 @@ describe('TurnBatches', () => {
 
   it('holds a call until what it waits for settles, and every later call behind it', async () => {
     const { batches, batcher } = recorder();
-    let release!: () => void;
-    const subscribing = new Promise<void>((resolve) => (release = resolve));
+    const subscribing = held();
     const first = batcher.add(1, 1);
-    const held = batcher.add(2, 1, subscribing);
+    const waiting = batcher.add(2, 1, subscribing.promise);
     const later = batcher.add(3, 1);
     await first;
     await new Promise((resolve) => setImmediate(resolve));
     expect(batches).toEqual([[1]]);
-    release();
-    await Promise.all([held, later]);
+    subscribing.release();
+    await Promise.all([waiting, later]);
     expect(batches).toEqual([[1], [2], [3]]);
   });
 
@@ -92,7 +97,7 @@ describe('TurnBatches', () => {
         fail
           ? Promise.reject(new Error('Redis is away'))
           : Promise.resolve(inputs),
-      { maxCalls: 64, maxBytes: 1024, maxWaiting: 100, maxWaitingBytes: 1000 },
+      LIMITS,
       refuse,
     );
     const failed = [batcher.add(1, 1), batcher.add(2, 1)];
@@ -104,29 +109,18 @@ describe('TurnBatches', () => {
   });
 
   it('refuses calls past the bound of those waiting, and takes calls again once they are issued', async () => {
-    const { batches, batcher } = recorder({
-      maxCalls: 64,
-      maxBytes: 1024,
-      maxWaiting: 2,
-      maxWaitingBytes: 1000,
-    });
-    let release!: () => void;
-    const subscribing = new Promise<void>((resolve) => (release = resolve));
-    const held = [batcher.add(1, 1, subscribing), batcher.add(2, 1)];
+    const { batches, batcher } = recorder({ ...LIMITS, maxWaiting: 2 });
+    const subscribing = held();
+    const waiting = [batcher.add(1, 1, subscribing.promise), batcher.add(2, 1)];
     await expect(batcher.add(3, 1)).rejects.toThrow('2 waiting');
-    release();
-    await expect(Promise.all(held)).resolves.toEqual([2, 4]);
+    subscribing.release();
+    await expect(Promise.all(waiting)).resolves.toEqual([2, 4]);
     await expect(batcher.add(4, 1)).resolves.toBe(8);
     expect(batches).toEqual([[1], [2], [4]]);
   });
 
   it('refuses a call that would take the waiting calls past the byte bound', async () => {
-    const { batcher } = recorder({
-      maxCalls: 64,
-      maxBytes: 1024,
-      maxWaiting: 100,
-      maxWaitingBytes: 10,
-    });
+    const { batcher } = recorder({ ...LIMITS, maxWaitingBytes: 10 });
     const first = batcher.add(1, 500);
     const held = batcher.add(2, 6);
     await expect(batcher.add(3, 5)).rejects.toThrow('1 waiting, 6 bytes');
@@ -142,7 +136,7 @@ describe('TurnBatches', () => {
         }
         return Promise.resolve(inputs);
       },
-      { maxCalls: 64, maxBytes: 1024, maxWaiting: 100, maxWaitingBytes: 1000 },
+      LIMITS,
       refuse,
     );
     await expect(batcher.add(1, 1)).rejects.toThrow('bad arguments');

@@ -64,8 +64,7 @@ export class TurnBatches<I, O> {
   add(input: I, bytes: number, after?: Promise<unknown>): Promise<O> {
     if (!this.draining && !after) {
       // The turn's first call, with nothing to wait for: at once.
-      this.draining = true;
-      setImmediate(() => void this.drain());
+      this.scheduleDrain();
       return new Promise<O>((resolve, reject) =>
         this.run([{ input, bytes, resolve, reject }], bytes),
       );
@@ -86,10 +85,15 @@ export class TurnBatches<I, O> {
       }
       last.calls.push({ input, bytes, resolve, reject });
       if (!this.draining) {
-        this.draining = true;
-        setImmediate(() => void this.drain());
+        this.scheduleDrain();
       }
     });
+  }
+
+  /** Drains at the turn's end; until then later calls queue. */
+  private scheduleDrain(): void {
+    this.draining = true;
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {

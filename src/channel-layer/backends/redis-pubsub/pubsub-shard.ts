@@ -22,7 +22,7 @@ import type { PubSubServer } from './pubsub-server';
 const PUBLISH_BATCH_LIMITS = {
   maxCalls: 64,
   maxBytes: 1024 * 1024,
-  maxWaiting: DEFAULT_COMMAND_LIMITS.maxCommands,
+  maxWaiting: DEFAULT_COMMAND_LIMITS.maxMessages,
   maxWaitingBytes: DEFAULT_COMMAND_LIMITS.maxBytes,
 };
 
