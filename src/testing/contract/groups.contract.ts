@@ -41,6 +41,19 @@ export function describeGroups(ctx: ContractContext): void {
       controller.abort();
     });
 
+    it('should keep the call order of group sends made together, none awaited before the next', async () => {
+      const member = await layer.newChannel();
+      await layer.groupAdd('burst', member);
+      const numbers = Array.from({ length: 40 }, (_, n) => n);
+      const received = Promise.all(numbers.map(() => layer.receive(member)));
+      await Promise.all(
+        numbers.map((n) => layer.groupSend('burst', { type: 'seq', n })),
+      );
+      await expect(received).resolves.toEqual(
+        numbers.map((n) => ({ type: 'seq', n })),
+      );
+    });
+
     it('should stop delivering to a discarded channel', async () => {
       const [stays, leaves] = [
         await layer.newChannel(),

@@ -39,6 +39,18 @@ export function describeSendReceive(ctx: ContractContext): void {
       );
     });
 
+    it('should keep the call order of sends made together, none awaited before the next', async () => {
+      const channel = await layer.newChannel();
+      const numbers = Array.from({ length: 40 }, (_, n) => n);
+      const received = Promise.all(numbers.map(() => layer.receive(channel)));
+      await Promise.all(
+        numbers.map((n) => layer.send(channel, { type: 'seq', n })),
+      );
+      await expect(received).resolves.toEqual(
+        numbers.map((n) => ({ type: 'seq', n })),
+      );
+    });
+
     it('should keep each channel of a process apart', async () => {
       const [a, b] = [await layer.newChannel(), await layer.newChannel()];
       const [fromA, fromB] = [layer.receive(a), layer.receive(b)];

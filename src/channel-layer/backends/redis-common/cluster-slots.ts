@@ -1,4 +1,5 @@
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import { once } from 'node:events';
 import type { RedisClient } from './redis-connection';
 
 /** How many hash slots a Redis Cluster has. */
@@ -70,4 +71,31 @@ function slotOwners(cluster: Cluster): string {
     }
   }
   return ranges.join(',');
+}
+
+/**
+ * Connects each master of `cluster` as soon as the client learns of it.
+ * ioredis connects to a node on its first command, and while that
+ * connection is being made, a Cluster without an offline queue fails the
+ * node's other commands and retries them on random nodes 100 ms later,
+ * whence `MOVED` sends them back: out of their call order.
+ */
+export function connectMastersEarly(cluster: Cluster): void {
+  cluster.on('+node', (node: Redis) => {
+    if (!node.options.readOnly && node.status === 'wait') {
+      node.connect().catch(() => undefined);
+    }
+  });
+}
+
+/** Resolves once the connection to every master that serves slots is ready. */
+export async function mastersReady(
+  cluster: Cluster,
+  signal: AbortSignal,
+): Promise<void> {
+  await Promise.all(
+    mastersOf(cluster)
+      .filter((node) => node.status !== 'ready')
+      .map((node) => once(node, 'ready', { signal })),
+  );
 }

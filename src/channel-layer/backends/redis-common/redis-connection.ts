@@ -1,9 +1,10 @@
 import type { Logger } from '@nestjs/common';
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { channel } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { REDIS_RECONNECT_DIAGNOSTICS } from '../../channel-layer.constants';
 import { ChannelLayerUnavailableError } from '../../errors';
+import { mastersReady } from './cluster-slots';
 
 /** How long a command waits for a new client's first connection, in milliseconds. */
 const FIRST_CONNECT_TIMEOUT_MS = 3_000;
@@ -116,10 +117,14 @@ export class RedisConnection<C extends RedisClient = RedisClient> {
 
   /** The shared wait for the first connection; a failed one is retried by the next caller. */
   private firstConnect(): Promise<void> {
-    this.firstConnection ??= once(this.client, 'ready', {
-      signal: AbortSignal.timeout(FIRST_CONNECT_TIMEOUT_MS),
-    }).then(
-      () => undefined,
+    const signal = AbortSignal.timeout(FIRST_CONNECT_TIMEOUT_MS);
+    this.firstConnection ??= once(this.client, 'ready', { signal }).then(
+      // A Cluster is ready once it knows its slots; its commands need the
+      // masters' own connections too.
+      () =>
+        this.client instanceof Cluster
+          ? mastersReady(this.client, signal)
+          : undefined,
       (error: unknown) => {
         this.firstConnection = undefined;
         throw new Error(

@@ -4,6 +4,7 @@ import type {
   ClusterRedisOptions,
   RedisConnectionOptions,
 } from '../../interfaces/channel-layer-options.interface';
+import { connectMastersEarly } from './cluster-slots';
 import { RedisConnection } from './redis-connection';
 import { shardEndpoints, type RedisEndpoint } from './redis-endpoints';
 
@@ -151,6 +152,7 @@ export function createClusterConnection(
       },
     },
   );
+  connectMastersEarly(cluster);
   return new RedisConnection(
     cluster,
     `redis-cluster://${first?.host ?? ''}`,

@@ -1,3 +1,5 @@
+import { DEFAULT_COMMAND_LIMITS } from './command-gate';
+
 /** Bounds of one batch: a script runs alone in Redis, so none may run long. */
 export interface BatchLimits {
   /** Calls per batch at most. */
@@ -9,6 +11,12 @@ export interface BatchLimits {
   /** Payload bytes of the calls waiting to be issued at most; more fail at once. */
   readonly maxWaitingBytes: number;
 }
+
+/** Calls and bytes that may wait to be issued: as many as a `CommandGate` lets be in flight. */
+export const DEFAULT_WAITING_LIMITS = {
+  maxWaiting: DEFAULT_COMMAND_LIMITS.maxMessages,
+  maxWaitingBytes: DEFAULT_COMMAND_LIMITS.maxBytes,
+} as const;
 
 interface Call<I, O> {
   readonly input: I;

@@ -1,9 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import {
-  CommandGate,
-  DEFAULT_COMMAND_LIMITS,
-} from '../redis-common/command-gate';
+import { CommandGate } from '../redis-common/command-gate';
 import { EXPIRED } from '../redis-common/deadline-script';
 import { definePublishScript } from './publish-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
@@ -12,7 +9,10 @@ import {
   createRedisConnection,
 } from '../redis-common/redis-connections';
 import type { RedisEndpoint } from '../redis-common/redis-endpoints';
-import { TurnBatches } from '../redis-common/turn-batches';
+import {
+  DEFAULT_WAITING_LIMITS,
+  TurnBatches,
+} from '../redis-common/turn-batches';
 import type { PubSubServer } from './pubsub-server';
 
 /**
@@ -22,8 +22,7 @@ import type { PubSubServer } from './pubsub-server';
 const PUBLISH_BATCH_LIMITS = {
   maxCalls: 64,
   maxBytes: 1024 * 1024,
-  maxWaiting: DEFAULT_COMMAND_LIMITS.maxMessages,
-  maxWaitingBytes: DEFAULT_COMMAND_LIMITS.maxBytes,
+  ...DEFAULT_WAITING_LIMITS,
 };
 
 /**

@@ -1,6 +1,4 @@
-import { ChannelLayerUnavailableError } from '../../errors';
-import { EXPIRED } from '../redis-common/deadline-script';
-import type { RedisShards } from './redis-shards';
+import type { ShardWrites } from './shard-writes';
 
 /** The messages of a group send, in `channelsGroupSend`'s argument order. */
 export interface GroupBatch {
@@ -11,36 +9,20 @@ export interface GroupBatch {
 
 /**
  * The second half of a group send on a Redis Cluster, where one script may
- * not touch keys of two slots: one `channelsSend` per destination key, each
- * routed to its key's node. Sent together, they are auto-pipelined into one
- * write per node. Returns how many keys were full; like the scripts it
- * calls, it does nothing on a node that runs it past its deadline.
+ * not touch keys of two slots: one send per destination key, each routed to
+ * its key's node. Sent together, they are auto-pipelined into one write per
+ * node. Returns how many keys were full; like the script it runs, it does
+ * nothing on a node that runs it past its deadline, and then fails.
  */
 export async function clusterGroupSend(
-  shards: RedisShards,
+  writes: ShardWrites,
   batch: GroupBatch,
   now: string,
-  expiry: number,
 ): Promise<number> {
-  const added = await shards.run(
-    0,
-    (client, deadline) =>
-      Promise.all(
-        batch.keys.map((key, i) =>
-          client.channelsSend(
-            key,
-            batch.values[i],
-            now,
-            expiry,
-            batch.capacities[i],
-            deadline,
-          ),
-        ),
-      ),
-    batch.values.reduce((sum, value) => sum + value.length, 0),
+  const added = await Promise.all(
+    batch.keys.map((key, i) =>
+      writes.send(0, key, batch.values[i], now, batch.capacities[i]),
+    ),
   );
-  if (added.includes(EXPIRED)) {
-    throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
-  }
   return added.filter((one) => one === 0).length;
 }

@@ -9,12 +9,14 @@ import { groupKey } from './group-key';
 import { CHANNEL_KEY, type MessageCodec } from './message-codec';
 import { EXPIRED } from '../redis-common/deadline-script';
 import type { RedisShards } from './redis-shards';
+import type { ShardWrites } from './shard-writes';
 import { nextScore } from './scores';
 
 /**
  * `groupSend` of a `RedisChannelLayer`: one message per destination key, as
  * channels_redis 4.0 writes it, full keys skipped. With one shard, no
- * encryption and one capacity the whole send is one script call; otherwise
+ * encryption and one capacity the whole send is one write (`ShardWrites`,
+ * which runs a turn's writes as one script); otherwise
  * it takes two round trips, the members first, then each shard's share (on
  * a Cluster, one command per destination key, pipelined per node).
  */
@@ -27,6 +29,7 @@ export class GroupSender {
    */
   constructor(
     private readonly shards: RedisShards,
+    private readonly writes: ShardWrites,
     private readonly codec: MessageCodec,
     private readonly capacities: CapacityRules,
     private readonly prefix: string,
@@ -45,23 +48,12 @@ export class GroupSender {
         : undefined;
     if (head && capacity !== undefined) {
       // One shard, no encryption, one capacity: the whole send in one script.
-      const [keys, full] = await this.shards.run(
-        0,
-        (client, deadline) =>
-          client.channelsGroupFanout(
-            groupKey(this.prefix, group),
-            nextScore(),
-            this.groupExpiry,
-            this.expiry,
-            capacity,
-            this.prefix,
-            head,
-            deadline,
-            Math.max(capacity, this.processCapacity),
-          ),
-        head.length,
+      const [keys, full] = await this.writes.fanout(
+        groupKey(this.prefix, group),
+        head,
+        nextScore(),
+        capacity,
       );
-      assertInTime(keys);
       return this.result(keys, full, group);
     }
     return this.sendByShard(group, message);
@@ -86,7 +78,7 @@ export class GroupSender {
     const fulls = await Promise.all(
       [...byShard].map(async ([index, batch]) => {
         if (this.shards.cluster) {
-          return clusterGroupSend(this.shards, batch, now, this.expiry);
+          return clusterGroupSend(this.writes, batch, now);
         }
         const { keys, values, capacities } = batch;
         const full = await this.shards.run(

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import { PYTHON_MSGPACK } from '../redis-common/python-msgpack';
 import { MultiFernet } from './fernet';
+import { RandomPrefixes } from './random-prefixes';
 
 /**
  * The message field naming the channel a message is for (from a group send,
@@ -19,6 +19,7 @@ const RANDOM_PREFIX_LENGTH = 12;
  */
 export class MessageCodec {
   private readonly crypter?: MultiFernet;
+  private readonly prefixes = new RandomPrefixes(RANDOM_PREFIX_LENGTH);
 
   /**
    * @param keys channels_redis `symmetric_encryption_keys`; none: no encryption.
@@ -34,7 +35,7 @@ export class MessageCodec {
   encode(message: ChannelMessage): Buffer {
     const packed = PYTHON_MSGPACK.pack(message);
     const value = this.crypter ? this.crypter.encrypt(packed) : packed;
-    return Buffer.concat([randomBytes(RANDOM_PREFIX_LENGTH), value]);
+    return Buffer.concat([this.prefixes.next(), value]);
   }
 
   /**
@@ -65,7 +66,7 @@ export class MessageCodec {
       header.writeUInt32BE(entries, 1);
     }
     return Buffer.concat([
-      randomBytes(RANDOM_PREFIX_LENGTH),
+      this.prefixes.next(),
       header,
       packed.subarray(skip),
       PYTHON_MSGPACK.pack(key),

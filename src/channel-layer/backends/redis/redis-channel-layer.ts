@@ -27,6 +27,7 @@ import { layerSettings } from '../../layer-settings';
 import { groupKey } from './group-key';
 import { GroupMemberships } from './group-memberships';
 import { GroupSender } from './group-sender';
+import { ShardWrites } from './shard-writes';
 import { CHANNEL_KEY, MessageCodec } from './message-codec';
 import { ProcessReaders } from './process-readers';
 import { createConnections } from '../redis-common/redis-connections';
@@ -59,6 +60,7 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly shards: RedisShards;
   private readonly readers: ProcessReaders;
   private readonly memberships: GroupMemberships;
+  private readonly writes: ShardWrites;
   private readonly groupSender: GroupSender;
   private readonly shared: SharedReceiver;
 
@@ -97,8 +99,15 @@ export class RedisChannelLayer implements ChannelLayer {
       this.groupExpiry,
       this.logger,
     );
+    this.writes = new ShardWrites(this.shards, {
+      expiry: this.expiry,
+      groupExpiry: this.groupExpiry,
+      prefix: this.prefix,
+      processCapacity: this.processCapacity,
+    });
     this.groupSender = new GroupSender(
       this.shards,
+      this.writes,
       this.codec,
       this.capacities,
       this.prefix,
@@ -147,26 +156,16 @@ export class RedisChannelLayer implements ChannelLayer {
     const capacity = this.capacities.capacityOf(channel);
     let added: number;
     try {
-      added = await this.shards.run(
+      added = await this.writes.send(
         index,
-        (client, deadline) =>
-          client.channelsSend(
-            this.prefix + target,
-            value,
-            nextScore(),
-            this.expiry,
-            isLocal ? Math.max(capacity, this.processCapacity) : capacity,
-            deadline,
-          ),
-        value.length,
+        this.prefix + target,
+        value,
+        nextScore(),
+        isLocal ? Math.max(capacity, this.processCapacity) : capacity,
       );
     } catch (error) {
       this.core.mailboxes.unreserve(channel);
       throw error;
-    }
-    if (added === EXPIRED) {
-      this.core.mailboxes.unreserve(channel);
-      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
     }
     if (added === 0) {
       this.core.mailboxes.unreserve(channel);

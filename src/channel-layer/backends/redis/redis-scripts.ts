@@ -3,22 +3,20 @@ import { EXPIRED_LUA } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
 
 /**
- * `send`: drops expired messages, refuses a full channel, adds the message and
- * renews the key's expiry, in one round trip (channels_redis sends four commands).
- * KEYS[1] channel key; ARGV message, now (s), expiry (s), capacity, deadline.
- * Returns 1, 0 when full, -1 past the deadline.
+ * A Lua function `send(key, message, now, expiry, capacity)`: drops expired
+ * messages, refuses a full key, adds the message and renews the key's expiry
+ * (channels_redis sends four commands). Returns 1, or 0 when full.
  */
-export const SEND_LUA = `${EXPIRED_LUA}
-if expired(ARGV[5]) then
-  return -1
-end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, math.floor(tonumber(ARGV[2])) - tonumber(ARGV[3]))
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+const SEND_LUA = `
+local function send(key, message, now, expiry, capacity)
+redis.call('ZREMRANGEBYSCORE', key, 0, math.floor(tonumber(now)) - expiry)
+if redis.call('ZCARD', key) >= capacity then
   return 0
 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', key, now, message)
+redis.call('EXPIRE', key, expiry)
 return 1
+end
 `;
 
 /**
@@ -144,16 +142,31 @@ end
 `;
 
 /**
- * `groupSend` on one Redis in one round trip: `FANOUT_LUA`'s function.
- * KEYS[1] group key; ARGV now, group expiry, expiry, capacity, key prefix,
- * head, deadline, process capacity.
- * Returns {destination keys, keys that were full}, or {-1, 0} past the deadline.
+ * A batch of writes on one Redis, in order, in one round trip: each a
+ * `send` (`SEND_LUA`) to a channel key, or a whole `groupSend`
+ * (`FANOUT_LUA`) to a group key, unless past the deadline.
+ * KEYS one per write (its channel or group key); ARGV deadline, expiry,
+ * group expiry, key prefix, process capacity, then four per write: `s` or
+ * `f`, now, capacity, message (for `f`, `FANOUT_LUA`'s head).
+ * Returns per write 1 or 0 (`s`) or {destination keys, keys that were full}
+ * (`f`); or -1 past the deadline (none was made).
  */
-export const GROUP_FANOUT_LUA = `${EXPIRED_LUA}${FANOUT_LUA}
-if expired(ARGV[7]) then
-  return {-1, 0}
+export const WRITES_LUA = `${EXPIRED_LUA}${SEND_LUA}${FANOUT_LUA}
+if expired(ARGV[1]) then
+  return -1
 end
-return fanout(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[8])
+local expiry = tonumber(ARGV[2])
+local replies = {}
+for k = 1, #KEYS do
+  local a = 5 + 4 * (k - 1)
+  local capacity = tonumber(ARGV[a + 3])
+  if ARGV[a + 1] == 's' then
+    replies[k] = send(KEYS[k], ARGV[a + 4], ARGV[a + 2], expiry, capacity)
+  else
+    replies[k] = fanout(KEYS[k], ARGV[a + 2], ARGV[3], expiry, capacity, ARGV[4], ARGV[a + 4], ARGV[5])
+  end
+end
+return replies
 `;
 
 /** `flush`: deletes every key under the prefix (ARGV[1] is `<prefix>*`), as channels_redis does. */
@@ -180,7 +193,10 @@ return #keys
 
 /** Registers the scripts once per connection; ioredis runs them by EVALSHA. */
 export function defineChannelScripts(redis: RedisClient): void {
-  redis.defineCommand('channelsSend', { lua: SEND_LUA, numberOfKeys: 1 });
+  redis.defineCommand('channelsWrites', { lua: WRITES_LUA });
+  // The same script for one write: ioredis then knows its key, which a
+  // Cluster client needs to route it.
+  redis.defineCommand('channelsWrite', { lua: WRITES_LUA, numberOfKeys: 1 });
   redis.defineCommand('channelsGroupMembers', {
     lua: GROUP_MEMBERS_LUA,
     numberOfKeys: 1,
@@ -190,10 +206,6 @@ export function defineChannelScripts(redis: RedisClient): void {
     numberOfKeys: 1,
   });
   redis.defineCommand('channelsGroupSend', { lua: GROUP_SEND_LUA });
-  redis.defineCommand('channelsGroupFanout', {
-    lua: GROUP_FANOUT_LUA,
-    numberOfKeys: 1,
-  });
   redis.defineCommand('channelsFlush', { lua: FLUSH_LUA, numberOfKeys: 0 });
   redis.defineCommand('channelsFlushSlots', {
     lua: FLUSH_SLOTS_LUA,
@@ -203,14 +215,14 @@ export function defineChannelScripts(redis: RedisClient): void {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    channelsSend(
+    channelsWrites(
+      numberOfKeys: number,
+      ...keysAndArgs: Array<string | Buffer | number>
+    ): Result<Array<number | [keys: number, full: number]> | -1, Context>;
+    channelsWrite(
       key: string,
-      message: Buffer,
-      now: string,
-      expiry: number,
-      capacity: number,
-      deadline: number,
-    ): Result<number, Context>;
+      ...args: Array<string | Buffer | number>
+    ): Result<Array<number | [keys: number, full: number]> | -1, Context>;
     channelsGroupAdd(
       key: string,
       channel: string,
@@ -227,17 +239,6 @@ declare module 'ioredis' {
       numberOfKeys: number,
       ...keysAndArgs: Array<string | Buffer | number>
     ): Result<number, Context>;
-    channelsGroupFanout(
-      key: string,
-      now: string,
-      groupExpiry: number,
-      expiry: number,
-      capacity: number,
-      prefix: string,
-      head: Buffer,
-      deadline: number,
-      processCapacity: number,
-    ): Result<[keys: number, full: number], Context>;
     channelsFlush(pattern: string): Result<number, Context>;
     channelsFlushSlots(pattern: string): Result<number, Context>;
   }

@@ -76,13 +76,15 @@ export class RedisShards {
    * `ChannelLayerUnavailableError`.
    * @param call gets the connection and the deadline for scripts.
    * @param bytes the payload's size.
+   * @param count the messages it carries.
    */
   run<T>(
     index: number,
     call: (client: RedisClient, deadline: number) => Promise<T>,
     bytes?: number,
+    count?: number,
   ): Promise<T> {
-    return this.gates[index].run(call, bytes);
+    return this.gates[index].run(call, bytes, count);
   }
 
   /**

@@ -1,0 +1,142 @@
+import { ChannelLayerUnavailableError } from '../../errors';
+import { EXPIRED } from '../redis-common/deadline-script';
+import {
+  DEFAULT_WAITING_LIMITS,
+  TurnBatches,
+} from '../redis-common/turn-batches';
+import type { RedisShards } from './redis-shards';
+
+/** One write of `WRITES_LUA`: a `send` to a channel key, or a whole group send (`fanout`). */
+export interface ShardWrite {
+  readonly kind: 's' | 'f';
+  /** The channel key (`s`) or the group key (`f`). */
+  readonly key: string;
+  /** The message's score (`nextScore`). */
+  readonly score: string;
+  /** The channel key's capacity; for a group send, a channel's. */
+  readonly capacity: number;
+  /** The message (`s`), or its head (`f`, see `MessageCodec.encodeHead`). */
+  readonly value: Buffer;
+}
+
+/** A send's reply: 1, or 0 when full; a group send's: destination keys and those that were full. */
+export type ShardWriteReply = number | [keys: number, full: number];
+
+/** The layer's settings every write of a batch shares. */
+export interface ShardWriteSettings {
+  readonly expiry: number;
+  readonly groupExpiry: number;
+  readonly prefix: string;
+  readonly processCapacity: number;
+}
+
+/**
+ * Writes per script run at most: a group send to a large group adds to many
+ * keys, and a script holds Redis alone while it runs.
+ */
+const WRITE_BATCH_LIMITS = {
+  maxCalls: 16,
+  maxBytes: 1024 * 1024,
+  ...DEFAULT_WAITING_LIMITS,
+};
+
+/**
+ * The message writes of a `RedisChannelLayer` (sends, and group sends that
+ * one script does whole): each shard's writes of one event-loop turn go as
+ * one `WRITES_LUA` run, in call order (`TurnBatches`). On a Cluster, where a
+ * script may touch one slot only, each write is a run of its own.
+ */
+export class ShardWrites {
+  private readonly batches: TurnBatches<ShardWrite, ShardWriteReply>[];
+
+  constructor(
+    private readonly shards: RedisShards,
+    private readonly settings: ShardWriteSettings,
+  ) {
+    this.batches = shards.cluster
+      ? []
+      : Array.from(
+          { length: shards.count },
+          (_, index) =>
+            new TurnBatches<ShardWrite, ShardWriteReply>(
+              (writes, bytes) => this.issue(index, writes, bytes),
+              WRITE_BATCH_LIMITS,
+              (waiting, bytes) =>
+                new ChannelLayerUnavailableError(
+                  'redis',
+                  `Redis is not keeping up (${waiting} writes, ${bytes} bytes wait to be issued)`,
+                ),
+            ),
+        );
+  }
+
+  /** Sends `value` to the channel key `key` on shard `index`: 1, or 0 when it is full. */
+  send(
+    index: number,
+    key: string,
+    value: Buffer,
+    score: string,
+    capacity: number,
+  ): Promise<number> {
+    return this.write(index, {
+      kind: 's',
+      key,
+      value,
+      score,
+      capacity,
+    }) as Promise<number>;
+  }
+
+  /** The whole group send to the group key `key` (one shard, see `FANOUT_LUA`). */
+  fanout(
+    key: string,
+    head: Buffer,
+    score: string,
+    capacity: number,
+  ): Promise<[keys: number, full: number]> {
+    return this.write(0, {
+      kind: 'f',
+      key,
+      value: head,
+      score,
+      capacity,
+    }) as Promise<[number, number]>;
+  }
+
+  /** Fails with `ChannelLayerUnavailableError` as `RedisShards.run` does, and when Redis ran it too late. */
+  private write(index: number, write: ShardWrite): Promise<ShardWriteReply> {
+    const batches = this.batches[index];
+    return batches
+      ? batches.add(write, write.value.length)
+      : this.issue(index, [write], write.value.length).then(([reply]) => reply);
+  }
+
+  private async issue(
+    index: number,
+    writes: ShardWrite[],
+    bytes: number,
+  ): Promise<ShardWriteReply[]> {
+    const { expiry, groupExpiry, prefix, processCapacity } = this.settings;
+    const args: Array<string | number | Buffer> = [];
+    for (const { kind, score, capacity, value } of writes) {
+      args.push(kind, score, capacity, value);
+    }
+    const keys = writes.map((write) => write.key);
+    const replies = await this.shards.run(
+      index,
+      (client, deadline) => {
+        const shared = [deadline, expiry, groupExpiry, prefix, processCapacity];
+        return keys.length === 1
+          ? client.channelsWrite(keys[0], ...shared, ...args)
+          : client.channelsWrites(keys.length, ...keys, ...shared, ...args);
+      },
+      bytes,
+      writes.length,
+    );
+    if (replies === EXPIRED) {
+      // A run past its deadline did nothing; its callers were told so already.
+      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+    }
+    return replies;
+  }
+}
