@@ -35,12 +35,22 @@ function recorder(limits = LIMITS): {
 }
 
 describe('TurnBatches', () => {
-  it("issues a turn's first call at once and its later calls as one batch at its end, in call order, each getting its own output", async () => {
+  it("issues a turn's first calls, made before its microtasks ran out, as one batch then, and its later calls as one batch at its end, in call order, each getting its own output", async () => {
     const { batches, batcher } = recorder();
-    const outputs = Promise.all([1, 2, 3].map((n) => batcher.add(n, 1)));
-    expect(batches).toEqual([[1]]);
-    await expect(outputs).resolves.toEqual([2, 4, 6]);
-    expect(batches).toEqual([[1], [2, 3]]);
+    const first = Promise.all([1, 2, 3].map((n) => batcher.add(n, 1)));
+    expect(batches).toEqual([]);
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(batches).toEqual([[1, 2, 3]]);
+    const later = Promise.all([4, 5].map((n) => batcher.add(n, 1)));
+    expect(batches).toEqual([[1, 2, 3]]);
+    await expect(Promise.all([first, later])).resolves.toEqual([
+      [2, 4, 6],
+      [8, 10],
+    ]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   it('issues the calls of a later turn as a later batch', async () => {
@@ -65,7 +75,7 @@ describe('TurnBatches', () => {
       batcher.add(7, 50),
       batcher.add(6, 1),
     ]);
-    expect(batches).toEqual([[1], [2, 3], [4], [5], [7], [6]]);
+    expect(batches).toEqual([[1, 2], [3, 4], [5], [7], [6]]);
   });
 
   it('holds a call until what it waits for settles, and every later call behind it', async () => {

@@ -40,9 +40,11 @@ const ignore = (): void => undefined;
  * commands (one script run for many publishes, say), in call order: a Redis
  * command costs its caller and Redis a fixed price several times that of
  * the work it carries, so a burst pays it once per batch, not once per call.
- * A turn's first call is issued at once, so a paced load waits for nothing;
- * the turn's later calls wait for its end (a `setImmediate`) and go
- * together. A call may have to wait for something first (subscriptions in
+ * A turn's first call, and the calls made with it before the microtasks
+ * then queued run out, go as one batch as soon as they do (a
+ * `process.nextTick`), so a paced load waits for nothing and the sends
+ * that one read of replies sets off share a batch; the turn's later calls
+ * wait for its end (a `setImmediate`) and go together. A call may have to wait for something first (subscriptions in
  * flight); later calls then wait behind it, so no call is issued before an
  * earlier one. ioredis's auto-pipelining only shares a write between
  * commands; it cannot merge them, so this is written here.
@@ -51,6 +53,8 @@ export class TurnBatches<I, O> {
   private readonly segments: Segment<I, O>[] = [];
   /** Whether a drain is due at the turn's end or running: calls then queue behind. */
   private draining = false;
+  /** The turn's first calls, until the microtasks queued with them run out. */
+  private opening?: Call<I, O>[];
   /** Calls not issued yet, and their payload bytes. */
   private waiting = 0;
   private waitingBytes = 0;
@@ -71,11 +75,13 @@ export class TurnBatches<I, O> {
    */
   add(input: I, bytes: number, after?: Promise<unknown>): Promise<O> {
     if (!this.draining && !after) {
-      // The turn's first call, with nothing to wait for: at once.
+      // The turn's first call, with nothing to wait for: it opens the batch
+      // issued once the microtasks queued with it have run.
       this.scheduleDrain();
-      return new Promise<O>((resolve, reject) =>
-        this.run([{ input, bytes, resolve, reject }], bytes),
-      );
+      return new Promise<O>((resolve, reject) => {
+        this.opening = [{ input, bytes, resolve, reject }];
+        process.nextTick(() => this.open());
+      });
     }
     if (
       this.waiting >= this.limits.maxWaiting ||
@@ -86,16 +92,32 @@ export class TurnBatches<I, O> {
     this.waiting++;
     this.waitingBytes += bytes;
     return new Promise<O>((resolve, reject) => {
+      const call = { input, bytes, resolve, reject };
+      if (this.opening && !after && this.segments.length === 0) {
+        this.opening.push(call);
+        return;
+      }
       let last = this.segments.at(-1);
       if (!last || last.after !== after) {
         last = { after, ready: after?.then(ignore, ignore), calls: [] };
         this.segments.push(last);
       }
-      last.calls.push({ input, bytes, resolve, reject });
+      last.calls.push(call);
       if (!this.draining) {
         this.scheduleDrain();
       }
     });
+  }
+
+  /** Issues the opening calls; the first one was never counted as waiting. */
+  private open(): void {
+    const calls = this.opening as Call<I, O>[];
+    this.opening = undefined;
+    this.waiting -= calls.length - 1;
+    for (const call of calls.slice(1)) {
+      this.waitingBytes -= call.bytes;
+    }
+    this.send(calls);
   }
 
   /** Drains at the turn's end; until then later calls queue. */
