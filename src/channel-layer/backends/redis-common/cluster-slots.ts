@@ -81,9 +81,10 @@ function slotOwners(cluster: Cluster): string {
  * whence `MOVED` sends them back: out of their call order.
  */
 export function connectMastersEarly(cluster: Cluster): void {
+  cluster.nodes('master').forEach(connect);
   cluster.on('+node', (node: Redis) => {
-    if (!node.options.readOnly && node.status === 'wait') {
-      node.connect().catch(() => undefined);
+    if (!node.options.readOnly) {
+      connect(node);
     }
   });
 }
@@ -93,9 +94,21 @@ export async function mastersReady(
   cluster: Cluster,
   signal: AbortSignal,
 ): Promise<void> {
+  // A Cluster's masters are connections of their own.
+  const masters = mastersOf(cluster) as Redis[];
   await Promise.all(
-    mastersOf(cluster)
+    masters
       .filter((node) => node.status !== 'ready')
-      .map((node) => once(node, 'ready', { signal })),
+      .map((node) => {
+        connect(node);
+        return once(node, 'ready', { signal });
+      }),
   );
+}
+
+/** Starts connecting `node` if nothing has yet. */
+function connect(node: Redis): void {
+  if (node.status === 'wait') {
+    node.connect().catch(() => undefined);
+  }
 }
