@@ -95,6 +95,29 @@ describe('RedisChannelLayer', () => {
       await layer.flush();
       await layer.close();
     });
+
+    it("should let a process key hold the larger of a channel's capacity and the process capacity, as a send to it does", async () => {
+      const layer = createChannelLayer({
+        backend: 'redis',
+        hosts: servers.slice(0, shards).map((server) => server.url),
+        prefix: 'process_capacity',
+        capacity: 3,
+        processCapacity: 2,
+      });
+      await layer.groupAdd('room', 'specific.django1!a');
+      const results = [];
+      for (let n = 0; n < 4; n++) {
+        results.push(await layer.groupSend('room', { type: 'seq', n }));
+      }
+      expect(results).toEqual([
+        { accepted: 1, full: 0 },
+        { accepted: 1, full: 0 },
+        { accepted: 1, full: 0 },
+        { accepted: 0, full: 1 },
+      ]);
+      await layer.flush();
+      await layer.close();
+    });
   });
 
   describe('first connection', () => {

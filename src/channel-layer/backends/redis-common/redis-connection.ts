@@ -26,6 +26,8 @@ export class RedisConnection<C extends RedisClient = RedisClient> {
   private down = false;
   /** The wait for the first connection, shared by every caller. */
   private firstConnection?: Promise<void>;
+  /** Whether that wait is still on: callers then queue behind it, even once the client says ready. */
+  private firstPending = false;
 
   /**
    * @param url where it connects, for logs (its password is left out).
@@ -40,6 +42,10 @@ export class RedisConnection<C extends RedisClient = RedisClient> {
     logger: Logger,
   ) {
     this.watch(redactUrl(url), logger);
+    if (client instanceof Cluster) {
+      // Its first commands wait for the masters' own connections, whenever they come.
+      this.firstConnect().catch(() => undefined);
+    }
   }
 
   /**
@@ -51,10 +57,10 @@ export class RedisConnection<C extends RedisClient = RedisClient> {
    * command.
    */
   async whenReady(signal?: AbortSignal): Promise<void> {
-    if (this.client.status === 'ready') {
+    if (this.client.status === 'ready' && !this.firstPending) {
       return;
     }
-    if (this.everReady) {
+    if (this.everReady && !this.firstPending) {
       throw new Error(`Redis connection is ${this.client.status}`);
     }
     const first = this.firstConnect();
@@ -117,23 +123,37 @@ export class RedisConnection<C extends RedisClient = RedisClient> {
 
   /** The shared wait for the first connection; a failed one is retried by the next caller. */
   private firstConnect(): Promise<void> {
-    const signal = AbortSignal.timeout(FIRST_CONNECT_TIMEOUT_MS);
-    this.firstConnection ??= once(this.client, 'ready', { signal }).then(
-      // A Cluster is ready once it knows its slots; its commands need the
-      // masters' own connections too.
-      () =>
-        this.client instanceof Cluster
-          ? mastersReady(this.client, signal)
-          : undefined,
-      (error: unknown) => {
-        this.firstConnection = undefined;
-        throw new Error(
-          `Redis did not answer within ${FIRST_CONNECT_TIMEOUT_MS} ms of starting`,
-          { cause: error },
-        );
-      },
-    );
+    if (!this.firstConnection) {
+      this.firstPending = true;
+      this.firstConnection = this.connectFirst(
+        AbortSignal.timeout(FIRST_CONNECT_TIMEOUT_MS),
+      ).then(
+        () => {
+          this.firstPending = false;
+        },
+        (error: unknown) => {
+          this.firstPending = false;
+          this.firstConnection = undefined;
+          throw new Error(
+            `Redis did not answer within ${FIRST_CONNECT_TIMEOUT_MS} ms of starting`,
+            { cause: error },
+          );
+        },
+      );
+    }
     return this.firstConnection;
+  }
+
+  private async connectFirst(signal: AbortSignal): Promise<void> {
+    if (this.client.status !== 'ready') {
+      await once(this.client, 'ready', { signal });
+    }
+    if (this.client instanceof Cluster) {
+      // A Cluster is ready once it knows its slots; its commands need the
+      // masters' own connections too. A master that does not come in time
+      // is left to fail its own commands.
+      await mastersReady(this.client, signal).catch(() => undefined);
+    }
   }
 
   /**

@@ -10,19 +10,24 @@ export interface GroupBatch {
 /**
  * The second half of a group send on a Redis Cluster, where one script may
  * not touch keys of two slots: one send per destination key, each routed to
- * its key's node. Sent together, they are auto-pipelined into one write per
- * node. Returns how many keys were full; like the script it runs, it does
- * nothing on a node that runs it past its deadline, and then fails.
+ * its key's node and auto-pipelined into one write per node, admitted or
+ * refused together. Returns how many keys were full; like the script it
+ * runs, it does nothing on a node that runs it past its deadline, and then
+ * fails.
  */
 export async function clusterGroupSend(
   writes: ShardWrites,
   batch: GroupBatch,
   now: string,
 ): Promise<number> {
-  const added = await Promise.all(
-    batch.keys.map((key, i) =>
-      writes.send(0, key, batch.values[i], now, batch.capacities[i]),
-    ),
+  const added = await writes.sendEach(
+    batch.keys.map((key, i) => ({
+      kind: 's',
+      key,
+      value: batch.values[i],
+      score: now,
+      capacity: batch.capacities[i],
+    })),
   );
   return added.filter((one) => one === 0).length;
 }

@@ -78,7 +78,8 @@ return full
  * prefix, map header with one more entry, the entries, the key), so each
  * value is byte for byte what channels_redis 4.0 writes.
  * A process's key (ending in `!`) holds the messages of all its channels, so
- * it takes `process capacity` rather than a channel's.
+ * it takes the larger of `process capacity` and a channel's, as a send to it
+ * does.
  * A Lua function `fanout(group key, now, group expiry, expiry, capacity, key
  * prefix, head, process capacity)` returning {destination keys, keys that
  * were full}, so that room history can run it in its own script.
@@ -128,7 +129,7 @@ for _, key in ipairs(order) do
   redis.call('ZREMRANGEBYSCORE', key, 0, seconds - expiry)
   local limit = capacity
   if string.sub(key, -1) == '!' then
-    limit = process_capacity
+    limit = math.max(capacity, process_capacity)
   end
   if redis.call('ZCARD', key) < limit then
     redis.call('ZADD', key, now, table.concat(parts))

@@ -4,6 +4,7 @@ import {
   DEFAULT_WAITING_LIMITS,
   TurnBatches,
 } from '../redis-common/turn-batches';
+import type { RedisClient } from '../redis-common/redis-connection';
 import type { RedisShards } from './redis-shards';
 
 /** One write of `WRITES_LUA`: a `send` to a channel key, or a whole group send (`fanout`). */
@@ -111,32 +112,65 @@ export class ShardWrites {
       : this.issue(index, [write], write.value.length).then(([reply]) => reply);
   }
 
+  /**
+   * On a Cluster: sends each of `writes` (keys of any slots) as a run of its
+   * own, auto-pipelined per node, admitted or refused together by the gate.
+   * Resolves with 1, or 0 for a full key, per write.
+   */
+  async sendEach(writes: ShardWrite[]): Promise<number[]> {
+    const replies = await this.shards.run(
+      0,
+      (client, deadline) =>
+        Promise.all(
+          writes.map((write) => this.script(client, [write], deadline)),
+        ),
+      writes.reduce((sum, write) => sum + write.value.length, 0),
+      writes.length,
+    );
+    return replies.map((reply) => inTime(reply)[0] as number);
+  }
+
   private async issue(
     index: number,
     writes: ShardWrite[],
     bytes: number,
   ): Promise<ShardWriteReply[]> {
+    const replies = await this.shards.run(
+      index,
+      (client, deadline) => this.script(client, writes, deadline),
+      bytes,
+      writes.length,
+    );
+    return inTime(replies);
+  }
+
+  /** One `WRITES_LUA` run of `writes`. */
+  private script(
+    client: RedisClient,
+    writes: ShardWrite[],
+    deadline: number,
+  ): Promise<ShardWriteReply[] | -1> {
     const { expiry, groupExpiry, prefix, processCapacity } = this.settings;
+    const shared = [deadline, expiry, groupExpiry, prefix, processCapacity];
     const args: Array<string | number | Buffer> = [];
     for (const { kind, score, capacity, value } of writes) {
       args.push(kind, score, capacity, value);
     }
-    const keys = writes.map((write) => write.key);
-    const replies = await this.shards.run(
-      index,
-      (client, deadline) => {
-        const shared = [deadline, expiry, groupExpiry, prefix, processCapacity];
-        return keys.length === 1
-          ? client.channelsWrite(keys[0], ...shared, ...args)
-          : client.channelsWrites(keys.length, ...keys, ...shared, ...args);
-      },
-      bytes,
-      writes.length,
-    );
-    if (replies === EXPIRED) {
-      // A run past its deadline did nothing; its callers were told so already.
-      throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
-    }
-    return replies;
+    return writes.length === 1
+      ? client.channelsWrite(writes[0].key, ...shared, ...args)
+      : client.channelsWrites(
+          writes.length,
+          ...writes.map((write) => write.key),
+          ...shared,
+          ...args,
+        );
   }
+}
+
+/** A run past its deadline did nothing; its callers were told so already. */
+function inTime(replies: ShardWriteReply[] | -1): ShardWriteReply[] {
+  if (replies === EXPIRED) {
+    throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
+  }
+  return replies;
 }
