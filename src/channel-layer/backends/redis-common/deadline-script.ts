@@ -1,3 +1,5 @@
+import { ChannelLayerUnavailableError } from '../../errors';
+
 /**
  * Prepended to every script that writes a message or a membership: such a
  * script returns -1 and does nothing once Redis's clock passes the caller's
@@ -14,3 +16,14 @@ end
 
 /** What a script returns when it ran after its deadline. */
 export const EXPIRED = -1;
+
+/**
+ * `reply`, unless the script ran past its deadline: it then did nothing, and
+ * its callers (told so already by the gate) get `ChannelLayerUnavailableError`.
+ */
+export function inTime<T>(reply: T | typeof EXPIRED, backend: string): T {
+  if (reply === EXPIRED) {
+    throw new ChannelLayerUnavailableError(backend, 'Redis ran it too late');
+  }
+  return reply;
+}

@@ -114,8 +114,8 @@ export class TurnBatches<I, O> {
     const calls = this.opening as Call<I, O>[];
     this.opening = undefined;
     this.waiting -= calls.length - 1;
-    for (const call of calls.slice(1)) {
-      this.waitingBytes -= call.bytes;
+    for (let i = 1; i < calls.length; i++) {
+      this.waitingBytes -= calls[i].bytes;
     }
     this.send(calls);
   }

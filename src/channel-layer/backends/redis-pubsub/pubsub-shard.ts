@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CommandGate } from '../redis-common/command-gate';
-import { EXPIRED } from '../redis-common/deadline-script';
+import { inTime } from '../redis-common/deadline-script';
 import { definePublishScript } from './publish-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
 import {
@@ -179,10 +179,7 @@ export class PubSubShard implements PubSubServer {
       bytes,
       batch.length,
     );
-    if (receivers === EXPIRED) {
-      throw this.publisher.unavailable('Redis ran it too late');
-    }
-    return receivers;
+    return inTime(receivers, 'redis-pubsub');
   }
 
   /** Keeps `operation` in the pending set until it settles. */

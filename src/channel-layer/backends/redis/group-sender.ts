@@ -1,13 +1,12 @@
 import type { Logger } from '@nestjs/common';
 import type { CapacityRules } from '../../capacity';
 import { nonLocalName } from '../../channel-names';
-import { ChannelLayerUnavailableError } from '../../errors';
 import type { ChannelMessage } from '../../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../../interfaces/group-send-result.interface';
 import { clusterGroupSend, type GroupBatch } from './cluster-group-send';
 import { groupKey } from './group-key';
 import { CHANNEL_KEY, type MessageCodec } from './message-codec';
-import { EXPIRED } from '../redis-common/deadline-script';
+import { inTime } from '../redis-common/deadline-script';
 import type { RedisShards } from './redis-shards';
 import type { ShardWrites } from './shard-writes';
 import { nextScore } from './scores';
@@ -95,8 +94,7 @@ export class GroupSender {
             ),
           values.reduce((sum, value) => sum + value.length, 0),
         );
-        assertInTime(full);
-        return full;
+        return inTime(full, 'redis');
       }),
     );
     const full = fulls.reduce((sum, count) => sum + count, 0);
@@ -149,12 +147,5 @@ export class GroupSender {
       );
     }
     return { accepted: keys - full, full };
-  }
-}
-
-/** A script that ran past its deadline did nothing; its caller was told so already. */
-function assertInTime(reply: number): void {
-  if (reply === EXPIRED) {
-    throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
   }
 }

@@ -1,5 +1,5 @@
 import { ChannelLayerUnavailableError } from '../../errors';
-import { EXPIRED } from '../redis-common/deadline-script';
+import { inTime } from '../redis-common/deadline-script';
 import {
   DEFAULT_WAITING_LIMITS,
   TurnBatches,
@@ -127,7 +127,7 @@ export class ShardWrites {
       writes.reduce((sum, write) => sum + write.value.length, 0),
       writes.length,
     );
-    return replies.map((reply) => inTime(reply)[0] as number);
+    return replies.map((reply) => inTime(reply, 'redis')[0] as number);
   }
 
   private async issue(
@@ -141,7 +141,7 @@ export class ShardWrites {
       bytes,
       writes.length,
     );
-    return inTime(replies);
+    return inTime(replies, 'redis');
   }
 
   /** One `WRITES_LUA` run of `writes`. */
@@ -165,12 +165,4 @@ export class ShardWrites {
           ...args,
         );
   }
-}
-
-/** A run past its deadline did nothing; its callers were told so already. */
-function inTime(replies: ShardWriteReply[] | -1): ShardWriteReply[] {
-  if (replies === EXPIRED) {
-    throw new ChannelLayerUnavailableError('redis', 'Redis ran it too late');
-  }
-  return replies;
 }
