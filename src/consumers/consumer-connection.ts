@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { NO_OBSERVER, type ConnectionObserver } from './connection-observer';
 import { writeFrame, type TextFrame } from './ws/text-frame';
+import { corkForTurn } from './ws/turn-cork';
 
 const connections = new WeakMap<WebSocket, ConsumerConnection<unknown>>();
 
@@ -78,6 +79,7 @@ export class ConsumerConnection<S = unknown> {
    */
   sendText(frame: string | Buffer): void {
     if (this.socket && this.accepts()) {
+      corkForTurn(this.socket);
       this.socket.send(frame, { binary: false });
       this.observer.delivered();
     }
@@ -86,6 +88,7 @@ export class ConsumerConnection<S = unknown> {
   /** Sends a frame framed once for many sockets (see `TextFrame`), as `sendText` does. */
   sendFrame(frame: TextFrame): void {
     if (this.socket && this.accepts()) {
+      corkForTurn(this.socket);
       writeFrame(this.socket, frame);
       this.observer.delivered();
     }

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { Socket } from 'node:net';
 import { TextFrame, writeFrame } from './text-frame';
+import { corkForTurn } from './turn-cork';
 
 interface Pair {
   readonly server: WebSocketServer;
@@ -105,5 +107,49 @@ describe('TextFrame', () => {
       [large, false],
       ['after', false],
     ]);
+  });
+});
+
+describe('corkForTurn', () => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    if (pair) {
+      await close(pair);
+      pair = undefined;
+    }
+  });
+
+  const connectionOf = (socket: WebSocket): Socket =>
+    (socket as unknown as { _socket: Socket })._socket;
+
+  it("holds a turn's writes until its ticks run out, then sends them in order", async () => {
+    pair = await connect(false);
+    const { serverSide } = pair;
+    corkForTurn(serverSide);
+    writeFrame(serverSide, TextFrame.of('1'));
+    corkForTurn(serverSide);
+    serverSide.send('2');
+    writeFrame(serverSide, TextFrame.of('3'));
+    expect(connectionOf(serverSide).writableCorked).toBe(1);
+    expect(await pair.received(3)).toEqual([
+      ['1', false],
+      ['2', false],
+      ['3', false],
+    ]);
+    expect(connectionOf(serverSide).writableCorked).toBe(0);
+    writeFrame(serverSide, TextFrame.of('4'));
+    expect(await pair.received(4)).toContainEqual(['4', false]);
+  });
+
+  it('lets a close made in the same turn follow what was written before it', async () => {
+    pair = await connect(false);
+    const { serverSide, client } = pair;
+    const closed = once(client, 'close');
+    corkForTurn(serverSide);
+    writeFrame(serverSide, TextFrame.of('last'));
+    serverSide.close(1000, 'bye');
+    expect(await pair.received(1)).toEqual([['last', false]]);
+    const [code] = (await closed) as [number];
+    expect(code).toBe(1000);
   });
 });
