@@ -122,11 +122,12 @@ describe('corkForTurn', () => {
   const connectionOf = (socket: WebSocket): Socket =>
     (socket as unknown as { _socket: Socket })._socket;
 
-  it("holds a turn's writes until its ticks run out, then sends them in order", async () => {
+  it("writes a turn's first frame at once and holds the rest until its ticks run out, in order", async () => {
     pair = await connect(false);
     const { serverSide } = pair;
     corkForTurn(serverSide);
     writeFrame(serverSide, TextFrame.of('1'));
+    expect(connectionOf(serverSide).writableCorked).toBe(0);
     corkForTurn(serverSide);
     serverSide.send('2');
     writeFrame(serverSide, TextFrame.of('3'));
@@ -145,10 +146,15 @@ describe('corkForTurn', () => {
     pair = await connect(false);
     const { serverSide, client } = pair;
     const closed = once(client, 'close');
-    corkForTurn(serverSide);
-    writeFrame(serverSide, TextFrame.of('last'));
+    for (const text of ['first', 'last']) {
+      corkForTurn(serverSide);
+      writeFrame(serverSide, TextFrame.of(text));
+    }
     serverSide.close(1000, 'bye');
-    expect(await pair.received(1)).toEqual([['last', false]]);
+    expect(await pair.received(2)).toEqual([
+      ['first', false],
+      ['last', false],
+    ]);
     const [code] = (await closed) as [number];
     expect(code).toBe(1000);
   });
