@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { NO_OBSERVER, type ConnectionObserver } from './connection-observer';
 import { writeFrame, type TextFrame } from './ws/text-frame';
-import { corkForTurn } from './ws/turn-cork';
+import { corkForTurn, flushTurn } from './ws/turn-cork';
 
 const connections = new WeakMap<WebSocket, ConsumerConnection<unknown>>();
 
@@ -108,6 +108,9 @@ export class ConsumerConnection<S = unknown> {
     const socket = this.socket;
     if (socket?.readyState !== WebSocket.OPEN) {
       return false;
+    }
+    if (socket.bufferedAmount > this.maxBufferedBytes) {
+      flushTurn(socket);
     }
     if (socket.bufferedAmount > this.maxBufferedBytes) {
       socket.close(CLOSE_TOO_SLOW, 'Client too slow');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Socket } from 'node:net';
 import { TextFrame, writeFrame } from './text-frame';
-import { corkForTurn } from './turn-cork';
+import { ConsumerConnection } from '../consumer-connection';
 
 interface Pair {
   readonly server: WebSocketServer;
@@ -110,47 +110,89 @@ describe('TextFrame', () => {
   });
 });
 
-describe('corkForTurn', () => {
-  let pair: Pair | undefined;
+describe('corkForTurn, through ConsumerConnection', () => {
+  const pairs: Pair[] = [];
   afterEach(async () => {
-    if (pair) {
-      await close(pair);
-      pair = undefined;
-    }
+    await Promise.all(pairs.splice(0).map(close));
   });
 
-  const connectionOf = (socket: WebSocket): Socket =>
-    (socket as unknown as { _socket: Socket })._socket;
+  async function connection(
+    maxBufferedBytes?: number,
+  ): Promise<[ConsumerConnection, Pair]> {
+    const pair = await connect(false);
+    pairs.push(pair);
+    const consumer = new ConsumerConnection('c', {}, { headers: {}, url: '/' });
+    consumer.attach(pair.serverSide, maxBufferedBytes);
+    return [consumer, pair];
+  }
 
-  it("writes a turn's first frame at once and holds the rest until its ticks run out, in order", async () => {
-    pair = await connect(false);
-    const { serverSide } = pair;
-    corkForTurn(serverSide);
-    writeFrame(serverSide, TextFrame.of('1'));
-    expect(connectionOf(serverSide).writableCorked).toBe(0);
-    corkForTurn(serverSide);
-    serverSide.send('2');
-    writeFrame(serverSide, TextFrame.of('3'));
-    expect(connectionOf(serverSide).writableCorked).toBe(1);
+  const corked = (pair: Pair): number =>
+    (pair.serverSide as unknown as { _socket: Socket })._socket.writableCorked;
+
+  it("writes a turn's first frame at once and holds the rest until the turn ends, in order", async () => {
+    const [consumer, pair] = await connection();
+    consumer.sendFrame(TextFrame.of('1'));
+    expect(corked(pair)).toBe(0);
+    consumer.sendText('2');
+    consumer.sendFrame(TextFrame.of('3'));
+    expect(corked(pair)).toBe(1);
     expect(await pair.received(3)).toEqual([
       ['1', false],
       ['2', false],
       ['3', false],
     ]);
-    expect(connectionOf(serverSide).writableCorked).toBe(0);
-    writeFrame(serverSide, TextFrame.of('4'));
+    expect(corked(pair)).toBe(0);
+    consumer.sendText('4');
+    expect(corked(pair)).toBe(0);
     expect(await pair.received(4)).toContainEqual(['4', false]);
   });
 
-  it('lets a close made in the same turn follow what was written before it', async () => {
-    pair = await connect(false);
-    const { serverSide, client } = pair;
-    const closed = once(client, 'close');
-    for (const text of ['first', 'last']) {
-      corkForTurn(serverSide);
-      writeFrame(serverSide, TextFrame.of(text));
+  it('uncorks every socket of the turn', async () => {
+    const both = await Promise.all([connection(), connection()]);
+    for (const text of ['1', '2']) {
+      for (const [consumer] of both) {
+        consumer.sendText(text);
+      }
     }
-    serverSide.close(1000, 'bye');
+    for (const [, pair] of both) {
+      expect(await pair.received(2)).toEqual([
+        ['1', false],
+        ['2', false],
+      ]);
+    }
+  });
+
+  it('does not count what the turn holds back against the bound on waiting bytes', async () => {
+    const [consumer, pair] = await connection(1_024);
+    const texts = Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(500, 'x'));
+    for (const text of texts) {
+      consumer.sendText(text);
+    }
+    expect(await pair.received(20)).toEqual(texts.map((text) => [text, false]));
+    expect(pair.serverSide.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('ends a turn under fake timers too', async () => {
+    const [consumer, pair] = await connection();
+    jest.useFakeTimers();
+    try {
+      consumer.sendText('1');
+      consumer.sendText('2');
+      expect(await pair.received(2)).toEqual([
+        ['1', false],
+        ['2', false],
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('lets a close made in the same turn follow what was written before it', async () => {
+    const [consumer, pair] = await connection();
+    const closed = once(pair.client, 'close');
+    consumer.sendText('first');
+    consumer.sendText('last');
+    consumer.close(1000, 'bye');
     expect(await pair.received(2)).toEqual([
       ['first', false],
       ['last', false],

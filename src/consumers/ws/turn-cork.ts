@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 
-/** TCP connections written to in the current event-loop turn. */
+/** TCP connections written to in the current turn. */
 const written = new Set<Socket>();
 /** Those of them corked for the rest of the turn. */
 let corked: Socket[] = [];
@@ -11,34 +11,56 @@ function endTurn(): void {
   corked = [];
   written.clear();
   for (const socket of sockets) {
-    socket.uncork();
+    try {
+      socket.uncork();
+    } catch {
+      // A stream reports its write errors itself ('error', 'close'); the
+      // other sockets must be uncorked all the same.
+    }
   }
 }
 
+/** ws's connection of `socket`: ws has no public way to reach it (Socket.IO's engine.io uses `_socket` too). */
+const connectionOf = (socket: WebSocket): Socket | undefined =>
+  (socket as unknown as { _socket?: Socket })._socket ?? undefined;
+
 /**
- * Called before each write to `socket`: its first write of an event-loop
- * turn goes at once, and a second one corks its TCP connection, so that the
- * rest of the turn's writes leave together, with one `writev`, once the
- * turn's ticks have run. The messages one read of the layer delivers to a
- * socket (several, under load) then cost two system calls, not one each,
- * and a paced load (one message per socket per turn) pays nothing for it.
- * Order is kept: corking only delays the writes, and `end` uncorks first.
- * ws has no public way to do this; its `_socket` is the connection's
- * `net.Socket` (Socket.IO's engine.io reaches it the same way), and a socket
- * without one is left as it is.
+ * Called before each write to `socket`: its first write of a turn goes at
+ * once, and a second one corks its TCP connection, so that the turn's later
+ * writes leave together, with one `writev`, when the turn ends. A turn ends
+ * once the promise jobs queued by then have run (a promise job, not a
+ * `process.nextTick`: fake timers in a test replace the latter, and a turn
+ * that never ended would hold every socket's writes). The messages one read
+ * of the layer delivers to a socket (several, under load) then cost two
+ * system calls, not one each; a paced load (one message per socket per
+ * turn) pays a set insertion. Order is kept: corking only delays the writes,
+ * and `end` uncorks first. A socket without a connection is left as it is.
  */
 export function corkForTurn(socket: WebSocket): void {
-  const connection = (socket as unknown as { _socket?: Socket })._socket;
+  const connection = connectionOf(socket);
   if (!connection || connection.writableCorked > 0) {
     return;
   }
   if (!written.has(connection)) {
     written.add(connection);
     if (written.size === 1) {
-      process.nextTick(endTurn);
+      void Promise.resolve().then(endTurn);
     }
     return;
   }
   connection.cork();
   corked.push(connection);
+}
+
+/**
+ * Hands what this turn has corked on `socket` to its TCP connection now: a
+ * bound on the bytes waiting for a socket is about what its client has not
+ * read, not about what this turn holds back.
+ */
+export function flushTurn(socket: WebSocket): void {
+  const connection = connectionOf(socket);
+  if (connection && connection.writableCorked > 0 && written.has(connection)) {
+    connection.uncork();
+    connection.cork();
+  }
 }
