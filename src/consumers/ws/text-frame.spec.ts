@@ -168,8 +168,33 @@ describe('corkForTurn, through ConsumerConnection', () => {
     for (const text of texts) {
       consumer.sendText(text);
     }
+    expect(corked(pair)).toBe(1);
     expect(await pair.received(20)).toEqual(texts.map((text) => [text, false]));
     expect(pair.serverSide.readyState).toBe(WebSocket.OPEN);
+    expect(corked(pair)).toBe(0);
+  });
+
+  it('uncorks the other sockets when one uncork throws, and closes that one', async () => {
+    const [[failing, failingPair], [other, otherPair]] = await Promise.all([
+      connection(),
+      connection(),
+    ]);
+    const closed = once(failingPair.client, 'close');
+    const socket = (failingPair.serverSide as unknown as { _socket: Socket })
+      ._socket;
+    jest.spyOn(socket, 'uncork').mockImplementationOnce(() => {
+      throw new Error('uncork failed');
+    });
+    // Pre-framed: ws's own send corks and uncorks around a two-part frame.
+    for (const text of ['1', '2']) {
+      failing.sendFrame(TextFrame.of(text));
+      other.sendFrame(TextFrame.of(text));
+    }
+    expect(await otherPair.received(2)).toEqual([
+      ['1', false],
+      ['2', false],
+    ]);
+    await closed;
   });
 
   it('ends a turn under fake timers too', async () => {

@@ -1,6 +1,14 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 
+/**
+ * Bytes a turn holds back for one socket at most: past this, what it holds
+ * goes at once, and the turn corks again. Enough for many messages to share
+ * a write; small beside a socket's send buffer, so that what waits in the
+ * process for a client that reads stays small too.
+ */
+const TURN_BYTES = 64 * 1024;
+
 /** TCP connections written to in the current turn. */
 const written = new Set<Socket>();
 /** Those of them corked for the rest of the turn. */
@@ -13,9 +21,10 @@ function endTurn(): void {
   for (const socket of sockets) {
     try {
       socket.uncork();
-    } catch {
-      // A stream reports its write errors itself ('error', 'close'); the
-      // other sockets must be uncorked all the same.
+    } catch (error) {
+      // Its writes would stay held: it is closed, and the other sockets are
+      // uncorked all the same.
+      socket.destroy(error as Error);
     }
   }
 }
@@ -24,11 +33,17 @@ function endTurn(): void {
 const connectionOf = (socket: WebSocket): Socket | undefined =>
   (socket as unknown as { _socket?: Socket })._socket ?? undefined;
 
+/** Hands what `connection` holds to the system now, and keeps it corked. */
+function flush(connection: Socket): void {
+  connection.uncork();
+  connection.cork();
+}
+
 /**
  * Called before each write to `socket`: its first write of a turn goes at
  * once, and a second one corks its TCP connection, so that the turn's later
- * writes leave together, with one `writev`, when the turn ends. A turn ends
- * once the promise jobs queued by then have run (a promise job, not a
+ * writes leave together, with one `writev` (one per `TURN_BYTES`), when the
+ * turn ends. A turn ends in a promise job queued at its first write (not a
  * `process.nextTick`: fake timers in a test replace the latter, and a turn
  * that never ended would hold every socket's writes). The messages one read
  * of the layer delivers to a socket (several, under load) then cost two
@@ -38,7 +53,13 @@ const connectionOf = (socket: WebSocket): Socket | undefined =>
  */
 export function corkForTurn(socket: WebSocket): void {
   const connection = connectionOf(socket);
-  if (!connection || connection.writableCorked > 0) {
+  if (!connection) {
+    return;
+  }
+  if (connection.writableCorked > 0) {
+    if (connection.writableLength >= TURN_BYTES && written.has(connection)) {
+      flush(connection);
+    }
     return;
   }
   if (!written.has(connection)) {
@@ -53,14 +74,13 @@ export function corkForTurn(socket: WebSocket): void {
 }
 
 /**
- * Hands what this turn has corked on `socket` to its TCP connection now: a
- * bound on the bytes waiting for a socket is about what its client has not
- * read, not about what this turn holds back.
+ * Hands what this turn has corked on `socket` to the system now: a bound on
+ * the bytes waiting for a socket is about what its client has not read, not
+ * about what this turn holds back.
  */
 export function flushTurn(socket: WebSocket): void {
   const connection = connectionOf(socket);
   if (connection && connection.writableCorked > 0 && written.has(connection)) {
-    connection.uncork();
-    connection.cork();
+    flush(connection);
   }
 }
