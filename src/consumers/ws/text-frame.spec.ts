@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Socket } from 'node:net';
 import { TextFrame, writeFrame } from './text-frame';
 import { ConsumerConnection } from '../consumer-connection';
 
@@ -126,8 +125,10 @@ describe('corkForTurn, through ConsumerConnection', () => {
     return [consumer, pair];
   }
 
-  const corked = (pair: Pair): number =>
-    (pair.serverSide as unknown as { _socket: Socket })._socket.writableCorked;
+  /** The TCP connection under the pair's server side. */
+  const netSocket = (pair: Pair): Socket =>
+    (pair.serverSide as unknown as { _socket: Socket })._socket;
+  const corked = (pair: Pair): number => netSocket(pair).writableCorked;
 
   it("writes a turn's first frame at once and holds the rest until the turn ends, in order", async () => {
     const [consumer, pair] = await connection();
@@ -180,9 +181,7 @@ describe('corkForTurn, through ConsumerConnection', () => {
       connection(),
     ]);
     const closed = once(failingPair.client, 'close');
-    const socket = (failingPair.serverSide as unknown as { _socket: Socket })
-      ._socket;
-    jest.spyOn(socket, 'uncork').mockImplementationOnce(() => {
+    jest.spyOn(netSocket(failingPair), 'uncork').mockImplementationOnce(() => {
       throw new Error('uncork failed');
     });
     // Pre-framed: ws's own send corks and uncorks around a two-part frame.

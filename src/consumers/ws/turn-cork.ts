@@ -62,9 +62,9 @@ export function corkForTurn(socket: WebSocket): void {
     }
     return;
   }
-  if (!written.has(connection)) {
-    written.add(connection);
-    if (written.size === 1) {
+  const before = written.size;
+  if (written.add(connection).size > before) {
+    if (before === 0) {
       void Promise.resolve().then(endTurn);
     }
     return;
