@@ -1,3 +1,4 @@
+import { splitCpus, type CpuSplit } from './common/cpu-split';
 import type { RampPlan } from './load/ramp';
 import type { FixedLoadPlan } from './scenarios/fixed-load.scenario';
 import { parseEnvAssignment } from './targets/target-variants';
@@ -9,7 +10,8 @@ import { parseEnvAssignment } from './targets/target-variants';
  * fixed-load runs; `--reps=N` fixed-load repetitions; `--ramps=N` S1/S2 ramps
  * of each paired target (the median counts); `--env=KEY=VALUE`
  * (repeatable) extra environment for every app target; `--with=memory+nometrics,…`
- * extra app targets with a named variant or KEY=VALUE parts; `--readme`.
+ * extra app targets with a named variant or KEY=VALUE parts; `--no-pin`
+ * servers, Redis and load generator on every CPU; `--readme`.
  */
 export interface BenchOptions {
   /** The arguments as given, for the report's title. */
@@ -25,7 +27,9 @@ export interface BenchOptions {
   appEnv: Record<string, string>;
   /** Variant app targets added to the run (`--with=`). */
   variants: string[];
-  /** Load-generator worker processes. */
+  /** The servers' and the generator's CPUs; undefined with `--no-pin` or one CPU. */
+  cpuSplit?: CpuSplit;
+  /** Load-generator worker processes (BENCH_WORKERS; default: one per generator CPU). */
   workers: number;
   ramp: Omit<RampPlan, 'startRate' | 'senders' | 'fanOut'>;
   /** The whole run is stopped (and cleaned up) after this long. */
@@ -36,7 +40,7 @@ export interface BenchOptions {
   ramps: number;
   /** Unmeasured warm-up step before each ramp, ms (JIT, pools). */
   warmupMs: number;
-  /** Every target, both modes, no variant or extra environment: a run the README can quote. */
+  /** Every target, both modes, pinned, no variant or extra environment: a run the README can quote. */
   complete: boolean;
   /** Whether the README's Benchmarks section is rewritten. */
   updateReadme: boolean;
@@ -113,6 +117,7 @@ const KNOWN_ARGUMENTS = [
   '--fixed-only',
   '--no-fixed',
   '--readme',
+  '--no-pin',
   '--only',
   '--with',
   '--env',
@@ -136,6 +141,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const appEnv = Object.fromEntries(
     valuesOf(argv, 'env').map(parseEnvAssignment),
   );
+  const cpuSplit = argv.includes('--no-pin') ? undefined : splitCpus();
   const saturation = !argv.includes('--fixed-only');
   const fixed = !argv.includes('--no-fixed');
   const complete =
@@ -143,6 +149,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     saturation &&
     fixed &&
     variants.length === 0 &&
+    !argv.includes('--no-pin') &&
     Object.keys(appEnv).length === 0;
   return {
     argv,
@@ -153,7 +160,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     fixedLoad: fixedLoadPlan(quick, valuesOf(argv, 'reps').at(-1)),
     appEnv,
     variants,
-    workers: Number(process.env.BENCH_WORKERS ?? 2),
+    cpuSplit,
+    workers: Number(process.env.BENCH_WORKERS ?? cpuSplit?.generatorCount ?? 2),
     ramp: rampPlan(quick),
     ramps: rampCount(quick, valuesOf(argv, 'ramps').at(-1)),
     restartAfterIdle: !quick,

@@ -1,5 +1,5 @@
 import type { BenchContext } from './bench-context';
-import { LoadGenerator } from './load/load-generator';
+import type { LoadGenerator } from './load/load-generator';
 import { ServerSampler } from './load/server-sampler';
 import type { RunningTarget, Target } from './targets/target';
 
@@ -24,8 +24,8 @@ export async function withFreshTarget<T>(
   use: (fresh: FreshTarget) => Promise<T>,
 ): Promise<T> {
   await context.reset();
-  const running = await target.start(context.redisUrl);
-  const generator = LoadGenerator.start(context.generator.size);
+  const running = await context.startTarget(target);
+  const generator = context.generator.restarted();
   const sampler = new ServerSampler(
     withRedis ? [...running.pids, context.redisPid] : running.pids,
   );

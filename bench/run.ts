@@ -1,8 +1,10 @@
+import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../test/helpers/redis-server';
 import type { BenchContext } from './bench-context';
 import { parseBenchOptions } from './bench-options';
 import { installCleanup, killAllChildren } from './common/children';
+import { describeSplit, pinProcess } from './common/cpu-split';
 import { redisPid } from './common/redis-pid';
 import { commandStats } from './common/redis-commands';
 import { runFixedLoads } from './fixed-run';
@@ -12,7 +14,7 @@ import { runSaturation } from './saturation-run';
 import { repeatRamps } from './saturation-repeats';
 import type { TargetResult } from './target-run';
 import { selectTargets } from './targets/select-targets';
-import type { Target } from './targets/target';
+import type { RunningTarget, Target } from './targets/target';
 
 /**
  * `npm run bench`: this app (memory, redis, redis-pubsub), a raw `ws` server,
@@ -63,9 +65,17 @@ async function measure(
 }
 
 async function main(): Promise<void> {
+  const split = options.cpuSplit;
+  // This process and the load workers it forks (they inherit it) on the generator's CPUs.
+  if (split) {
+    pinProcess(process.pid, split.generator);
+  }
   const redis = await RedisServer.start();
   const admin = new Redis(redis.url, { protocol: 2 });
-  const generator = LoadGenerator.start(options.workers);
+  const generator = LoadGenerator.start(
+    options.workers,
+    split?.generatorCount ?? cpus().length,
+  );
   const cleanup = async (): Promise<void> => {
     killAllChildren();
     admin.disconnect();
@@ -83,11 +93,24 @@ async function main(): Promise<void> {
   const targets = selectTargets(options);
   log(
     `bench${options.quick ? ' --quick' : ''}: ${targets.map((t) => t.name).join(', ')}; ` +
-      `${generator.size} load workers, redis ${redis.url}`,
+      `${generator.size} load workers, redis ${redis.url}; ${describeSplit(split)}`,
   );
+  const pid = await redisPid(admin);
+  // The servers (pinned once listening) and Redis on the targets' CPUs.
+  const pinToTargets = (pids: readonly number[]): void => {
+    if (split) {
+      pids.forEach((each) => pinProcess(each, split.targets));
+    }
+  };
+  pinToTargets([pid]);
   const context: BenchContext = {
     redisUrl: redis.url,
-    redisPid: await redisPid(admin),
+    redisPid: pid,
+    startTarget: async (target): Promise<RunningTarget> => {
+      const running = await target.start(redis.url);
+      pinToTargets(running.pids);
+      return running;
+    },
     redisCommands: () => commandStats(admin),
     generator,
     reset: async () => void (await admin.flushall()),

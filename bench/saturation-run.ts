@@ -18,20 +18,16 @@ export async function runSaturation(
       `[${index + 1}/${targets.length}] ${target.name} (${target.processes} process${target.processes > 1 ? 'es' : ''})`,
     );
     await context.reset();
-    const result = await runTarget(
-      target,
-      context.redisUrl,
-      context.generator,
-      options,
-      context.log,
-    ).catch((error: unknown): TargetResult => {
-      context.log(`  failed: ${String(error)}`);
-      return {
-        name: target.name,
-        processes: target.processes,
-        note: `failed: ${String(error).split('\n')[0]}`,
-      };
-    });
+    const result = await runTarget(target, context, options).catch(
+      (error: unknown): TargetResult => {
+        context.log(`  failed: ${String(error)}`);
+        return {
+          name: target.name,
+          processes: target.processes,
+          note: `failed: ${String(error).split('\n')[0]}`,
+        };
+      },
+    );
     Object.assign(results[index], result);
   }
 }

@@ -6,8 +6,8 @@ import type {
   ThroughputFigures,
 } from './scenarios/scenario-result';
 import { runThroughput, S1, S2 } from './scenarios/throughput.scenario';
+import type { BenchContext } from './bench-context';
 import type { BenchOptions } from './bench-options';
-import type { LoadGenerator } from './load/load-generator';
 import { ServerSampler } from './load/server-sampler';
 import { settle } from './load/settle';
 
@@ -38,14 +38,10 @@ interface Started {
   sampler: ServerSampler;
 }
 
-async function start(
-  target: Target,
-  redisUrl: string,
-  log: (line: string) => void,
-): Promise<Started> {
+async function start(target: Target, context: BenchContext): Promise<Started> {
   const started = Date.now();
-  const running = await target.start(redisUrl);
-  log(
+  const running = await context.startTarget(target);
+  context.log(
     `  started ${running.pids.length} process(es) in ${Date.now() - started} ms`,
   );
   return { running, sampler: new ServerSampler(running.pids) };
@@ -63,17 +59,16 @@ async function stop({ running, sampler }: Started): Promise<void> {
  */
 export async function runTarget(
   target: Target,
-  redisUrl: string,
-  generator: LoadGenerator,
+  context: BenchContext,
   options: BenchOptions,
-  log: (line: string) => void,
 ): Promise<TargetResult> {
+  const { generator, log } = context;
   const result: TargetResult = {
     name: target.name,
     processes: target.processes,
   };
   const started = Date.now();
-  let current = await start(target, redisUrl, log);
+  let current = await start(target, context);
   try {
     log('  S3 idle connections');
     result.s3 = await runIdle(
@@ -87,7 +82,7 @@ export async function runTarget(
       .catch(failure);
     if (options.restartAfterIdle) {
       await stop(current);
-      current = await start(target, redisUrl, log);
+      current = await start(target, context);
     }
     for (const scenario of [S1, S2]) {
       const waited = await settle(current.sampler, SETTLE_MAX_MS);

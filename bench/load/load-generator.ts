@@ -8,7 +8,10 @@ import type { ClientProtocol } from '../targets/target';
 import type { SendSchedule } from './send-schedule';
 import type { ClientSpec, WorkerReply, WorkerRequest } from './worker-protocol';
 
-/** A worker using this share of one core or more is saturated: its results are generator-bound. */
+/**
+ * A generator using this share of its CPUs or more (or a worker this share of
+ * one core) is saturated: its results are generator-bound.
+ */
 export const SATURATED_CPU = 0.9;
 /** How long a request to a worker may take. */
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -34,7 +37,10 @@ export interface StepResult {
   received: number;
   latency: LatencyHistogram;
   durationMs: number;
-  /** Highest CPU share (of one core) of any worker during the step. */
+  /**
+   * The generator's CPU share during the step: the higher of its busiest
+   * worker's share of one core and all workers' share of the CPUs they may use.
+   */
   generatorCpu: number;
   /** Connections lost during the step. */
   lost: number;
@@ -76,18 +82,44 @@ class LoadWorker {
   }
 }
 
+/**
+ * The share of `cpuCount` CPUs the workers used: the busiest worker's share of
+ * the one core it can use, or all workers' share of the CPUs they share,
+ * whichever is higher.
+ */
+function cpuShare(replies: readonly WorkerReply[], cpuCount: number): number {
+  const shares = replies.map(
+    (reply) => (reply.cpuMs ?? 0) / Math.max(1, reply.wallMs ?? 1),
+  );
+  const total = shares.reduce((sum, share) => sum + share, 0);
+  return Math.max(...shares, total / cpuCount);
+}
+
 /** The load generator: connections spread round-robin over worker processes. */
 export class LoadGenerator {
-  private constructor(private readonly workers: LoadWorker[]) {}
+  private constructor(
+    private readonly workers: LoadWorker[],
+    private readonly cpuCount: number,
+  ) {}
 
-  static start(count: number): LoadGenerator {
+  /**
+   * Forks `count` workers; they inherit this process's CPUs (`cpuCount` of
+   * them), against which their CPU share is reckoned.
+   */
+  static start(count: number, cpuCount: number): LoadGenerator {
     const script = join(__dirname, 'worker.js');
     return new LoadGenerator(
       Array.from(
         { length: count },
         () => new LoadWorker(track(fork(script, [], { stdio: 'inherit' }))),
       ),
+      cpuCount,
     );
+  }
+
+  /** A new generator of as many fresh workers on the same CPUs. */
+  restarted(): LoadGenerator {
+    return LoadGenerator.start(this.workers.length, this.cpuCount);
   }
 
   get size(): number {
@@ -150,9 +182,7 @@ export class LoadGenerator {
       received: latency.count,
       latency,
       durationMs,
-      generatorCpu: Math.max(
-        ...collected.map((r) => (r.cpuMs ?? 0) / Math.max(1, r.wallMs ?? 1)),
-      ),
+      generatorCpu: cpuShare(collected, this.cpuCount),
       lost: collected.reduce((sum, reply) => sum + (reply.lost ?? 0), 0),
       errors: sumCounts(collected.flatMap((reply) => reply.errors ?? [])),
     };

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from '../bench-options';
+import { describeSplit } from '../common/cpu-split';
 import { describeMachine } from '../common/machine';
 import { S3_TITLE } from '../scenarios/idle.scenario';
 import { S1, S2 } from '../scenarios/throughput.scenario';
@@ -32,7 +33,7 @@ function saturationSections(
 ): string[] {
   return [
     'Ramps: each figure is the highest rate held with no loss and p99 < 100 ms (✗ when even the first step missed; ' +
-      '⚠ generator-bound when a generator worker used ≥ 90 % of a core). ' +
+      '⚠ generator-bound when the generator used ≥ 90 % of its CPUs or a worker ≥ 90 % of a core). ' +
       `nest memory, raw ws, nest redis-pubsub and socket.io redis are ramped ${options.ramps} time${options.ramps > 1 ? 's' : ''} each ` +
       "(after the first, on fresh processes, interleaved as the fixed loads are, from 0.6× the first ramp's rate in steps of ×1.15), " +
       'and their row is the median ramp; the other targets are ramped once.',
@@ -110,7 +111,8 @@ export async function writeReports(
   const markdown = [
     `# npm run bench${options.argv.length > 0 ? ` -- ${options.argv.join(' ')}` : ''}`,
     '',
-    `Machine: ${machine}. Load generator: ${options.workers} worker processes on the same machine.` +
+    `Machine: ${machine}. Load generator: ${options.workers} worker process${options.workers === 1 ? '' : 'es'} on the same machine; ` +
+      `${describeSplit(options.cpuSplit)}.` +
       describeEnv(options),
     '',
     `![bench chart](${base}.svg)`,
