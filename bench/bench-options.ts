@@ -10,8 +10,9 @@ import { parseEnvAssignment } from './targets/target-variants';
  * fixed-load runs; `--reps=N` fixed-load repetitions; `--ramps=N` S1/S2 ramps
  * of each paired target (the median counts); `--env=KEY=VALUE`
  * (repeatable) extra environment for every app target; `--with=memory+nometrics,…`
- * extra app targets with a named variant or KEY=VALUE parts; `--no-pin`
- * servers, Redis and load generator on every CPU; `--readme`.
+ * extra app targets with a named variant or KEY=VALUE parts; `--pin`
+ * servers and Redis on one half of the CPUs, the load generator on the
+ * other; `--readme`.
  */
 export interface BenchOptions {
   /** The arguments as given, for the report's title. */
@@ -27,7 +28,7 @@ export interface BenchOptions {
   appEnv: Record<string, string>;
   /** Variant app targets added to the run (`--with=`). */
   variants: string[];
-  /** The servers' and the generator's CPUs; undefined with `--no-pin` or one CPU. */
+  /** The servers' and the generator's CPUs with `--pin`; undefined without, or on one CPU. */
   cpuSplit?: CpuSplit;
   /** Load-generator worker processes (BENCH_WORKERS; default: one per generator CPU). */
   workers: number;
@@ -40,7 +41,7 @@ export interface BenchOptions {
   ramps: number;
   /** Unmeasured warm-up step before each ramp, ms (JIT, pools). */
   warmupMs: number;
-  /** Every target, both modes, pinned, no variant or extra environment: a run the README can quote. */
+  /** Every target, both modes, unpinned, no variant or extra environment: a run the README can quote. */
   complete: boolean;
   /** Whether the README's Benchmarks section is rewritten. */
   updateReadme: boolean;
@@ -117,7 +118,7 @@ const KNOWN_ARGUMENTS = [
   '--fixed-only',
   '--no-fixed',
   '--readme',
-  '--no-pin',
+  '--pin',
   '--only',
   '--with',
   '--env',
@@ -141,7 +142,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const appEnv = Object.fromEntries(
     valuesOf(argv, 'env').map(parseEnvAssignment),
   );
-  const cpuSplit = argv.includes('--no-pin') ? undefined : splitCpus();
+  const cpuSplit = argv.includes('--pin') ? splitCpus() : undefined;
   const saturation = !argv.includes('--fixed-only');
   const fixed = !argv.includes('--no-fixed');
   const complete =
@@ -149,7 +150,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     saturation &&
     fixed &&
     variants.length === 0 &&
-    !argv.includes('--no-pin') &&
+    !argv.includes('--pin') &&
     Object.keys(appEnv).length === 0;
   return {
     argv,

@@ -55,7 +55,7 @@ export function pinProcess(pid: number, cpuList: string): void {
   } catch (error) {
     throw new Error(
       `bench: could not pin process ${pid} to CPUs ${cpuList} with taskset ` +
-        `(${String(error).split('\n')[0]}); run with --no-pin to share every CPU`,
+        `(${String(error).split('\n')[0]}); run without --pin to share every CPU`,
       { cause: error },
     );
   }

@@ -44,8 +44,8 @@ each paired target (\`--quick\`: 1); \`--env=KEY=VALUE\`
 (repeatable) extra environment for every app target; \`--with=memory+nometrics,redis-pubsub+history\`
 adds app targets with a variant, beside the plain ones in the tables (\`nometrics\` sets
 \`METRICS_ENABLED=false\`, \`history\` sets \`CHAT_HISTORY_SIZE=100\`; a part may also be
-\`KEY=VALUE\`, as in \`memory+CHAT_HISTORY_SIZE=10\`); \`--no-pin\` servers, Redis and load
-generator on every CPU (see below). Progress lines say what runs and how long is left.
+\`KEY=VALUE\`, as in \`memory+CHAT_HISTORY_SIZE=10\`); \`--pin\` servers and generator on
+separate CPUs (see below). Progress lines say what runs and how long is left.
 
 Targets: this app with \`CHANNEL_LAYER=memory\`
 (1 process), \`redis\` and \`redis-pubsub\` (2 processes, one Redis); a raw \`ws\` server with an
@@ -65,22 +65,23 @@ sender; S3 idle connections (2 000 and 5 000 per process), memory per connection
 over connections, measured on one process of each target, and for the Node targets also as the
 heap in use after a full GC (what each connection keeps; RSS also moves with V8's young
 generation, which the handshakes' allocation rate sizes). Ratios are the target's delivered
-messages/s over this app's.
-
-**CPU split.** The load generator runs on the same machine, so by default (with \`taskset\`) the
-servers and Redis are pinned to the first half of the CPUs and the generator (the bench's own
-process and its workers, one per CPU of its half) to the other half: sharing every core, a ramp
-saturates the machine rather than the server, and a cheaper server only leaves more CPU to the
-generator. A figure is marked generator-bound when the generator used 90 % of its CPUs, or one
-worker 90 % of a core, or more.
+messages/s over this app's. The load generator runs on the same machine; a figure is marked
+generator-bound when the generator used 90 % of its CPUs, or one worker 90 % of a core, or more.
+\`--pin\` (with \`taskset\`) puts the servers and Redis on the first half of the CPUs and the
+generator (the bench's own process and its workers, one per CPU of its half) on the other, so
+that a ramp saturates the server rather than the machine. On 2 cores that leaves the generator one
+core, which the fast targets then saturate first (in S2 every one of them); and a server that
+delivers at once costs the generator more per delivery than one that batches (more reads of one
+frame each), so a bound generator favours the slower server. The default therefore shares every
+CPU, and \`--pin\` is for comparing targets slower than the generator.
 \`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"\` profiles the Node targets. Results go to
 \`bench/results/\` (Markdown and an SVG drawn by vega-lite: \`bench-quick\` for \`--quick\`, \`bench-partial\`
 for a run with any other option, else \`bench-latest\`); a full run (no \`--quick\`, \`--only\`,
-\`--with\`, \`--env\`, \`--no-pin\` or single mode; \`--readme\` forces it) rewrites this section of the README.
+\`--with\`, \`--env\`, \`--pin\` or single mode; \`--readme\` forces it) rewrites this section of the README.
 
-On a small shared machine the rates move by 30 % or more from run to run (other jobs, and
-Redis shares the servers' CPUs); server CPU µs per delivery and the S3 memory figures are
-steadier than the rates.
+On a small shared machine the rates move by 30 % or more from run to run (other jobs, and the
+load generator and Redis share the same cores as the servers); server CPU µs per delivery and
+the S3 memory figures are steadier than the rates.
 `;
 
 /**
