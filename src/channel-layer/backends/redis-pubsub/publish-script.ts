@@ -19,26 +19,9 @@ end
 return receivers
 `;
 
-/**
- * `publish` of the pub/sub layer on a Redis Cluster: one SPUBLISH to the
- * shard channel KEYS[1] (declared, so that the script runs on the node that
- * owns its slot), unless past the deadline ARGV[1]; ARGV[2] the payload.
- * Returns SPUBLISH's reply, or -1 (none was made).
- */
-export const SHARD_PUBLISH_LUA = `${EXPIRED_LUA}
-if expired(ARGV[1]) then
-  return -1
-end
-return redis.call('SPUBLISH', KEYS[1], ARGV[2])
-`;
-
-/** Registers the pub/sub layer's publish scripts on its publishing connection. */
+/** Registers the pub/sub layer's publish script on its publishing connection. */
 export function definePublishScript(redis: RedisClient): void {
   redis.defineCommand('channelsPublish', { lua: PUBLISH_LUA, numberOfKeys: 0 });
-  redis.defineCommand('channelsShardPublish', {
-    lua: SHARD_PUBLISH_LUA,
-    numberOfKeys: 1,
-  });
 }
 
 declare module 'ioredis' {
@@ -47,10 +30,5 @@ declare module 'ioredis' {
       deadline: number,
       ...channelsAndPayloads: (string | Buffer)[]
     ): Result<number[] | -1, Context>;
-    channelsShardPublish(
-      name: string,
-      deadline: number,
-      payload: Buffer,
-    ): Result<number, Context>;
   }
 }

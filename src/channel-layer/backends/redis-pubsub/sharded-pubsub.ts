@@ -2,14 +2,11 @@ import type { Logger } from '@nestjs/common';
 import type { Cluster } from 'ioredis';
 import type { ClusterRedisOptions } from '../../interfaces/channel-layer-options.interface';
 import { mastersOf } from '../redis-common/cluster-slots';
-import { CommandGate } from '../redis-common/command-gate';
-import { inTime } from '../redis-common/deadline-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
 import {
   COMMAND_TIMEOUT_MS,
   createClusterConnection,
 } from '../redis-common/redis-connections';
-import { definePublishScript } from './publish-script';
 import type { PubSubServer } from './pubsub-server';
 
 /**
@@ -18,13 +15,9 @@ import type { PubSubServer } from './pubsub-server';
  * replicas, not across the whole cluster as PUBLISH does. ioredis keeps one
  * subscriber connection per master, SSUBSCRIBEs each name on its slot's
  * node, and subscribes again where a slot moves or a replica takes over.
- * A publish is a script run on its slot's node, through a `CommandGate`, with
- * the same deadline and bounds as on a standalone server: one that Redis runs
- * after its sender was told "unavailable" does nothing.
  */
 export class ShardedPubSub implements PubSubServer {
   private readonly connection: RedisConnection<Cluster>;
-  private readonly gate: CommandGate;
   private readonly subscribed = new Set<string>();
   /** Subscription changes in flight: a publish from this process waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -44,8 +37,6 @@ export class ShardedPubSub implements PubSubServer {
         shardedSubscribers: true,
       },
     );
-    definePublishScript(this.connection.client);
-    this.gate = new CommandGate(this.connection, logger);
     this.connection.client.on('smessageBuffer', (name: Buffer, data: Buffer) =>
       onMessage(name.toString(), data),
     );
@@ -85,12 +76,9 @@ export class ShardedPubSub implements PubSubServer {
     if (this.pending.size > 0) {
       await Promise.all(this.pending);
     }
-    const receivers = await this.gate.run(
-      (cluster, deadline) =>
-        cluster.channelsShardPublish(name, deadline, payload),
-      payload.length,
-    );
-    return inTime(receivers, 'redis-pubsub');
+    return (await this.connection.run((cluster) =>
+      cluster.spublish(name, payload),
+    )) as number;
   }
 
   /** Answers once every master that serves slots answers. */
@@ -101,7 +89,6 @@ export class ShardedPubSub implements PubSubServer {
   }
 
   async close(): Promise<void> {
-    this.gate.stop();
     await this.connection.quit();
   }
 
