@@ -6,7 +6,8 @@ import { cpus } from 'node:os';
  * the load generator (the bench's own process and its load workers). On a
  * small machine a ramp that shares every core with its load generator
  * saturates the machine, not the server: the cheaper server only leaves
- * more CPU to the generator. Split, each side saturates on its own.
+ * more CPU to the generator. Split (`--pin`), each side saturates on its
+ * own; on 2 cores the generator's one core is then often the first.
  */
 export interface CpuSplit {
   /** `taskset` CPU list of the servers and Redis (`0`). */
@@ -61,7 +62,7 @@ export function pinProcess(pid: number, cpuList: string): void {
   }
 }
 
-/** `servers and Redis on CPU 0, load generator on CPU 1`, for the report. */
+/** `servers and Redis pinned to CPU 0, load generator to CPU 1`, for the report. */
 export function describeSplit(split: CpuSplit | undefined): string {
   return split
     ? `servers and Redis pinned to CPU ${split.targets}, load generator to CPU ${split.generator}`

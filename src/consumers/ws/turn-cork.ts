@@ -33,6 +33,10 @@ function endTurn(): void {
 const connectionOf = (socket: WebSocket): Socket | undefined =>
   (socket as unknown as { _socket?: Socket })._socket ?? undefined;
 
+/** Whether this turn corked `connection` (it was written to in this turn, and is corked). */
+const heldByTurn = (connection: Socket): boolean =>
+  connection.writableCorked > 0 && written.has(connection);
+
 /** Hands what `connection` holds to the system now, and keeps it corked. */
 function flush(connection: Socket): void {
   connection.uncork();
@@ -57,7 +61,7 @@ export function corkForTurn(socket: WebSocket): void {
     return;
   }
   if (connection.writableCorked > 0) {
-    if (connection.writableLength >= TURN_BYTES && written.has(connection)) {
+    if (connection.writableLength >= TURN_BYTES && heldByTurn(connection)) {
       flush(connection);
     }
     return;
@@ -80,7 +84,7 @@ export function corkForTurn(socket: WebSocket): void {
  */
 export function flushTurn(socket: WebSocket): void {
   const connection = connectionOf(socket);
-  if (connection && connection.writableCorked > 0 && written.has(connection)) {
+  if (connection && heldByTurn(connection)) {
     flush(connection);
   }
 }
