@@ -5,9 +5,15 @@ import { once } from 'node:events';
 import { REDIS_RECONNECT_DIAGNOSTICS } from '../../channel-layer.constants';
 import { ChannelLayerUnavailableError } from '../../errors';
 import { mastersReady } from './cluster-slots';
+import { DEFAULT_COMMAND_LIMITS } from './command-gate';
 
-/** How long a command waits for a new client's first connection, in milliseconds. */
-const FIRST_CONNECT_TIMEOUT_MS = 3_000;
+/**
+ * How long a command waits for a new client's first connection, in
+ * milliseconds: a command's own deadline from issue (README, "Deadlines from
+ * issue time"). A Cluster client is ready only once it has read the slots
+ * and checked the cluster's state, which a busy machine can stretch past 3 s.
+ */
+const FIRST_CONNECT_TIMEOUT_MS = DEFAULT_COMMAND_LIMITS.timeoutMs;
 
 /** Where re-established connections are announced, for metrics. */
 const reconnects = channel(REDIS_RECONNECT_DIAGNOSTICS);
