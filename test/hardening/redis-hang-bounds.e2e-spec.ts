@@ -3,6 +3,7 @@ import {
   ChannelLayer,
   ChannelLayerUnavailableError,
 } from '../../src/channel-layer';
+import { expectNoDeliveryAfterRefusal } from '../helpers/late-delivery';
 import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { readyzUntil } from '../helpers/readyz';
 import type { RedisServer } from '../helpers/redis-server';
@@ -99,3 +100,25 @@ async function groupSize(redis: RedisServer, group: string): Promise<number> {
     client.disconnect();
   }
 }
+
+/**
+ * A send still in flight when the layer cuts a hung connection (an older
+ * send's deadline passed) may yet run when Redis wakes, until its own
+ * deadline: its sender must not hear "unavailable" before then.
+ */
+describe('Sends in flight at a cut, CHANNEL_LAYER=redis-pubsub (e2e)', () => {
+  const suite = useAppWithRedis('redis-pubsub', {}, true);
+
+  it('should deliver no message after its sender was told it failed', async () => {
+    const layer = suite.app.app.get(ChannelLayer);
+    const channel = await layer.newChannel();
+    await layer.groupAdd('cut', channel);
+    await expectNoDeliveryAfterRefusal(
+      layer,
+      layer,
+      channel,
+      'cut',
+      suite.redis,
+    );
+  }, 60_000);
+});

@@ -31,8 +31,29 @@ export const DEFAULT_COMMAND_LIMITS: CommandLimits = {
 const SCRIPT_DEADLINE_MARGIN_MS = 500;
 
 interface InFlight {
+  /** When its caller is told "unavailable" at the latest (Unix ms): issue time plus the timeout. */
   readonly deadline: number;
+  readonly bytes: number;
+  readonly count: number;
+  /** Tells its caller the outcome; unset once told. */
   reject?: (error: Error) => void;
+  /** It was in flight when the gate cut its connection: Redis may still run it. */
+  cut?: boolean;
+  /** ioredis has settled it (it holds none of its memory any more). */
+  settled?: boolean;
+}
+
+/**
+ * Closes `client`'s connections at once. Not `disconnect()`: it ends a stream
+ * gracefully, which waits for a hung Redis to read what is buffered.
+ * Destroying it closes at once and ioredis reconnects, rejecting every
+ * command it had not written.
+ */
+export function cutConnections(client: RedisClient): void {
+  const connections = client instanceof Cluster ? client.nodes() : [client];
+  for (const connection of connections) {
+    connection.stream?.destroy();
+  }
 }
 
 /**
@@ -42,10 +63,12 @@ interface InFlight {
  * bound, behind a batch a hung Redis never answers. No library bounds this, so
  * it is written here: past the bound a command fails at once; past its
  * deadline its caller gets `ChannelLayerUnavailableError` and the connection
- * is dropped and re-opened, which rejects every command not yet written (they
- * are never sent later) and frees what the socket buffered. A command already
- * written may still run when Redis wakes: scripts get `deadline` and do
- * nothing after it.
+ * is cut (`cut`: dropped and re-opened), which rejects every command not yet
+ * written (they are never sent later) and frees what the socket buffered. A
+ * command already written may still run when Redis wakes: scripts get
+ * `deadline` and do nothing after it, and a command the cut failed before its
+ * deadline is reported at its deadline, not at the cut, so that nothing is
+ * run after its caller was told "unavailable".
  */
 export class CommandGate {
   /** In issue order: the first is the oldest. */
@@ -54,16 +77,25 @@ export class CommandGate {
   /** Messages the commands in flight carry. */
   private count = 0;
   private timer?: NodeJS.Timeout;
+  /** A deadline passed and no reply has come since: later passes log at debug level. */
+  private hung = false;
 
+  /**
+   * @param cut closes the connection at once when a deadline passes (by
+   *   default every connection of the client).
+   */
   constructor(
     private readonly connection: RedisConnection,
     private readonly logger: Logger,
+    private readonly cut: () => void = () => cutConnections(connection.client),
     private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
   ) {}
 
   /**
    * Runs `call`, failing with `ChannelLayerUnavailableError` when Redis is
-   * away, too much waits already, or no reply comes before the deadline.
+   * away, too much waits already, or no reply comes before the deadline
+   * (counted from now, the wait for a new client's first connection
+   * included).
    * @param call gets the connection and the deadline for scripts (Unix ms).
    * @param bytes the payload's size, counted against `maxBytes`.
    * @param count the messages it carries, counted against `maxMessages`.
@@ -73,10 +105,14 @@ export class CommandGate {
     bytes = 0,
     count = 1,
   ): Promise<T> {
+    const deadline = Date.now() + this.limits.timeoutMs;
     try {
       await this.connection.whenReady();
     } catch (error) {
       throw this.connection.unavailable(error);
+    }
+    if (Date.now() >= deadline) {
+      throw this.connection.unavailable(this.late());
     }
     if (
       this.count + count > this.limits.maxMessages ||
@@ -86,25 +122,33 @@ export class CommandGate {
         `Redis is not keeping up (${this.count} messages, ${this.bytes} bytes waiting)`,
       );
     }
-    const entry: InFlight = {
-      deadline: Date.now() + this.limits.timeoutMs,
-    };
+    const entry: InFlight = { deadline, bytes, count };
     this.inFlight.add(entry);
     this.bytes += bytes;
     this.count += count;
-    this.timer ??= this.arm(entry.deadline);
+    this.timer ??= this.arm(deadline);
     const reply = call(
       this.connection.client,
-      entry.deadline - SCRIPT_DEADLINE_MARGIN_MS,
-    ).finally(() => {
-      this.inFlight.delete(entry);
-      this.bytes -= bytes;
-      this.count -= count;
-    });
+      deadline - SCRIPT_DEADLINE_MARGIN_MS,
+    );
     return new Promise<T>((resolve, reject) => {
       entry.reject = reject;
-      reply.then(resolve, (error: unknown) =>
-        reject(this.connection.unavailable(error)),
+      reply.then(
+        (value) => {
+          this.hung = false;
+          entry.reject = undefined;
+          this.settle(entry);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.settle(entry);
+          // Cut before its deadline: Redis may still run it until then, so
+          // its caller hears at the deadline (expire), not now.
+          if (!entry.cut && entry.reject) {
+            entry.reject = undefined;
+            reject(this.connection.unavailable(error));
+          }
+        },
       );
     });
   }
@@ -113,6 +157,25 @@ export class CommandGate {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private late(): string {
+    return `Redis did not answer within ${this.limits.timeoutMs} ms`;
+  }
+
+  /** ioredis settled it: it is forgotten once its caller is told, too. */
+  private settle(entry: InFlight): void {
+    entry.settled = true;
+    if (!entry.cut || !entry.reject) {
+      this.forget(entry);
+    }
+  }
+
+  private forget(entry: InFlight): void {
+    if (this.inFlight.delete(entry)) {
+      this.bytes -= entry.bytes;
+      this.count -= entry.count;
+    }
   }
 
   private arm(deadline: number): NodeJS.Timeout {
@@ -124,38 +187,44 @@ export class CommandGate {
     return timer;
   }
 
-  /** Fails every command past its deadline; re-opens the connection if any was. */
+  /**
+   * Fails every command past its deadline; cuts the connection if one of
+   * them had no reply (not one the cut failed already).
+   */
   private expire(): void {
     this.timer = undefined;
     const now = Date.now();
-    let expired = 0;
+    let unanswered = 0;
     for (const entry of this.inFlight) {
       if (entry.deadline > now) {
         this.timer = this.arm(entry.deadline);
         break;
       }
       if (entry.reject) {
-        entry.reject(
-          this.connection.unavailable(
-            `Redis did not answer within ${this.limits.timeoutMs} ms`,
-          ),
-        );
+        entry.reject(this.connection.unavailable(this.late()));
         entry.reject = undefined;
-        expired++;
+        if (!entry.settled) {
+          unanswered++;
+        }
+      }
+      if (entry.settled) {
+        this.forget(entry);
       }
     }
-    if (expired > 0) {
-      this.logger.warn(
-        `${this.connection.name}: Redis did not answer ${expired} commands within ${this.limits.timeoutMs} ms: reconnecting`,
-      );
-      // Not `disconnect()`: it ends the stream gracefully, which waits for a
-      // hung Redis to read what is buffered. Destroying it closes at once and
-      // ioredis reconnects, rejecting every command it had not written.
-      const { client } = this.connection;
-      const connections = client instanceof Cluster ? client.nodes() : [client];
-      for (const connection of connections) {
-        connection.stream?.destroy();
+    if (unanswered > 0) {
+      const text = `${this.connection.name}: Redis did not answer ${unanswered} commands within ${this.limits.timeoutMs} ms: reconnecting`;
+      if (this.hung) {
+        this.logger.debug?.(text);
+      } else {
+        this.hung = true;
+        this.logger.warn(
+          `${text} (further such lines at debug level until it answers)`,
+        );
       }
+      for (const entry of this.inFlight) {
+        entry.cut = true;
+      }
+      this.cut();
     }
   }
 }
