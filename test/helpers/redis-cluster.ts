@@ -18,8 +18,15 @@ type SlotRange = [number, number, ...Array<[string, number, string]>];
 export class RedisClusterSetup {
   private constructor(private readonly servers: RedisServer[]) {}
 
-  /** Starts the nodes and creates the cluster; resolves once every node sees all slots served. */
-  static async start(masters = 3, replicas = 0): Promise<RedisClusterSetup> {
+  /**
+   * Starts the nodes and creates the cluster; resolves once every node sees all slots served.
+   * @param args further `redis-server` options for every node.
+   */
+  static async start(
+    masters = 3,
+    replicas = 0,
+    args: readonly string[] = [],
+  ): Promise<RedisClusterSetup> {
     const servers = await Promise.all(
       Array.from({ length: masters * (1 + replicas) }, () =>
         RedisServer.start([
@@ -29,6 +36,7 @@ export class RedisClusterSetup {
           'nodes.conf',
           '--cluster-node-timeout',
           '1000',
+          ...args,
         ]),
       ),
     );

@@ -6,13 +6,18 @@ export interface ClusterHolder {
 }
 
 /**
- * Starts a Redis Cluster (`masters`, each with `replicas`) once for the
- * suite and stops it afterwards. The object fills in the hook.
+ * Starts a Redis Cluster (`masters`, each with `replicas`, every node with
+ * the further `redis-server` options `args`) once for the suite and stops it
+ * afterwards. The object fills in the hook.
  */
-export function useRedisCluster(masters: number, replicas = 0): ClusterHolder {
+export function useRedisCluster(
+  masters: number,
+  replicas = 0,
+  args: readonly string[] = [],
+): ClusterHolder {
   const state = {} as { cluster: RedisClusterSetup };
   beforeAll(async () => {
-    state.cluster = await RedisClusterSetup.start(masters, replicas);
+    state.cluster = await RedisClusterSetup.start(masters, replicas, args);
   }, 30_000);
   afterAll(async () => {
     await state.cluster.dispose();

@@ -19,13 +19,11 @@ export function mastersOf(client: RedisClient): RedisClient[] {
   // Whatever its state: a node the client has not used yet connects on
   // the first command; a dead one fails it.
   const connected = new Map(
-    client
-      .nodes('master')
-      .map((node) => [`${node.options.host}:${node.options.port}`, node]),
+    client.nodes('master').map((node) => [nodeKey(node), node]),
   );
   const owners = new Set<string>();
   for (let slot = 0; slot < SLOTS; slot++) {
-    owners.add(client.slots[slot]?.[0] ?? 'none');
+    owners.add(masterOfSlot(client, slot) ?? 'none');
   }
   return [...owners].map((owner) => {
     const node = connected.get(owner);
@@ -34,6 +32,27 @@ export function mastersOf(client: RedisClient): RedisClient[] {
     }
     return node;
   });
+}
+
+/**
+ * The slot's master as `cluster`'s slot table names it (`host:port`), or
+ * `undefined` while the client knows no owner.
+ */
+export function masterOfSlot(
+  cluster: Cluster,
+  slot: number,
+): string | undefined {
+  return cluster.slots[slot]?.[0];
+}
+
+/** The connection of `cluster` to the node named `key` (`host:port`), if it has one. */
+export function nodeByKey(cluster: Cluster, key: string): Redis | undefined {
+  return cluster.nodes().find((node) => nodeKey(node) === key);
+}
+
+/** A node's name in a Cluster's slot table. */
+function nodeKey(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
 }
 
 /**
@@ -64,7 +83,7 @@ function slotOwners(cluster: Cluster): string {
   const ranges: string[] = [];
   let previous: string | undefined;
   for (let slot = 0; slot < SLOTS; slot++) {
-    const owner = cluster.slots[slot]?.[0] ?? 'none';
+    const owner = masterOfSlot(cluster, slot) ?? 'none';
     if (owner !== previous) {
       ranges.push(`${slot}:${owner}`);
       previous = owner;

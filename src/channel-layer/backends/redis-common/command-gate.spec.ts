@@ -37,11 +37,13 @@ function gateOver(ready: Promise<void> = Promise.resolve()): {
   const warn = jest.fn();
   const logger = { warn, debug: jest.fn() } as unknown as Logger;
   let cuts = 0;
-  const gate = new CommandGate(connection, logger, () => {
-    cuts++;
-    for (const command of open) {
-      command.fail(new Error('Connection is closed.'));
-    }
+  const gate = new CommandGate(connection, logger, {
+    cut: () => {
+      cuts++;
+      for (const command of open) {
+        command.fail(new Error('Connection is closed.'));
+      }
+    },
   });
   const call = (_client: unknown, deadline: number): Promise<string> =>
     new Promise<string>((resolve, reject) => {

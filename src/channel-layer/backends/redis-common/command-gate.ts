@@ -43,6 +43,15 @@ interface InFlight {
   settled?: boolean;
 }
 
+/** How a `CommandGate` differs from one over a whole connection. */
+export interface GateOptions {
+  /** Closes the connection at once when a deadline passes; by default every connection of the client. */
+  readonly cut?: () => void;
+  /** What its log lines name; by default the connection's name. */
+  readonly name?: string;
+  readonly limits?: CommandLimits;
+}
+
 /**
  * Closes `client`'s connections at once. Not `disconnect()`: it ends a stream
  * gracefully, which waits for a hung Redis to read what is buffered.
@@ -80,16 +89,19 @@ export class CommandGate {
   /** A deadline passed and no reply has come since: later passes log at debug level. */
   private hung = false;
 
-  /**
-   * @param cut closes the connection at once when a deadline passes (by
-   *   default every connection of the client).
-   */
+  private readonly cut: () => void;
+  private readonly name: string;
+  private readonly limits: CommandLimits;
+
   constructor(
     private readonly connection: RedisConnection,
     private readonly logger: Logger,
-    private readonly cut: () => void = () => cutConnections(connection.client),
-    private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
-  ) {}
+    options: GateOptions = {},
+  ) {
+    this.cut = options.cut ?? (() => cutConnections(connection.client));
+    this.name = options.name ?? connection.name;
+    this.limits = options.limits ?? DEFAULT_COMMAND_LIMITS;
+  }
 
   /**
    * Runs `call`, failing with `ChannelLayerUnavailableError` when Redis is
@@ -212,7 +224,7 @@ export class CommandGate {
       }
     }
     if (unanswered > 0) {
-      const text = `${this.connection.name}: Redis did not answer ${unanswered} commands within ${this.limits.timeoutMs} ms: reconnecting`;
+      const text = `${this.name}: Redis did not answer ${unanswered} commands within ${this.limits.timeoutMs} ms: reconnecting`;
       if (this.hung) {
         this.logger.debug?.(text);
       } else {

@@ -1,4 +1,4 @@
-import type { Result } from 'ioredis';
+import { Command, type Cluster, type Result } from 'ioredis';
 import { EXPIRED_LUA } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
 
@@ -18,6 +18,46 @@ for i = 2, #ARGV, 2 do
 end
 return receivers
 `;
+
+/**
+ * `publish` of the pub/sub layer on a Redis Cluster: one SPUBLISH to the
+ * shard channel ARGV[2] of ARGV[3], unless past the deadline ARGV[1].
+ * Returns SPUBLISH's reply, or -1 (none was made).
+ */
+const SHARD_PUBLISH_LUA = `${EXPIRED_LUA}
+if expired(ARGV[1]) then
+  return -1
+end
+return redis.call('SPUBLISH', ARGV[2], ARGV[3])
+`;
+
+/**
+ * Runs the sharded publish script on the master of `slot` (the slot of
+ * `name`) and nowhere else. ioredis has no public way to send a command to
+ * a slot's master other than by its keys, and a declared key would make
+ * Redis redirect the script (ASK) while the slot is MIGRATING, where a
+ * shard channel is still served by its source; its `sendCommand` takes the
+ * slot as its pipelines give it, and then neither retries the command nor
+ * follows a redirection: a re-sent script would be a second copy. It is
+ * sent as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
+ */
+export function shardPublish(
+  cluster: Cluster,
+  slot: number,
+  name: string,
+  deadline: number,
+  payload: Buffer,
+): Promise<number> {
+  const command = new Command('eval', [
+    SHARD_PUBLISH_LUA,
+    0,
+    deadline,
+    name,
+    payload,
+  ]);
+  void cluster.sendCommand(command, undefined, { slot });
+  return command.promise as Promise<number>;
+}
 
 /** Registers the pub/sub layer's publish script on its publishing connection. */
 export function definePublishScript(redis: RedisClient): void {

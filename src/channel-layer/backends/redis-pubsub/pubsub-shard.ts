@@ -9,10 +9,8 @@ import {
   createRedisConnection,
 } from '../redis-common/redis-connections';
 import type { RedisEndpoint } from '../redis-common/redis-endpoints';
-import {
-  DEFAULT_WAITING_LIMITS,
-  TurnBatches,
-} from '../redis-common/turn-batches';
+import { DEFAULT_WAITING_LIMITS } from '../redis-common/turn-batches';
+import { PublishQueue, type Publish } from './publish-queue';
 import type { PubSubServer } from './pubsub-server';
 
 /**
@@ -40,12 +38,8 @@ export class PubSubShard implements PubSubServer {
   private readonly subscribed = new Set<string>();
   /** SUBSCRIBEs in flight by name, so that a second caller waits for the same one. */
   private readonly subscribing = new Map<string, Promise<void>>();
-  /** Subscription changes in flight: a publish from this process waits for them. */
-  private readonly pending = new Set<Promise<void>>();
-  /** Settles when every change now in `pending` has; made anew when one is added. */
-  private changesSettled?: Promise<unknown>;
   /** Publishes, a script run per batch of one event-loop turn's. */
-  private readonly publishes: TurnBatches<[string, Buffer], number>;
+  private readonly publishes: PublishQueue;
   /** The resubscription after the subscriber's last (re)connection. */
   private restoring?: Promise<void>;
 
@@ -63,13 +57,10 @@ export class PubSubShard implements PubSubServer {
     );
     definePublishScript(this.publisher.client);
     this.gate = new CommandGate(this.publisher, logger);
-    this.publishes = new TurnBatches(
+    this.publishes = new PublishQueue(
       (batch, bytes) => this.publishBatch(batch, bytes),
       PUBLISH_BATCH_LIMITS,
-      (waiting, bytes) =>
-        this.publisher.unavailable(
-          `Redis is not keeping up (${waiting} publishes, ${bytes} bytes wait to be issued)`,
-        ),
+      (cause) => this.publisher.unavailable(cause),
     );
     this.subscriber = createRedisConnection(
       url,
@@ -100,19 +91,19 @@ export class PubSubShard implements PubSubServer {
       return this.subscribing.get(name) ?? Promise.resolve();
     }
     this.subscribed.add(name);
-    const subscribing: Promise<void> = this.track(
-      this.subscriber.run((client) => client.subscribe(name)),
-    ).then(
-      () => {
-        this.done(name, subscribing);
-      },
-      (error: unknown) => {
-        if (this.done(name, subscribing)) {
-          this.subscribed.delete(name);
-        }
-        throw error;
-      },
-    );
+    const subscribing: Promise<void> = this.publishes
+      .track(this.subscriber.run((client) => client.subscribe(name)))
+      .then(
+        () => {
+          this.done(name, subscribing);
+        },
+        (error: unknown) => {
+          if (this.done(name, subscribing)) {
+            this.subscribed.delete(name);
+          }
+          throw error;
+        },
+      );
     this.subscribing.set(name, subscribing);
     return subscribing;
   }
@@ -123,11 +114,11 @@ export class PubSubShard implements PubSubServer {
       return;
     }
     this.subscribing.delete(name);
-    await this.track(
-      this.subscriber.run((client) => client.unsubscribe(name)),
-    ).catch((error: unknown) => {
-      this.logger.debug?.(`unsubscribe ${name}: ${String(error)}`);
-    });
+    await this.publishes
+      .track(this.subscriber.run((client) => client.unsubscribe(name)))
+      .catch((error: unknown) => {
+        this.logger.debug?.(`unsubscribe ${name}: ${String(error)}`);
+      });
   }
 
   /**
@@ -137,11 +128,7 @@ export class PubSubShard implements PubSubServer {
    * never outrun.
    */
   publish(name: string, payload: Buffer): Promise<number> {
-    const after =
-      this.pending.size > 0
-        ? (this.changesSettled ??= Promise.all(this.pending))
-        : undefined;
-    return this.publishes.add([name, payload], payload.length, after);
+    return this.publishes.publish(name, payload);
   }
 
   /** Resolves when both connections answer and the subscriptions are back after a reconnection. */
@@ -171,7 +158,7 @@ export class PubSubShard implements PubSubServer {
   }
 
   private async publishBatch(
-    batch: [string, Buffer][],
+    batch: Publish[],
     bytes: number,
   ): Promise<number[]> {
     const receivers = await this.gate.run(
@@ -180,21 +167,6 @@ export class PubSubShard implements PubSubServer {
       batch.length,
     );
     return inTime(receivers, 'redis-pubsub');
-  }
-
-  /** Keeps `operation` in the pending set until it settles. */
-  private async track(operation: Promise<unknown>): Promise<void> {
-    const settled = operation.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.pending.add(settled);
-    this.changesSettled = undefined;
-    try {
-      await operation;
-    } finally {
-      this.pending.delete(settled);
-    }
   }
 
   /** Subscribes again to everything: a reconnected subscriber has nothing. */

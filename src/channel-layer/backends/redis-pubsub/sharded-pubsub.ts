@@ -1,13 +1,33 @@
 import type { Logger } from '@nestjs/common';
+import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { ClusterRedisOptions } from '../../interfaces/channel-layer-options.interface';
-import { mastersOf } from '../redis-common/cluster-slots';
+import {
+  masterOfSlot,
+  mastersOf,
+  nodeByKey,
+} from '../redis-common/cluster-slots';
+import { CommandGate, cutConnections } from '../redis-common/command-gate';
+import { inTime } from '../redis-common/deadline-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
 import {
   COMMAND_TIMEOUT_MS,
   createClusterConnection,
 } from '../redis-common/redis-connections';
+import { DEFAULT_WAITING_LIMITS } from '../redis-common/turn-batches';
+import { PublishQueue } from './publish-queue';
+import { shardPublish } from './publish-script';
 import type { PubSubServer } from './pubsub-server';
+
+/** One publish per script run: a script may touch one slot only. */
+const PUBLISH_LIMITS = {
+  maxCalls: 1,
+  maxBytes: Infinity,
+  ...DEFAULT_WAITING_LIMITS,
+};
+
+/** What Redis answers a script that publishes to a shard channel its node does not serve. */
+const NOT_LOCAL = 'non local key';
 
 /**
  * The pub/sub layer on a Redis Cluster: sharded pub/sub (Redis 7), so a
@@ -15,12 +35,19 @@ import type { PubSubServer } from './pubsub-server';
  * replicas, not across the whole cluster as PUBLISH does. ioredis keeps one
  * subscriber connection per master, SSUBSCRIBEs each name on its slot's
  * node, and subscribes again where a slot moves or a replica takes over.
+ * A publish is a deadline script run on its slot's master through that
+ * master's own `CommandGate`, with the bounds and deadline of a standalone
+ * server: a master that hangs fails its own publishes and has only its own
+ * connection cut, and a publish it runs after its sender was told
+ * "unavailable" does nothing.
  */
 export class ShardedPubSub implements PubSubServer {
   private readonly connection: RedisConnection<Cluster>;
+  /** Gates by master (`host:port`; '' for slots no master owns). */
+  private readonly gates = new Map<string, CommandGate>();
   private readonly subscribed = new Set<string>();
-  /** Subscription changes in flight: a publish from this process waits for them. */
-  private readonly pending = new Set<Promise<unknown>>();
+  /** Publishes, one script run each. */
+  private readonly publishes: PublishQueue;
 
   constructor(
     options: ClusterRedisOptions,
@@ -40,6 +67,11 @@ export class ShardedPubSub implements PubSubServer {
     this.connection.client.on('smessageBuffer', (name: Buffer, data: Buffer) =>
       onMessage(name.toString(), data),
     );
+    this.publishes = new PublishQueue(
+      ([[name, payload]]) => this.publishNow(name, payload).then((n) => [n]),
+      PUBLISH_LIMITS,
+      (cause) => this.connection.unavailable(cause),
+    );
   }
 
   has(name: string): boolean {
@@ -52,7 +84,7 @@ export class ShardedPubSub implements PubSubServer {
     }
     this.subscribed.add(name);
     try {
-      await this.track(
+      await this.publishes.track(
         this.connection.run((cluster) => cluster.ssubscribe(name)),
       );
     } catch (error) {
@@ -65,20 +97,15 @@ export class ShardedPubSub implements PubSubServer {
     if (!this.subscribed.delete(name)) {
       return;
     }
-    await this.track(
-      this.connection.run((cluster) => cluster.sunsubscribe(name)),
-    ).catch((error: unknown) =>
-      this.logger.debug?.(`sunsubscribe ${name}: ${String(error)}`),
-    );
+    await this.publishes
+      .track(this.connection.run((cluster) => cluster.sunsubscribe(name)))
+      .catch((error: unknown) =>
+        this.logger.debug?.(`sunsubscribe ${name}: ${String(error)}`),
+      );
   }
 
-  async publish(name: string, payload: Buffer): Promise<number> {
-    if (this.pending.size > 0) {
-      await Promise.all(this.pending);
-    }
-    return (await this.connection.run((cluster) =>
-      cluster.spublish(name, payload),
-    )) as number;
+  publish(name: string, payload: Buffer): Promise<number> {
+    return this.publishes.publish(name, payload);
   }
 
   /** Answers once every master that serves slots answers. */
@@ -89,17 +116,53 @@ export class ShardedPubSub implements PubSubServer {
   }
 
   async close(): Promise<void> {
+    this.gates.forEach((gate) => gate.stop());
     await this.connection.quit();
   }
 
-  /** Keeps `operation` in the pending set until it settles. */
-  private async track<T>(operation: Promise<T>): Promise<T> {
-    const settled = operation.catch(() => undefined);
-    this.pending.add(settled);
-    try {
-      return await operation;
-    } finally {
-      this.pending.delete(settled);
+  private async publishNow(name: string, payload: Buffer): Promise<number> {
+    const slot = calculateSlot(name);
+    const cluster = this.connection.client;
+    const receivers = await this.gateOf(slot).run(
+      (_, deadline) =>
+        shardPublish(cluster, slot, name, deadline, payload).catch(
+          (error: unknown) => {
+            // The slot moved: no MOVED comes back to a script, which ran and
+            // published nothing, so ask the slot table again for the next.
+            if (String(error).includes(NOT_LOCAL)) {
+              cluster.refreshSlotsCache();
+            }
+            throw error;
+          },
+        ),
+      payload.length,
+    );
+    return inTime(receivers, 'redis-pubsub');
+  }
+
+  /**
+   * The gate of the master that owns `slot` now: a deadline that passes
+   * there cuts that master's connection only. While no master owns it,
+   * publishes fail at once (ioredis sends them to a random master, which
+   * refuses a shard channel it does not serve).
+   */
+  private gateOf(slot: number): CommandGate {
+    const cluster = this.connection.client;
+    const master = masterOfSlot(cluster, slot) ?? '';
+    let gate = this.gates.get(master);
+    if (!gate) {
+      gate = new CommandGate(this.connection, this.logger, {
+        name: `${this.connection.name} (master ${master || 'none'})`,
+        cut: () => {
+          // Not found: its connection is gone already, and its commands failed.
+          const node = nodeByKey(cluster, master);
+          if (node) {
+            cutConnections(node);
+          }
+        },
+      });
+      this.gates.set(master, gate);
     }
+    return gate;
   }
 }
