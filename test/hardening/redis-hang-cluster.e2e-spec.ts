@@ -63,6 +63,15 @@ describe('Publishes while a Redis Cluster master hangs, CHANNEL_LAYER=redis-pubs
     const healthyChannel = await receiver.newChannel();
     await receiver.groupAdd(healthy, healthyChannel);
     const master = setup.cluster.server(port);
+    // The sender's connections to both masters are up before one hangs.
+    await sender.groupSend('bounded', { type: 'before' });
+    await sender.groupSend(healthy, { type: 'before' });
+    await expect(receiver.receive(channel)).resolves.toEqual({
+      type: 'before',
+    });
+    await expect(receiver.receive(healthyChannel)).resolves.toEqual({
+      type: 'before',
+    });
 
     const received = (async () => {
       const messages: unknown[] = [];

@@ -40,11 +40,20 @@ export async function expectNoDeliveryAfterRefusal(
       () => void events.push(`accepted ${n}`),
       () => void events.push(`refused ${n}`),
     );
+  // Both layers connected to the node before it hangs.
+  await sender.groupSend(group, { type: 'held', n: -1 });
+  await pollUntil('the warm-up message', async () =>
+    events.includes('delivered -1') ? true : undefined,
+  );
   redis.freeze();
   const first = send(0);
   await delay(SECOND_SEND_AFTER_MS); // the scenario itself, not a wait for an event
-  const second = send(1);
+  let secondSettled = false;
+  const second = send(1).finally(() => (secondSettled = true));
   await first;
+  // The cut that failed the first send left the second in flight: what it
+  // is told, and when, is what this checks.
+  expect(secondSettled).toBe(false);
   redis.thaw();
   await second;
   await pollUntil('a send after the thaw', () =>

@@ -19,6 +19,9 @@ interface Sent {
  * does when its stream is destroyed.
  */
 function gateOver(ready: Promise<void> = Promise.resolve()): {
+  gate: CommandGate;
+  /** A command's call: recorded in `sent`, unanswered. */
+  call: (client: unknown, deadline: number) => Promise<string>;
   /** Issues one command through the gate. */
   send: () => Promise<string>;
   sent: Sent[];
@@ -61,7 +64,14 @@ function gateOver(ready: Promise<void> = Promise.resolve()): {
       open.add(command);
       sent.push(command);
     });
-  return { send: () => gate.run(call), sent, cuts: () => cuts, warn };
+  return {
+    gate,
+    call,
+    send: () => gate.run(call),
+    sent,
+    cuts: () => cuts,
+    warn,
+  };
 }
 
 /** Whether `promise` has settled, and how. */
@@ -152,6 +162,52 @@ describe('CommandGate', () => {
     await jest.advanceTimersByTimeAsync(TIMEOUT_MS);
     expect(held.every((h) => h.outcome instanceof Error)).toBe(true);
     const next = watch(send());
+    await jest.advanceTimersByTimeAsync(0);
+    expect(next.outcome).toBeUndefined();
+  });
+
+  it('frees at once the share of the bound of commands the cut failed, though their callers hear at their deadlines', async () => {
+    const { send } = gateOver();
+    const half = DEFAULT_COMMAND_LIMITS.maxMessages / 2;
+    const first = Array.from({ length: half }, () => watch(send()));
+    await jest.advanceTimersByTimeAsync(2_000);
+    const held = Array.from({ length: half }, () => watch(send()));
+    await jest.advanceTimersByTimeAsync(TIMEOUT_MS - 2_000);
+    expect(first.every((f) => f.outcome instanceof Error)).toBe(true);
+    expect(held.some((h) => h.outcome !== undefined)).toBe(false);
+    const next = Array.from(
+      { length: DEFAULT_COMMAND_LIMITS.maxMessages },
+      () => watch(send()),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(next.some((n) => n.outcome !== undefined)).toBe(false);
+  });
+
+  it('tells every caller not yet told when it stops, held ones included', async () => {
+    const { gate, send } = gateOver();
+    const first = watch(send());
+    await jest.advanceTimersByTimeAsync(2_000);
+    const held = watch(send());
+    await jest.advanceTimersByTimeAsync(TIMEOUT_MS - 2_000);
+    expect(first.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    const waiting = watch(send());
+    await jest.advanceTimersByTimeAsync(0);
+    gate.stop();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(held.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(waiting.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+  });
+
+  it('fails a command whose call throws, and keeps no share of the bound for it', async () => {
+    const { gate, call } = gateOver();
+    const thrown = watch(
+      gate.run(() => {
+        throw new Error('bad arguments');
+      }, DEFAULT_COMMAND_LIMITS.maxBytes),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(thrown.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    const next = watch(gate.run(call, DEFAULT_COMMAND_LIMITS.maxBytes));
     await jest.advanceTimersByTimeAsync(0);
     expect(next.outcome).toBeUndefined();
   });

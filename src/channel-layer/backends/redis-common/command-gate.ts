@@ -80,13 +80,17 @@ export function cutConnections(client: RedisClient): void {
  * run after its caller was told "unavailable".
  */
 export class CommandGate {
-  /** In issue order: the first is the oldest. */
+  /**
+   * In issue order (the first is the oldest): commands ioredis holds, and
+   * those whose failure is told at their deadline.
+   */
   private readonly inFlight = new Set<InFlight>();
+  /** Payload bytes of the commands ioredis holds. */
   private bytes = 0;
-  /** Messages the commands in flight carry. */
+  /** Messages the commands ioredis holds carry. */
   private count = 0;
   private timer?: NodeJS.Timeout;
-  /** A deadline passed and no reply has come since: later passes log at debug level. */
+  /** A deadline passed and no reply has come since: later cuts log at debug level. */
   private hung = false;
 
   private readonly cut: () => void;
@@ -139,10 +143,15 @@ export class CommandGate {
     this.bytes += bytes;
     this.count += count;
     this.timer ??= this.arm(deadline);
-    const reply = call(
-      this.connection.client,
-      deadline - SCRIPT_DEADLINE_MARGIN_MS,
-    );
+    let reply: Promise<T>;
+    try {
+      reply = call(
+        this.connection.client,
+        deadline - SCRIPT_DEADLINE_MARGIN_MS,
+      );
+    } catch (error) {
+      reply = Promise.reject(this.connection.unavailable(error));
+    }
     return new Promise<T>((resolve, reject) => {
       entry.reject = reject;
       reply.then(
@@ -158,6 +167,7 @@ export class CommandGate {
           // its caller hears at the deadline (expire), not now.
           if (!entry.cut && entry.reject) {
             entry.reject = undefined;
+            this.inFlight.delete(entry);
             reject(this.connection.unavailable(error));
           }
         },
@@ -165,28 +175,36 @@ export class CommandGate {
     });
   }
 
-  /** Stops the deadline timer (the connection is being closed). */
+  /**
+   * Stops the deadline timer and fails every command whose caller has not
+   * been told yet (the connection is being closed).
+   */
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    for (const entry of this.inFlight) {
+      entry.reject?.(this.connection.unavailable('the connection is closing'));
+      entry.reject = undefined;
+      if (entry.settled) {
+        this.inFlight.delete(entry);
+      }
+    }
   }
 
   private late(): string {
     return `Redis did not answer within ${this.limits.timeoutMs} ms`;
   }
 
-  /** ioredis settled it: it is forgotten once its caller is told, too. */
+  /**
+   * ioredis settled it, so it holds none of its memory any more; it is
+   * forgotten once its caller has been told, too.
+   */
   private settle(entry: InFlight): void {
     entry.settled = true;
-    if (!entry.cut || !entry.reject) {
-      this.forget(entry);
-    }
-  }
-
-  private forget(entry: InFlight): void {
-    if (this.inFlight.delete(entry)) {
-      this.bytes -= entry.bytes;
-      this.count -= entry.count;
+    this.bytes -= entry.bytes;
+    this.count -= entry.count;
+    if (!entry.reject) {
+      this.inFlight.delete(entry);
     }
   }
 
@@ -220,7 +238,7 @@ export class CommandGate {
         }
       }
       if (entry.settled) {
-        this.forget(entry);
+        this.inFlight.delete(entry);
       }
     }
     if (unanswered > 0) {

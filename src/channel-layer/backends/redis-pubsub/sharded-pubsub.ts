@@ -43,7 +43,7 @@ const NOT_LOCAL = 'non local key';
  */
 export class ShardedPubSub implements PubSubServer {
   private readonly connection: RedisConnection<Cluster>;
-  /** Gates by master (`host:port`; '' for slots no master owns). */
+  /** Gates by master (`host:port`). */
   private readonly gates = new Map<string, CommandGate>();
   private readonly subscribed = new Set<string>();
   /** Publishes, one script run each. */
@@ -123,7 +123,17 @@ export class ShardedPubSub implements PubSubServer {
   private async publishNow(name: string, payload: Buffer): Promise<number> {
     const slot = calculateSlot(name);
     const cluster = this.connection.client;
-    const receivers = await this.gateOf(slot).run(
+    const master = masterOfSlot(cluster, slot);
+    if (!master || !nodeByKey(cluster, master)) {
+      // ioredis would send it to a random master, and count it in no gate
+      // of that one: a cut left no connection to the slot's master until
+      // the next reread of the slot table, which this asks for now.
+      cluster.refreshSlotsCache();
+      throw this.connection.unavailable(
+        `no connection to the master of slot ${slot}`,
+      );
+    }
+    const receivers = await this.gateOf(master).run(
       (_, deadline) =>
         shardPublish(cluster, slot, name, deadline, payload).catch(
           (error: unknown) => {
@@ -141,18 +151,15 @@ export class ShardedPubSub implements PubSubServer {
   }
 
   /**
-   * The gate of the master that owns `slot` now: a deadline that passes
-   * there cuts that master's connection only. While no master owns it,
-   * publishes fail at once (ioredis sends them to a random master, which
-   * refuses a shard channel it does not serve).
+   * The gate of `master` (`host:port`): a deadline that passes there cuts
+   * that master's connection only.
    */
-  private gateOf(slot: number): CommandGate {
-    const cluster = this.connection.client;
-    const master = masterOfSlot(cluster, slot) ?? '';
+  private gateOf(master: string): CommandGate {
     let gate = this.gates.get(master);
     if (!gate) {
+      const cluster = this.connection.client;
       gate = new CommandGate(this.connection, this.logger, {
-        name: `${this.connection.name} (master ${master || 'none'})`,
+        name: `${this.connection.name} (master ${master})`,
         cut: () => {
           // Not found: its connection is gone already, and its commands failed.
           const node = nodeByKey(cluster, master);
