@@ -5,133 +5,162 @@ import { expectNoDeliveryAfterRefusal } from '../helpers/late-delivery';
 import { pollUntil } from '../helpers/poll-until';
 import { useRedisCluster } from '../helpers/use-redis-cluster';
 
-/** The layers' prefix: a group's pub/sub channel is `hang__group__<group>`. */
+/** The layers' prefix. */
 const PREFIX = 'hang';
 
 /** Sends kept in flight at once to the healthy master's room while the other hangs. */
 const HEALTHY_WINDOW = 20;
 
 /**
- * A Cluster master that hangs (SIGSTOP) under `redis-pubsub`: publishes to
- * its slots are held up to the bound and all fail, none of them is
- * delivered when it wakes (each is a deadline script, as on a standalone
- * server), and a room on another master goes on as if nothing happened:
- * only the hung master's connection is cut. The other masters keep serving
- * while one is down (`cluster-require-full-coverage no`; with replicas, a
- * failover would follow after `cluster-node-timeout`).
+ * A Cluster master that hangs (SIGSTOP): sends that need it are held up to
+ * the bound and all fail, none of them is delivered when it wakes (the
+ * layers' writes are deadline scripts), and a room on other masters goes on
+ * as if nothing happened: each master has its own deadlines, bounds and
+ * connection, and ioredis sends nothing twice. The other masters keep
+ * serving while one is down (`cluster-require-full-coverage no`; with
+ * replicas, a failover would follow after `cluster-node-timeout`).
  */
-describe('Publishes while a Redis Cluster master hangs, CHANNEL_LAYER=redis-pubsub (e2e)', () => {
-  const setup = useRedisCluster(3, 0, [
-    '--cluster-require-full-coverage',
-    'no',
-  ]);
-  let sender: ChannelLayer;
-  let receiver: ChannelLayer;
+describe.each(['redis', 'redis-pubsub'] as const)(
+  'Sends while a Redis Cluster master hangs, CHANNEL_LAYER=%s (e2e)',
+  (backend) => {
+    const setup = useRedisCluster(3, 0, [
+      '--cluster-require-full-coverage',
+      'no',
+    ]);
+    let sender: ChannelLayer;
+    let receiver: ChannelLayer;
 
-  const layer = (): ChannelLayer =>
-    createChannelLayer({
-      backend: 'redis-pubsub',
-      mode: 'cluster',
-      hosts: setup.cluster.urls,
-      prefix: PREFIX,
+    beforeEach(() => {
+      [sender, receiver] = Array.from({ length: 2 }, () =>
+        createChannelLayer({
+          backend,
+          mode: 'cluster',
+          hosts: setup.cluster.urls,
+          prefix: PREFIX,
+        }),
+      );
+    });
+    afterEach(async () => {
+      await Promise.all([sender.close(), receiver.close()]);
     });
 
-  beforeEach(() => {
-    [sender, receiver] = [layer(), layer()];
-  });
-  afterEach(async () => {
-    await Promise.all([sender.close(), receiver.close()]);
-  });
+    /** The key that holds a group (its members, or its pub/sub channel). */
+    const groupKey = (group: string): string =>
+      backend === 'redis'
+        ? `${PREFIX}:group:${group}`
+        : `${PREFIX}__group__${group}`;
 
-  /** A group whose pub/sub channel is on another master than `port`'s. */
-  async function groupAwayFrom(port: number): Promise<string> {
-    for (let n = 0; ; n++) {
-      const group = `healthy-${n}`;
-      if (
-        (await setup.cluster.masterOf(`${PREFIX}__group__${group}`)) !== port
-      ) {
-        return group;
+    /**
+     * A master to freeze that holds none of `receiver`'s own keys (with
+     * `redis`, the key of its process's channels), so that only the groups
+     * on it are cut off.
+     */
+    async function masterToFreeze(channel: string): Promise<number> {
+      const own =
+        backend === 'redis'
+          ? await setup.cluster.masterOf(
+              // channels_redis keys a process's channels by the name up to its '!'.
+              PREFIX + channel.slice(0, channel.indexOf('!') + 1),
+            )
+          : undefined;
+      const [port] = (await setup.cluster.masterPorts()).filter(
+        (candidate) => candidate !== own,
+      );
+      return port;
+    }
+
+    /** The first group named `stem-N` whose key is (or is not) on `port`. */
+    async function groupOn(
+      stem: string,
+      port: number,
+      on: boolean,
+    ): Promise<string> {
+      for (let n = 0; ; n++) {
+        const group = `${stem}-${n}`;
+        if (((await setup.cluster.masterOf(groupKey(group))) === port) === on) {
+          return group;
+        }
       }
     }
-  }
 
-  it('should hold at most a bounded number of publishes to the hung master, fail them all and deliver none later, while a room on another master gets each of its messages once, in order', async () => {
-    const channel = await receiver.newChannel();
-    await receiver.groupAdd('bounded', channel);
-    const port = await setup.cluster.masterOf(`${PREFIX}__group__bounded`);
-    const healthy = await groupAwayFrom(port);
-    const healthyChannel = await receiver.newChannel();
-    await receiver.groupAdd(healthy, healthyChannel);
-    const master = setup.cluster.server(port);
-    // The sender's connections to both masters are up before one hangs.
-    await sender.groupSend('bounded', { type: 'before' });
-    await sender.groupSend(healthy, { type: 'before' });
-    await expect(receiver.receive(channel)).resolves.toEqual({
-      type: 'before',
-    });
-    await expect(receiver.receive(healthyChannel)).resolves.toEqual({
-      type: 'before',
-    });
+    it('should hold at most a bounded number of sends to the hung master, fail them all and deliver none later, while a room on another master gets each of its messages once, in order', async () => {
+      const channel = await receiver.newChannel();
+      const healthyChannel = await receiver.newChannel();
+      const port = await masterToFreeze(channel);
+      const bounded = await groupOn('bounded', port, true);
+      const healthy = await groupOn('healthy', port, false);
+      await receiver.groupAdd(bounded, channel);
+      await receiver.groupAdd(healthy, healthyChannel);
+      // The sender's connections to the masters are up before one hangs.
+      await sender.groupSend(bounded, { type: 'before' });
+      await sender.groupSend(healthy, { type: 'before' });
+      await expect(receiver.receive(channel)).resolves.toEqual({
+        type: 'before',
+      });
+      await expect(receiver.receive(healthyChannel)).resolves.toEqual({
+        type: 'before',
+      });
 
-    const received = (async () => {
-      const messages: unknown[] = [];
-      for (;;) {
-        const message = await receiver.receive(healthyChannel);
-        if (message.type === 'last') {
-          return messages;
+      const received = (async () => {
+        const messages: unknown[] = [];
+        for (;;) {
+          const message = await receiver.receive(healthyChannel);
+          if (message.type === 'last') {
+            return messages;
+          }
+          messages.push(message);
         }
-        messages.push(message);
-      }
-    })();
-    master.freeze();
-    let hangOver = false;
-    const hung = expectHungGroupSendsRefused(sender, 'bounded').finally(
-      () => (hangOver = true),
-    );
-    // The turn that made the burst filled the bound on publishes waiting to
-    // be issued, which all masters share; from the next turn on, the
-    // healthy room's sends keep a window in flight at every moment while
-    // the hung master's deadlines pass and its connection is cut.
-    await setImmediate();
-    let sent = 0;
-    const healthySends = Promise.all(
-      Array.from({ length: HEALTHY_WINDOW }, async () => {
-        while (!hangOver) {
-          await sender.groupSend(healthy, { type: 'healthy', n: sent++ });
-        }
-      }),
-    );
-    await Promise.all([hung, healthySends]);
-    await sender.groupSend(healthy, { type: 'last' });
-    expect(await received).toEqual(
-      Array.from({ length: sent }, (_, n) => ({ type: 'healthy', n })),
-    );
+      })();
+      const master = setup.cluster.server(port);
+      master.freeze();
+      let hangOver = false;
+      const hung = expectHungGroupSendsRefused(sender, bounded).finally(
+        () => (hangOver = true),
+      );
+      // The turn that made the burst filled the bound on sends waiting to
+      // be issued, which all masters share; from the next turn on, the
+      // healthy room's sends keep a window in flight at every moment while
+      // the hung master's deadlines pass and its connection is cut.
+      await setImmediate();
+      let sent = 0;
+      const healthySends = Promise.all(
+        Array.from({ length: HEALTHY_WINDOW }, async () => {
+          while (!hangOver) {
+            await sender.groupSend(healthy, { type: 'healthy', n: sent++ });
+          }
+        }),
+      );
+      await Promise.all([hung, healthySends]);
+      await sender.groupSend(healthy, { type: 'last' });
+      expect(await received).toEqual(
+        Array.from({ length: sent }, (_, n) => ({ type: 'healthy', n })),
+      );
 
-    master.thaw();
-    // Held publishes that Redis ran when it woke would arrive before this one.
-    await pollUntil('a publish after the thaw', () =>
-      sender.groupSend('bounded', { type: 'after' }).then(
-        () => true,
-        () => undefined,
-      ),
-    );
-    await expect(receiver.receive(channel)).resolves.toEqual({
-      type: 'after',
-    });
-  }, 90_000);
+      master.thaw();
+      // Held sends that Redis ran when it woke would arrive before this one.
+      await pollUntil('a send after the thaw', () =>
+        sender.groupSend(bounded, { type: 'after' }).then(
+          () => true,
+          () => undefined,
+        ),
+      );
+      await expect(receiver.receive(channel)).resolves.toEqual({
+        type: 'after',
+      });
+    }, 90_000);
 
-  it('should deliver no message after its sender was told it failed, across a cut of the hung master', async () => {
-    const channel = await receiver.newChannel();
-    await receiver.groupAdd('cut', channel);
-    const master = setup.cluster.server(
-      await setup.cluster.masterOf(`${PREFIX}__group__cut`),
-    );
-    await expectNoDeliveryAfterRefusal(
-      sender,
-      receiver,
-      channel,
-      'cut',
-      master,
-    );
-  }, 90_000);
-});
+    it('should deliver no message after its sender was told it failed, across a cut of the hung master', async () => {
+      const channel = await receiver.newChannel();
+      const port = await masterToFreeze(channel);
+      const group = await groupOn('cut', port, true);
+      await receiver.groupAdd(group, channel);
+      await expectNoDeliveryAfterRefusal(
+        sender,
+        receiver,
+        channel,
+        group,
+        setup.cluster.server(port),
+      );
+    }, 90_000);
+  },
+);

@@ -234,6 +234,11 @@ export class RedisClusterSetup {
     });
   }
 
+  /** Every master's port. */
+  async masterPorts(): Promise<number[]> {
+    return (await this.masters()).map(({ port }) => port);
+  }
+
   /** Every master's port, node id and slots, as `CLUSTER SLOTS` tells them. */
   private async masters(): Promise<
     Array<{ port: number; id: string; slots: Set<number> }>

@@ -6,7 +6,7 @@ import type {
 } from '../interfaces/channel-layer-options.interface';
 import type { ChannelMessage } from '../interfaces/channel-message.interface';
 import type { GroupSendResult } from '../interfaces/group-send-result.interface';
-import { CommandGate } from '../backends/redis-common/command-gate';
+import { ShardGates } from '../backends/redis-common/shard-gates';
 import { groupKey } from '../backends/redis/group-key';
 import { CHANNEL_KEY, MessageCodec } from '../backends/redis/message-codec';
 import { PYTHON_MSGPACK } from '../backends/redis-common/python-msgpack';
@@ -70,7 +70,7 @@ export class RedisGroupHistory extends GroupHistory {
   /** The one capacity of the core layer's one-script send, when it has one. */
   private readonly fanoutCapacity?: number;
   private readonly connections: RedisConnection[];
-  private readonly gates: CommandGate[];
+  private readonly gates: ShardGates;
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -102,9 +102,7 @@ export class RedisGroupHistory extends GroupHistory {
       { backend: layerOptions.backend },
     );
     this.connections.forEach(({ client }) => defineHistoryScripts(client));
-    this.gates = this.connections.map(
-      (connection) => new CommandGate(connection, this.logger),
-    );
+    this.gates = new ShardGates(this.connections, this.logger);
   }
 
   async groupSend(
@@ -127,32 +125,34 @@ export class RedisGroupHistory extends GroupHistory {
       return [];
     }
     const { index, key } = this.streamOf(group);
-    const entries = await this.gates[index].run((client) =>
-      client.xrevrangeBuffer(key, '+', '-', 'COUNT', count),
-    );
+    const entries = await this.gates
+      .of(index, key)
+      .run((client) => client.xrevrangeBuffer(key, '+', '-', 'COUNT', count));
     return entries.reverse().map((entry) => this.decode(entry));
   }
 
   async newestId(group: string): Promise<string | undefined> {
     const { index, key } = this.streamOf(group);
-    const [newest] = await this.gates[index].run((client) =>
-      client.xrevrangeBuffer(key, '+', '-', 'COUNT', 1),
-    );
+    const [newest] = await this.gates
+      .of(index, key)
+      .run((client) => client.xrevrangeBuffer(key, '+', '-', 'COUNT', 1));
     return newest?.[0].toString();
   }
 
   async since(group: string, id: string): Promise<HistorySince> {
     const { index, key } = this.streamOf(group);
     const valid = isHistoryId(id);
-    const entries = await this.gates[index].run((client) =>
-      client.xrangeBuffer(
-        key,
-        valid ? id : '-',
-        '+',
-        'COUNT',
-        this.options.size + 1,
-      ),
-    );
+    const entries = await this.gates
+      .of(index, key)
+      .run((client) =>
+        client.xrangeBuffer(
+          key,
+          valid ? id : '-',
+          '+',
+          'COUNT',
+          this.options.size + 1,
+        ),
+      );
     const recovered = valid && entries[0]?.[0].toString() === id;
     return {
       recovered,
@@ -163,13 +163,11 @@ export class RedisGroupHistory extends GroupHistory {
   }
 
   async ping(): Promise<void> {
-    await Promise.all(
-      this.gates.map((gate) => gate.run((client) => client.ping())),
-    );
+    await this.gates.onEach((client) => client.ping());
   }
 
   async close(): Promise<void> {
-    this.gates.forEach((gate) => gate.stop());
+    this.gates.stop();
     await Promise.all(this.connections.map((connection) => connection.quit()));
   }
 
@@ -184,24 +182,26 @@ export class RedisGroupHistory extends GroupHistory {
     }
     const head = packed.subarray(0, -1);
     const value = this.codec.encode(message);
-    const [id, receivers] = await this.gates[index].run(
-      (client, deadline) =>
-        client.channelsHistoryPublish(
-          key,
-          value,
-          this.options.size,
-          this.options.ttl,
-          name,
-          head,
-          this.layerOptions.mode === 'cluster' ? '1' : '0',
-          deadline,
-          this.layer instanceof RedisPubSubChannelLayer &&
-            this.layer.hasMembers(group)
-            ? 1
-            : 0,
-        ),
-      value.length + head.length,
-    );
+    const [id, receivers] = await this.gates
+      .of(index, key)
+      .run(
+        (client, deadline) =>
+          client.channelsHistoryPublish(
+            key,
+            value,
+            this.options.size,
+            this.options.ttl,
+            name,
+            head,
+            this.layerOptions.mode === 'cluster' ? '1' : '0',
+            deadline,
+            this.layer instanceof RedisPubSubChannelLayer &&
+              this.layer.hasMembers(group)
+              ? 1
+              : 0,
+          ),
+        value.length + head.length,
+      );
     if (id === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }
@@ -228,25 +228,30 @@ export class RedisGroupHistory extends GroupHistory {
       throw new Error('msgpack did not hold the id placeholder');
     }
     const value = this.codec.encode(message);
-    const [id, keys, full] = await this.gates[0].run(
-      (client, deadline) =>
-        client.channelsHistoryFanout(
-          key,
-          name,
-          value,
-          this.options.size,
-          this.options.ttl,
-          this.settings.groupExpiry,
-          this.settings.expiry,
-          capacity,
-          this.prefix,
-          Math.max(capacity, layer.processCapacity ?? DEFAULT_PROCESS_CAPACITY),
-          head.subarray(0, at),
-          head.subarray(at + 1),
-          deadline,
-        ),
-      value.length + head.length,
-    );
+    const [id, keys, full] = await this.gates
+      .of(0, key)
+      .run(
+        (client, deadline) =>
+          client.channelsHistoryFanout(
+            key,
+            name,
+            value,
+            this.options.size,
+            this.options.ttl,
+            this.settings.groupExpiry,
+            this.settings.expiry,
+            capacity,
+            this.prefix,
+            Math.max(
+              capacity,
+              layer.processCapacity ?? DEFAULT_PROCESS_CAPACITY,
+            ),
+            head.subarray(0, at),
+            head.subarray(at + 1),
+            deadline,
+          ),
+        value.length + head.length,
+      );
     if (id === EXPIRED) {
       throw this.connections[0].unavailable('Redis ran it too late');
     }
@@ -259,17 +264,19 @@ export class RedisGroupHistory extends GroupHistory {
   ): Promise<GroupSendResult & { id: string }> {
     const { index, key } = this.streamOf(group);
     const value = this.codec.encode(message);
-    const reply = await this.gates[index].run(
-      (client, deadline) =>
-        client.channelsHistoryAppend(
-          key,
-          value,
-          this.options.size,
-          this.options.ttl,
-          deadline,
-        ),
-      value.length,
-    );
+    const reply = await this.gates
+      .of(index, key)
+      .run(
+        (client, deadline) =>
+          client.channelsHistoryAppend(
+            key,
+            value,
+            this.options.size,
+            this.options.ttl,
+            deadline,
+          ),
+        value.length,
+      );
     if (reply === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }
@@ -278,7 +285,8 @@ export class RedisGroupHistory extends GroupHistory {
       return { ...(await this.layer.groupSend(group, { ...message, id })), id };
     } catch (error) {
       // Not delivered, so not history either (best effort: Redis may be away).
-      void this.gates[index]
+      void this.gates
+        .of(index, key)
         .run((client) => client.xdel(key, id))
         .catch(() => undefined);
       throw error;

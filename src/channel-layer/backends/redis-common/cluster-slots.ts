@@ -51,7 +51,7 @@ export function nodeByKey(cluster: Cluster, key: string): Redis | undefined {
 }
 
 /** A node's name in a Cluster's slot table. */
-function nodeKey(node: Redis): string {
+export function nodeKey(node: Redis): string {
   return `${node.options.host}:${node.options.port}`;
 }
 

@@ -7,7 +7,7 @@ import {
   mastersOf,
   nodeByKey,
 } from '../redis-common/cluster-slots';
-import { CommandGate, cutConnections } from '../redis-common/command-gate';
+import { ClusterGates } from '../redis-common/cluster-gates';
 import { inTime } from '../redis-common/deadline-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
 import {
@@ -43,8 +43,7 @@ const NOT_LOCAL = 'non local key';
  */
 export class ShardedPubSub implements PubSubServer {
   private readonly connection: RedisConnection<Cluster>;
-  /** Gates by master (`host:port`). */
-  private readonly gates = new Map<string, CommandGate>();
+  private readonly gates: ClusterGates;
   private readonly subscribed = new Set<string>();
   /** Publishes, one script run each. */
   private readonly publishes: PublishQueue;
@@ -64,6 +63,7 @@ export class ShardedPubSub implements PubSubServer {
         shardedSubscribers: true,
       },
     );
+    this.gates = new ClusterGates(this.connection, logger);
     this.connection.client.on('smessageBuffer', (name: Buffer, data: Buffer) =>
       onMessage(name.toString(), data),
     );
@@ -116,7 +116,7 @@ export class ShardedPubSub implements PubSubServer {
   }
 
   async close(): Promise<void> {
-    this.gates.forEach((gate) => gate.stop());
+    this.gates.stop();
     await this.connection.quit();
   }
 
@@ -133,7 +133,7 @@ export class ShardedPubSub implements PubSubServer {
         `no connection to the master of slot ${slot}`,
       );
     }
-    const receivers = await this.gateOf(master).run(
+    const receivers = await this.gates.of(master).run(
       (_, deadline) =>
         shardPublish(cluster, slot, name, deadline, payload).catch(
           (error: unknown) => {
@@ -148,28 +148,5 @@ export class ShardedPubSub implements PubSubServer {
       payload.length,
     );
     return inTime(receivers, 'redis-pubsub');
-  }
-
-  /**
-   * The gate of `master` (`host:port`): a deadline that passes there cuts
-   * that master's connection only.
-   */
-  private gateOf(master: string): CommandGate {
-    let gate = this.gates.get(master);
-    if (!gate) {
-      const cluster = this.connection.client;
-      gate = new CommandGate(this.connection, this.logger, {
-        name: `${this.connection.name} (master ${master})`,
-        cut: () => {
-          // Not found: its connection is gone already, and its commands failed.
-          const node = nodeByKey(cluster, master);
-          if (node) {
-            cutConnections(node);
-          }
-        },
-      });
-      this.gates.set(master, gate);
-    }
-    return gate;
   }
 }

@@ -63,14 +63,14 @@ export class GroupSender {
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
+    const key = groupKey(this.prefix, group);
     const members = await this.shards.run(
       this.shards.shardOf(group),
       (client) =>
-        client.channelsGroupMembers(
-          groupKey(this.prefix, group),
-          nextScore(),
-          this.groupExpiry,
-        ),
+        client.channelsGroupMembers(key, nextScore(), this.groupExpiry),
+      undefined,
+      undefined,
+      key,
     );
     const byShard = this.plan(members, message);
     const now = nextScore();

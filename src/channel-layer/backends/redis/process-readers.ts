@@ -71,8 +71,12 @@ export class ProcessReaders {
       [...this.readers].map(([id, reader]) => {
         const index = typeof id === 'number' ? id : 0;
         const key = typeof id === 'string' ? id : this.defaultKey;
-        return shards.run(index, (client) =>
-          reader.sync((marker) => client.zadd(key, 0, marker)),
+        return shards.run(
+          index,
+          (client) => reader.sync((marker) => client.zadd(key, 0, marker)),
+          undefined,
+          undefined,
+          key,
         );
       }),
     );

@@ -217,16 +217,20 @@ export class RedisChannelLayer implements ChannelLayer {
     if (this.core.mailboxes.isOpen(channel)) {
       this.memberships.remember(group, channel);
     }
+    const key = groupKey(this.prefix, group);
     const added = await this.shards.run(
       this.shards.shardOf(group),
       (client, deadline) =>
         client.channelsGroupAdd(
-          groupKey(this.prefix, group),
+          key,
           channel,
           nextScore(),
           this.groupExpiry,
           deadline,
         ),
+      undefined,
+      undefined,
+      key,
     );
     if (added === EXPIRED) {
       // Its caller was told it failed: it must not be a member either.
@@ -238,8 +242,13 @@ export class RedisChannelLayer implements ChannelLayer {
   async groupDiscard(group: string, channel: string): Promise<void> {
     this.core.checkMembership(group, channel);
     this.memberships.discard(group, channel);
-    await this.shards.run(this.shards.shardOf(group), (client) =>
-      client.zrem(groupKey(this.prefix, group), channel),
+    const key = groupKey(this.prefix, group);
+    await this.shards.run(
+      this.shards.shardOf(group),
+      (client) => client.zrem(key, channel),
+      undefined,
+      undefined,
+      key,
     );
   }
 

@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import { Cluster } from 'ioredis';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
-import { mastersOf, onSlotOwnersChange } from '../redis-common/cluster-slots';
-import { CommandGate } from '../redis-common/command-gate';
+import { onSlotOwnersChange } from '../redis-common/cluster-slots';
+import { ShardGates } from '../redis-common/shard-gates';
 import type {
   RedisClient,
   RedisConnection,
@@ -18,7 +18,7 @@ import { shardIndex } from '../redis-common/shards';
  */
 export class RedisShards {
   private readonly connections: RedisConnection[];
-  private readonly gates: CommandGate[];
+  private readonly gates: ShardGates;
   private sendIndex = 0;
 
   /**
@@ -44,9 +44,7 @@ export class RedisShards {
         onSlotOwnersChange(client, () => onReady(index));
       }
     });
-    this.gates = this.connections.map(
-      (shard) => new CommandGate(shard, logger),
-    );
+    this.gates = new ShardGates(this.connections, logger);
   }
 
   /** Whether the one shard is a Redis Cluster, where no command may touch keys of two slots. */
@@ -71,40 +69,34 @@ export class RedisShards {
   }
 
   /**
-   * Runs a call on shard `index` through its `CommandGate`: connection
-   * failures, a full gate and a missed deadline reject with
-   * `ChannelLayerUnavailableError`.
+   * Runs a call on shard `index` through its `CommandGate` (on a Cluster, the
+   * gate of the master that owns `key`'s slot): connection failures, a full
+   * gate and a missed deadline reject with `ChannelLayerUnavailableError`.
    * @param call gets the connection and the deadline for scripts.
    * @param bytes the payload's size.
    * @param count the messages it carries.
+   * @param key the key it touches (all its keys share one slot).
    */
   run<T>(
     index: number,
     call: (client: RedisClient, deadline: number) => Promise<T>,
     bytes?: number,
     count?: number,
+    key?: string,
   ): Promise<T> {
-    return this.gates[index].run(call, bytes, count);
+    return this.gates.of(index, key).run(call, bytes, count);
   }
 
   /**
    * Runs a call on every shard at once, as `run` does on one; on a Cluster,
-   * on every master (each a connection of its own, with the scripts defined).
+   * on every master (each a connection of its own, with the scripts
+   * defined), each through its own gate.
    */
-  async runOnEach<T>(call: (client: RedisClient) => Promise<T>): Promise<T[]> {
-    const results = await Promise.all(
-      this.connections.map((_, index) =>
-        this.run(index, (client) =>
-          Promise.all(
-            mastersOf(client).map((master) => {
-              defineChannelScripts(master);
-              return call(master);
-            }),
-          ),
-        ),
-      ),
-    );
-    return results.flat();
+  runOnEach<T>(call: (client: RedisClient) => Promise<T>): Promise<T[]> {
+    return this.gates.onEach((client) => {
+      defineChannelScripts(client);
+      return call(client);
+    });
   }
 
   /**
@@ -117,7 +109,7 @@ export class RedisShards {
 
   /** Closes every connection, gracefully when Redis answers. */
   async quit(): Promise<void> {
-    this.gates.forEach((gate) => gate.stop());
+    this.gates.stop();
     await Promise.all(this.connections.map((shard) => shard.quit()));
   }
 }

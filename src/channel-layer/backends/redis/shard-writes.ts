@@ -114,20 +114,18 @@ export class ShardWrites {
 
   /**
    * On a Cluster: sends each of `writes` (keys of any slots) as a run of its
-   * own, auto-pipelined per node, admitted or refused together by the gate.
-   * Resolves with 1, or 0 for a full key, per write.
+   * own, through its master's gate, auto-pipelined per node. Resolves with 1,
+   * or 0 for a full key, per write; fails if any write fails (the others may
+   * have been made).
    */
-  async sendEach(writes: ShardWrite[]): Promise<number[]> {
-    const replies = await this.shards.run(
-      0,
-      (client, deadline) =>
-        Promise.all(
-          writes.map((write) => this.script(client, [write], deadline)),
+  sendEach(writes: ShardWrite[]): Promise<number[]> {
+    return Promise.all(
+      writes.map((write) =>
+        this.issue(0, [write], write.value.length).then(
+          ([reply]) => reply as number,
         ),
-      writes.reduce((sum, write) => sum + write.value.length, 0),
-      writes.length,
+      ),
     );
-    return replies.map((reply) => inTime(reply, 'redis')[0] as number);
   }
 
   private async issue(
@@ -140,6 +138,7 @@ export class ShardWrites {
       (client, deadline) => this.script(client, writes, deadline),
       bytes,
       writes.length,
+      writes[0].key,
     );
     return inTime(replies, 'redis');
   }
