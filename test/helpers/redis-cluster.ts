@@ -108,7 +108,7 @@ export class RedisClusterSetup {
       const now = await this.masterOf(key);
       return now === oldPort ? undefined : now;
     });
-    await Promise.all(this.live().map((server) => this.untilHealthy(server)));
+    await this.untilAllHealthy();
     return port;
   }
 
@@ -232,6 +232,14 @@ export class RedisClusterSetup {
       // `<id> <host>:<port>@<bus port> slave <master id> …`
       return lines.map((line) => Number(/:(\d+)@/.exec(line)?.[1]));
     });
+  }
+
+  /**
+   * Resolves once every live node reports every slot served and the cluster
+   * ok (a master that hung is no longer marked failed).
+   */
+  async untilAllHealthy(): Promise<void> {
+    await Promise.all(this.live().map((server) => this.untilHealthy(server)));
   }
 
   /** Every master's port. */

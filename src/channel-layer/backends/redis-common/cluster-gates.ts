@@ -11,7 +11,7 @@ import type { RedisConnection } from './redis-connection';
  * in flight on the others go on.
  */
 export class ClusterGates {
-  /** By master (`host:port`, as the slot table names it). */
+  /** By master (`host:port`, as the slot table names it; '' for none known). */
   private readonly gates = new Map<string, CommandGate>();
 
   constructor(
@@ -19,20 +19,13 @@ export class ClusterGates {
     private readonly logger: Logger,
   ) {}
 
-  /** The gate of `master` (`host:port`). */
+  /** The gate of `master` (`host:port`; '' when the slot's master is unknown: its deadline cuts nothing). */
   of(master: string): CommandGate {
     let gate = this.gates.get(master);
     if (!gate) {
-      const cluster = this.connection.client;
       gate = new CommandGate(this.connection, this.logger, {
-        name: `${this.connection.name} (master ${master})`,
-        cut: () => {
-          // Not found: its connection is gone already, and its commands failed.
-          const node = nodeByKey(cluster, master);
-          if (node) {
-            cutConnections(node);
-          }
-        },
+        name: `${this.connection.name} (master ${master || 'unknown'})`,
+        cut: () => this.cut(master),
       });
       this.gates.set(master, gate);
     }
@@ -42,5 +35,14 @@ export class ClusterGates {
   /** Stops every gate (the connection is being closed). */
   stop(): void {
     this.gates.forEach((gate) => gate.stop());
+  }
+
+  /** Closes the connection to `master` at once (see `cutConnections`). */
+  private cut(master: string): void {
+    const node = master ? nodeByKey(this.connection.client, master) : undefined;
+    if (node) {
+      cutConnections(node);
+    }
+    // Not found: its connection is gone already, and its commands failed.
   }
 }

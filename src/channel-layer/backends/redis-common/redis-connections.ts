@@ -109,9 +109,9 @@ export function createRedisConnection(
 
 /**
  * A Cluster client that fails fast as a single connection does: no offline
- * queue, no re-sending after a reconnect or a closed connection, retries of
- * a command only on a redirection (MOVED, ASK: Redis did not run it; bounded
- * by ioredis's redirection limit), endless reconnection with capped backoff.
+ * queue, no re-sending after a reconnect, retries of a command only while
+ * the cluster moves slots or promotes a replica (bounded by ioredis's
+ * redirection limit), endless reconnection with capped backoff.
  */
 export function createClusterConnection(
   options: ClusterRedisOptions,
@@ -134,11 +134,6 @@ export function createClusterConnection(
       // killed master never sends: commands for its slots would keep trying
       // the dead node after a replica took over.
       slotsRefreshInterval: SLOTS_REFRESH_MS,
-      // A command whose connection closed under it may have run: it fails,
-      // and its caller is told, rather than ioredis sending it again 100 ms
-      // later (a second copy of a message). A gate's cut of a hung master
-      // closes connections with commands in flight.
-      retryDelayOnFailover: 0,
       clusterRetryStrategy: (attempt) =>
         Math.min(50 * 2 ** Math.min(attempt, 6), MAX_RECONNECT_DELAY_MS),
       redisOptions: {

@@ -13,38 +13,40 @@ import type { RedisClient, RedisConnection } from './redis-connection';
  * commands.
  */
 export class ShardGates {
-  private readonly gates: CommandGate[];
+  /** One per shard; none on a Cluster, whose gates are per master. */
+  private readonly gates: CommandGate[] = [];
   private readonly masters?: ClusterGates;
 
   constructor(
     private readonly connections: readonly RedisConnection[],
     logger: Logger,
   ) {
-    this.gates = connections.map(
-      (connection) => new CommandGate(connection, logger),
-    );
     const [first] = connections;
     if (first.client instanceof Cluster) {
       this.masters = new ClusterGates(
         first as RedisConnection<Cluster>,
         logger,
       );
+    } else {
+      this.gates = connections.map(
+        (connection) => new CommandGate(connection, logger),
+      );
     }
   }
 
   /**
    * The gate for a command on shard `index` that touches `key` (all its keys
-   * in one slot); the shard's own gate for one whose slot has no known master.
+   * in one slot); on a Cluster, for a key whose slot has no known master,
+   * one whose deadline cuts no master.
    */
   of(index: number, key?: string): CommandGate {
-    if (this.masters && key !== undefined) {
-      const cluster = this.connections[index].client as Cluster;
-      const master = masterOfSlot(cluster, calculateSlot(key));
-      if (master) {
-        return this.masters.of(master);
-      }
+    if (!this.masters) {
+      return this.gates[index];
     }
-    return this.gates[index];
+    const cluster = this.connections[index].client as Cluster;
+    const master =
+      key === undefined ? undefined : masterOfSlot(cluster, calculateSlot(key));
+    return this.masters.of(master ?? '');
   }
 
   /**
