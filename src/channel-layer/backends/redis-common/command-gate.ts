@@ -49,7 +49,6 @@ export interface GateOptions {
   readonly cut?: () => void;
   /** What its log lines name; by default the connection's name. */
   readonly name?: string;
-  readonly limits?: CommandLimits;
 }
 
 /**
@@ -95,7 +94,7 @@ export class CommandGate {
 
   private readonly cut: () => void;
   private readonly name: string;
-  private readonly limits: CommandLimits;
+  private readonly limits = DEFAULT_COMMAND_LIMITS;
 
   constructor(
     private readonly connection: RedisConnection,
@@ -104,7 +103,6 @@ export class CommandGate {
   ) {
     this.cut = options.cut ?? (() => cutConnections(connection.client));
     this.name = options.name ?? connection.name;
-    this.limits = options.limits ?? DEFAULT_COMMAND_LIMITS;
   }
 
   /**
