@@ -1,5 +1,5 @@
 import type { Result } from 'ioredis';
-import { EXPIRED_LUA } from '../backends/redis-common/deadline-script';
+import { deadlineGuard } from '../backends/redis-common/deadline-script';
 import type { RedisClient } from '../backends/redis-common/redis-connection';
 import { FANOUT_LUA } from '../backends/redis/redis-scripts';
 
@@ -28,11 +28,7 @@ end
  * KEYS[1] history stream; ARGV stored value, size, ttl, deadline.
  * Returns the id, or -1 past the deadline.
  */
-export const HISTORY_APPEND_LUA = `${EXPIRED_LUA}${APPEND_LUA}
-if expired(ARGV[4]) then
-  return -1
-end
-return append(ARGV[1], ARGV[2], ARGV[3])
+export const HISTORY_APPEND_LUA = `${APPEND_LUA}${deadlineGuard('ARGV[4]')}return append(ARGV[1], ARGV[2], ARGV[3])
 `;
 
 /**
@@ -49,11 +45,7 @@ return append(ARGV[1], ARGV[2], ARGV[3])
  * Returns {id, receivers}, {-1, 0} past the deadline, or {-2, receivers}
  * when it reached too few and was not kept.
  */
-export const HISTORY_PUBLISH_LUA = `${EXPIRED_LUA}${APPEND_LUA}
-if expired(ARGV[7]) then
-  return {-1, 0}
-end
-local id = append(ARGV[1], ARGV[2], ARGV[3])
+export const HISTORY_PUBLISH_LUA = `${APPEND_LUA}${deadlineGuard('ARGV[7]', '{-1, 0}')}local id = append(ARGV[1], ARGV[2], ARGV[3])
 local command = ARGV[6] == '1' and 'SPUBLISH' or 'PUBLISH'
 local receivers = redis.call(command, ARGV[4], ARGV[5] .. id_string(id))
 if receivers < tonumber(ARGV[8]) then
@@ -74,11 +66,7 @@ return {id, receivers}
  * head after, deadline.
  * Returns {id, destination keys, keys that were full}, or {-1, 0, 0} past the deadline.
  */
-export const HISTORY_FANOUT_LUA = `${EXPIRED_LUA}${APPEND_LUA}${FANOUT_LUA}
-if expired(ARGV[11]) then
-  return {-1, 0, 0}
-end
-local id = append(ARGV[1], ARGV[2], ARGV[3])
+export const HISTORY_FANOUT_LUA = `${APPEND_LUA}${FANOUT_LUA}${deadlineGuard('ARGV[11]', '{-1, 0, 0}')}local id = append(ARGV[1], ARGV[2], ARGV[3])
 local time = redis.call('TIME')
 local now = string.format('%s.%06d', time[1], tonumber(time[2]))
 local head = ARGV[9] .. id_string(id) .. ARGV[10]

@@ -1,16 +1,17 @@
 import { Command, type Cluster, type Result } from 'ioredis';
-import { EXPIRED_LUA } from '../redis-common/deadline-script';
+import { deadlineGuard } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
 
 /**
  * `publish` of the pub/sub layer, for a batch of publishes: PUBLISH each,
  * in order, unless past the deadline. ARGV the deadline, then a pub/sub
- * channel and its payload per publish. Returns each PUBLISH's reply, or -1
- * (none was made).
+ * channel and its payload per publish. Returns PUBLISH's reply for a single
+ * publish (the usual batch under a paced load, answered without building a
+ * table), each PUBLISH's reply for more, or -1 (none was made).
  */
-export const PUBLISH_LUA = `${EXPIRED_LUA}
-if expired(ARGV[1]) then
-  return -1
+export const PUBLISH_LUA = `${deadlineGuard('ARGV[1]')}
+if #ARGV == 3 then
+  return redis.call('PUBLISH', ARGV[2], ARGV[3])
 end
 local receivers = {}
 for i = 2, #ARGV, 2 do
@@ -24,10 +25,7 @@ return receivers
  * shard channel ARGV[2] of ARGV[3], unless past the deadline ARGV[1].
  * Returns SPUBLISH's reply, or -1 (none was made).
  */
-const SHARD_PUBLISH_LUA = `${EXPIRED_LUA}
-if expired(ARGV[1]) then
-  return -1
-end
+const SHARD_PUBLISH_LUA = `${deadlineGuard('ARGV[1]')}
 return redis.call('SPUBLISH', ARGV[2], ARGV[3])
 `;
 
@@ -69,6 +67,6 @@ declare module 'ioredis' {
     channelsPublish(
       deadline: number,
       ...channelsAndPayloads: (string | Buffer)[]
-    ): Result<number[] | -1, Context>;
+    ): Result<number | number[], Context>;
   }
 }

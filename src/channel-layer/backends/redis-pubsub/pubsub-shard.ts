@@ -161,12 +161,16 @@ export class PubSubShard implements PubSubServer {
     batch: Publish[],
     bytes: number,
   ): Promise<number[]> {
-    const receivers = await this.gate.run(
-      (client, deadline) => client.channelsPublish(deadline, ...batch.flat()),
-      bytes,
-      batch.length,
+    const reply = inTime(
+      await this.gate.run(
+        (client, deadline) => client.channelsPublish(deadline, ...batch.flat()),
+        bytes,
+        batch.length,
+      ),
+      'redis-pubsub',
     );
-    return inTime(receivers, 'redis-pubsub');
+    // A single publish's reply is PUBLISH's own (PUBLISH_LUA).
+    return typeof reply === 'number' ? [reply] : reply;
   }
 
   /** Subscribes again to everything: a reconnected subscriber has nothing. */

@@ -1,5 +1,5 @@
 import type { Result } from 'ioredis';
-import { EXPIRED_LUA } from '../redis-common/deadline-script';
+import { deadlineGuard } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
 
 /**
@@ -33,11 +33,7 @@ return redis.call('ZRANGE', KEYS[1], 0, -1)
  * KEYS[1] group key; ARGV channel, now (s), group expiry (s), deadline.
  * Returns 1, or -1 past the deadline.
  */
-export const GROUP_ADD_LUA = `${EXPIRED_LUA}
-if expired(ARGV[4]) then
-  return -1
-end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+export const GROUP_ADD_LUA = `${deadlineGuard('ARGV[4]')}redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
@@ -48,12 +44,8 @@ return 1
  * KEYS channel keys; ARGV messages (one per key), capacities (one per key), now, expiry, deadline.
  * Returns how many keys were full, or -1 past the deadline.
  */
-export const GROUP_SEND_LUA = `${EXPIRED_LUA}
-local n = #KEYS
-if expired(ARGV[2 * n + 3]) then
-  return -1
-end
-local now = ARGV[2 * n + 1]
+export const GROUP_SEND_LUA = `
+local n = #KEYS${deadlineGuard('ARGV[2 * n + 3]')}local now = ARGV[2 * n + 1]
 local expiry = tonumber(ARGV[2 * n + 2])
 local cutoff = math.floor(tonumber(now)) - expiry
 local full = 0
@@ -152,11 +144,7 @@ end
  * Returns per write 1 or 0 (`s`) or {destination keys, keys that were full}
  * (`f`); or -1 past the deadline (none was made).
  */
-export const WRITES_LUA = `${EXPIRED_LUA}${SEND_LUA}${FANOUT_LUA}
-if expired(ARGV[1]) then
-  return -1
-end
-local expiry = tonumber(ARGV[2])
+export const WRITES_LUA = `${SEND_LUA}${FANOUT_LUA}${deadlineGuard('ARGV[1]')}local expiry = tonumber(ARGV[2])
 local replies = {}
 for k = 1, #KEYS do
   local a = 5 + 4 * (k - 1)
