@@ -1,5 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
-import { createChannelLayer, type ChannelLayer } from '../../src/channel-layer';
+import {
+  createChannelLayer,
+  createGroupHistory,
+  type ChannelLayer,
+  type ChannelLayerOptions,
+} from '../../src/channel-layer';
 import { expectHungGroupSendsRefused } from '../helpers/hung-group-sends';
 import { expectNoDeliveryAfterRefusal } from '../helpers/late-delivery';
 import { pollUntil } from '../helpers/poll-until';
@@ -30,16 +35,18 @@ describe.each(['redis', 'redis-pubsub'] as const)(
     let sender: ChannelLayer;
     let receiver: ChannelLayer;
 
+    const options = (): ChannelLayerOptions => ({
+      backend,
+      mode: 'cluster',
+      hosts: setup.cluster.urls,
+      prefix: PREFIX,
+    });
+
     beforeEach(async () => {
       // The other masters may still mark the one the last test froze as failed.
       await setup.cluster.untilAllHealthy();
       [sender, receiver] = Array.from({ length: 2 }, () =>
-        createChannelLayer({
-          backend,
-          mode: 'cluster',
-          hosts: setup.cluster.urls,
-          prefix: PREFIX,
-        }),
+        createChannelLayer(options()),
       );
     });
     afterEach(async () => {
@@ -163,23 +170,51 @@ describe.each(['redis', 'redis-pubsub'] as const)(
       frozen: (channel: string) => Promise<number>,
       onFrozen: boolean,
       seenAtOnce: boolean,
-    ): Promise<void> {
+      through: Pick<ChannelLayer, 'groupSend'> = sender,
+    ): Promise<string> {
       const channel = await receiver.newChannel();
       const port = await frozen(channel);
       const group = await groupOn(stem, port, onFrozen);
       await receiver.groupAdd(group, channel);
       await expectNoDeliveryAfterRefusal(
-        sender,
+        through,
         receiver,
         channel,
         group,
         setup.cluster.server(port),
         seenAtOnce,
       );
+      return group;
     }
 
     it('should deliver no message after its sender was told it failed, across a cut of the hung master', async () => {
       await expectCutKeepsPromises('cut', masterToFreeze, true, true);
+    }, 90_000);
+
+    // A room's history lives in a stream on the master of its group key (or
+    // pub/sub channel): the script that stores a message (and, with
+    // `redis-pubsub`, publishes it) must not run twice, as ioredis's
+    // Cluster client would make it by sending again what was in flight.
+    it('should store and deliver a room history’s message at most once across a cut of the master holding its history', async () => {
+      const history = createGroupHistory(options(), sender, {
+        size: 100,
+        ttl: 3_600,
+      });
+      try {
+        const group = await expectCutKeepsPromises(
+          'history',
+          masterToFreeze,
+          true,
+          backend === 'redis-pubsub',
+          history,
+        );
+        const stored = (await history.last(group, 100)).map(
+          ({ type, n }) => `${String(type)} ${String(n)}`,
+        );
+        expect(stored).toEqual([...new Set(stored)]);
+      } finally {
+        await history.close();
+      }
     }, 90_000);
 
     // With `redis`, a group send writes to each member's process key on its

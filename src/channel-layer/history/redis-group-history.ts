@@ -12,6 +12,7 @@ import { CHANNEL_KEY, MessageCodec } from '../backends/redis/message-codec';
 import { PYTHON_MSGPACK } from '../backends/redis-common/python-msgpack';
 import type { RedisConnection } from '../backends/redis-common/redis-connection';
 import { EXPIRED } from '../backends/redis-common/deadline-script';
+import { scriptOnce } from '../backends/redis-common/slot-eval';
 import {
   createConnections,
   shardCount,
@@ -30,7 +31,11 @@ import {
 import { isHistoryId } from './history-id';
 import { historyKey } from './history-key';
 import { RedisPubSubChannelLayer } from '../backends/redis-pubsub/redis-pubsub-channel-layer';
-import { defineHistoryScripts } from './history-scripts';
+import {
+  defineHistoryScripts,
+  HISTORY_APPEND_LUA,
+  HISTORY_PUBLISH_LUA,
+} from './history-scripts';
 
 /** What the publish script returns when the message reached too few subscribers to be kept. */
 const UNDELIVERED = -2;
@@ -182,26 +187,29 @@ export class RedisGroupHistory extends GroupHistory {
     }
     const head = packed.subarray(0, -1);
     const value = this.codec.encode(message);
+    const expected =
+      this.layer instanceof RedisPubSubChannelLayer &&
+      this.layer.hasMembers(group)
+        ? 1
+        : 0;
+    const sharded = this.layerOptions.mode === 'cluster' ? '1' : '0';
     const [id, receivers] = await this.gates
       .of(index, key)
-      .run(
-        (client, deadline) =>
-          client.channelsHistoryPublish(
-            key,
-            value,
-            this.options.size,
-            this.options.ttl,
-            name,
-            head,
-            this.layerOptions.mode === 'cluster' ? '1' : '0',
-            deadline,
-            this.layer instanceof RedisPubSubChannelLayer &&
-              this.layer.hasMembers(group)
-              ? 1
-              : 0,
-          ),
-        value.length + head.length,
-      );
+      .run((client, deadline) => {
+        const args = [
+          value,
+          this.options.size,
+          this.options.ttl,
+          name,
+          head,
+          sharded,
+          deadline,
+          expected,
+        ] as const;
+        return scriptOnce(client, HISTORY_PUBLISH_LUA, key, args, (redis) =>
+          redis.channelsHistoryPublish(key, ...args),
+        );
+      }, value.length + head.length);
     if (id === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }
@@ -264,19 +272,17 @@ export class RedisGroupHistory extends GroupHistory {
   ): Promise<GroupSendResult & { id: string }> {
     const { index, key } = this.streamOf(group);
     const value = this.codec.encode(message);
-    const reply = await this.gates
-      .of(index, key)
-      .run(
-        (client, deadline) =>
-          client.channelsHistoryAppend(
-            key,
-            value,
-            this.options.size,
-            this.options.ttl,
-            deadline,
-          ),
-        value.length,
+    const reply = await this.gates.of(index, key).run((client, deadline) => {
+      const args = [
+        value,
+        this.options.size,
+        this.options.ttl,
+        deadline,
+      ] as const;
+      return scriptOnce(client, HISTORY_APPEND_LUA, key, args, (redis) =>
+        redis.channelsHistoryAppend(key, ...args),
       );
+    }, value.length);
     if (reply === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }

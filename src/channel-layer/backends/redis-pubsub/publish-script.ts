@@ -1,6 +1,7 @@
-import { Command, type Cluster, type Result } from 'ioredis';
+import type { Cluster, Result } from 'ioredis';
 import { deadlineGuard } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
+import { evalOnSlot } from '../redis-common/slot-eval';
 
 /**
  * `publish` of the pub/sub layer, for a batch of publishes: PUBLISH each,
@@ -31,30 +32,24 @@ return redis.call('SPUBLISH', ARGV[2], ARGV[3])
 
 /**
  * Runs the sharded publish script on the master of `slot` (the slot of
- * `name`) and nowhere else. ioredis has no public way to send a command to
- * a slot's master other than by its keys, and a declared key would make
- * Redis redirect the script (ASK) while the slot is MIGRATING, where a
- * shard channel is still served by its source; its `sendCommand` takes the
- * slot as its pipelines give it, and then neither retries the command nor
- * follows a redirection: a re-sent script would be a second copy. It is
- * sent as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
+ * `name`), once (`evalOnSlot`). It is keyless: a declared key would make
+ * Redis redirect it (ASK) while the slot is MIGRATING, where a shard channel
+ * is still served by its source.
  */
-export function shardPublish(
+export async function shardPublish(
   cluster: Cluster,
   slot: number,
   name: string,
   deadline: number,
   payload: Buffer,
 ): Promise<number> {
-  const command = new Command('eval', [
+  return (await evalOnSlot(
+    cluster,
+    slot,
     SHARD_PUBLISH_LUA,
-    0,
-    deadline,
-    name,
-    payload,
-  ]);
-  void cluster.sendCommand(command, undefined, { slot });
-  return command.promise as Promise<number>;
+    [],
+    [deadline, name, payload],
+  )) as number;
 }
 
 /** Registers the pub/sub layer's publish script on its publishing connection. */
