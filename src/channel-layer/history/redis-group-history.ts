@@ -206,8 +206,13 @@ export class RedisGroupHistory extends GroupHistory {
           deadline,
           expected,
         ] as const;
-        return scriptOnce(client, HISTORY_PUBLISH_LUA, key, args, (redis) =>
-          redis.channelsHistoryPublish(key, ...args),
+        return scriptOnce(
+          client,
+          HISTORY_PUBLISH_LUA,
+          key,
+          args,
+          deadline,
+          (redis) => redis.channelsHistoryPublish(key, ...args),
         );
       }, value.length + head.length);
     if (id === EXPIRED) {
@@ -279,8 +284,13 @@ export class RedisGroupHistory extends GroupHistory {
         this.options.ttl,
         deadline,
       ] as const;
-      return scriptOnce(client, HISTORY_APPEND_LUA, key, args, (redis) =>
-        redis.channelsHistoryAppend(key, ...args),
+      return scriptOnce(
+        client,
+        HISTORY_APPEND_LUA,
+        key,
+        args,
+        deadline,
+        (redis) => redis.channelsHistoryAppend(key, ...args),
       );
     }, value.length);
     if (reply === EXPIRED) {

@@ -45,6 +45,25 @@ export function masterOfSlot(
   return cluster.slots[slot]?.[0];
 }
 
+/**
+ * The connection to the master of `slot` and its name (`host:port`), or
+ * `undefined` when the client has none: a cut left no connection to it
+ * until the next reread of the slot table, which this then asks for
+ * (ioredis would send the slot's commands to a random master meanwhile).
+ */
+export function slotMaster(
+  cluster: Cluster,
+  slot: number,
+): { key: string; node: Redis } | undefined {
+  const key = masterOfSlot(cluster, slot);
+  const node = key === undefined ? undefined : nodeByKey(cluster, key);
+  if (key === undefined || !node) {
+    cluster.refreshSlotsCache();
+    return undefined;
+  }
+  return { key, node };
+}
+
 /** The connection of `cluster` to the node named `key` (`host:port`), if it has one. */
 export function nodeByKey(cluster: Cluster, key: string): Redis | undefined {
   return cluster.nodes().find((node) => nodeKey(node) === key);

@@ -1,6 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Command, type Redis } from 'ioredis';
-import { nodeByKey } from './cluster-slots';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nodeByKey, slotMaster } from './cluster-slots';
 import type { RedisClient } from './redis-connection';
 
 /** Redirections one script follows at most (ioredis's own limit is 16). */
@@ -9,6 +10,31 @@ const MAX_REDIRECTIONS = 5;
 /** What a script gets besides its keys. */
 export type ScriptArgument = string | Buffer | number;
 
+/** ioredis's pool of a Cluster's node connections (not public). */
+interface NodePool {
+  findOrCreate(node: { host: string; port: number }): Redis;
+}
+
+/**
+ * The connection to the node `key` (`host:port`) that a redirection names.
+ * When the client has none (a new master importing its first slot owns
+ * none, so the slot table does not list it), it is opened in ioredis's own
+ * pool, as ioredis's redirection does; ioredis has no public way to.
+ */
+function redirectedTo(cluster: Cluster, key: string): Redis | undefined {
+  const known = nodeByKey(cluster, key);
+  if (known) {
+    return known;
+  }
+  const pool = (cluster as unknown as { connectionPool?: Partial<NodePool> })
+    .connectionPool;
+  const colon = key.lastIndexOf(':');
+  return pool?.findOrCreate?.({
+    host: key.slice(0, colon),
+    port: Number(key.slice(colon + 1)),
+  });
+}
+
 /**
  * Runs `lua` with `keys` and `args` on the master of `slot`, and never twice.
  *
@@ -16,14 +42,18 @@ export type ScriptArgument = string | Buffer | number;
  * written on closes before the reply (100 ms later, on a new connection),
  * as a cut of a hung master's connection does: a script the master then
  * read from the old socket's buffer when it woke would run a second time.
- * ioredis has no option for this one command and not for others, so it is
- * written here: given the slot as its pipelines give it, ioredis's
- * `sendCommand` neither retries the command nor follows a redirection.
- * A redirection means the script did not run, so it is followed here: to
- * the node a `MOVED` names (and the slot table is read again), or to the
- * node an `ASK` names, after `ASKING` on the same connection (a slot being
- * migrated, whose key is there already). It is sent as EVAL, not EVALSHA,
- * so that no NOSCRIPT re-send can reorder it.
+ * ioredis has no option for one command and not for others, so it is
+ * written here: the script goes to the node's own connection, which sends
+ * nothing again (no reconnection, `autoResendUnfulfilledCommands` off). A
+ * redirection means the script did not run, so it is followed: to the node
+ * a `MOVED` names (and the slot table is read again), or to the node an
+ * `ASK` names, after `ASKING` on the same connection (a slot being migrated,
+ * whose key is there already), until `deadline` (Unix ms, the script's own).
+ * It is sent as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
+ *
+ * The caller's gate watches the slot's master: a redirected script that
+ * fails without a reply (its connection closed) may still run until its
+ * deadline, so it fails then, not before.
  */
 export async function evalOnSlot(
   cluster: Cluster,
@@ -31,39 +61,44 @@ export async function evalOnSlot(
   lua: string,
   keys: readonly string[],
   args: readonly ScriptArgument[],
+  deadline: number,
 ): Promise<unknown> {
-  let redirection: { node: string; asking: boolean } | undefined;
+  let node = slotMaster(cluster, slot)?.node;
+  if (!node) {
+    throw new Error(`no connection to the master of slot ${slot}`);
+  }
+  let asking = false;
   for (let redirections = 0; ; redirections++) {
-    const command = new Command('eval', [lua, keys.length, ...keys, ...args]);
-    if (redirection) {
-      const node = nodeByKey(cluster, redirection.node);
-      if (!node) {
-        cluster.refreshSlotsCache();
-        throw new Error(`no connection to ${redirection.node}`);
-      }
-      if (redirection.asking) {
-        node.asking().catch(() => undefined);
-      }
-      void node.sendCommand(command);
-    } else {
-      void cluster.sendCommand(command, undefined, { slot });
+    const command = new Command('eval', [lua, keys.length, ...keys, ...args], {
+      replyEncoding: 'utf8',
+    });
+    if (asking) {
+      node.asking().catch(() => undefined);
     }
+    void node.sendCommand(command);
     try {
       return await command.promise;
     } catch (error) {
-      const [kind, , node] = String((error as Error).message).split(' ');
-      if ((kind !== 'MOVED' && kind !== 'ASK') || !node) {
+      const [kind, , to] = String((error as Error).message).split(' ');
+      if ((kind !== 'MOVED' && kind !== 'ASK') || to === undefined) {
+        if (redirections > 0 && (error as Error).name !== 'ReplyError') {
+          await sleep(deadline - Date.now());
+        }
         throw error;
       }
-      if (redirections >= MAX_REDIRECTIONS) {
-        throw new Error(`too many Cluster redirections: ${String(error)}`, {
+      if (redirections >= MAX_REDIRECTIONS || Date.now() >= deadline) {
+        throw new Error(`gave up following redirections: ${String(error)}`, {
           cause: error,
         });
       }
       if (kind === 'MOVED') {
         cluster.refreshSlotsCache();
       }
-      redirection = { node, asking: kind === 'ASK' };
+      node = redirectedTo(cluster, to);
+      if (!node) {
+        throw new Error(`no connection to ${to}`, { cause: error });
+      }
+      asking = kind === 'ASK';
     }
   }
 }
@@ -78,9 +113,17 @@ export async function scriptOnce<T>(
   lua: string,
   key: string,
   args: readonly ScriptArgument[],
+  deadline: number,
   registered: (redis: Redis) => Promise<T>,
 ): Promise<T> {
   return client instanceof Cluster
-    ? ((await evalOnSlot(client, calculateSlot(key), lua, [key], args)) as T)
+    ? ((await evalOnSlot(
+        client,
+        calculateSlot(key),
+        lua,
+        [key],
+        args,
+        deadline,
+      )) as T)
     : registered(client);
 }

@@ -49,6 +49,7 @@ export async function shardPublish(
     SHARD_PUBLISH_LUA,
     [],
     [deadline, name, payload],
+    deadline,
   )) as number;
 }
 

@@ -2,11 +2,7 @@ import type { Logger } from '@nestjs/common';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { ClusterRedisOptions } from '../../interfaces/channel-layer-options.interface';
-import {
-  masterOfSlot,
-  mastersOf,
-  nodeByKey,
-} from '../redis-common/cluster-slots';
+import { mastersOf, slotMaster } from '../redis-common/cluster-slots';
 import { ClusterGates } from '../redis-common/cluster-gates';
 import { inTime } from '../redis-common/deadline-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
@@ -123,17 +119,13 @@ export class ShardedPubSub implements PubSubServer {
   private async publishNow(name: string, payload: Buffer): Promise<number> {
     const slot = calculateSlot(name);
     const cluster = this.connection.client;
-    const master = masterOfSlot(cluster, slot);
-    if (!master || !nodeByKey(cluster, master)) {
-      // ioredis would send it to a random master, and count it in no gate
-      // of that one: a cut left no connection to the slot's master until
-      // the next reread of the slot table, which this asks for now.
-      cluster.refreshSlotsCache();
+    const master = slotMaster(cluster, slot);
+    if (!master) {
       throw this.connection.unavailable(
         `no connection to the master of slot ${slot}`,
       );
     }
-    const receivers = await this.gates.of(master).run(
+    const receivers = await this.gates.of(master.key).run(
       (_, deadline) =>
         shardPublish(cluster, slot, name, deadline, payload).catch(
           (error: unknown) => {
