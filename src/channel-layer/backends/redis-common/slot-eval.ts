@@ -10,31 +10,6 @@ const MAX_REDIRECTIONS = 5;
 /** What a script gets besides its keys. */
 export type ScriptArgument = string | Buffer | number;
 
-/** ioredis's pool of a Cluster's node connections (not public). */
-interface NodePool {
-  findOrCreate(node: { host: string; port: number }): Redis;
-}
-
-/**
- * The connection to the node `key` (`host:port`) that a redirection names.
- * When the client has none (a new master importing its first slot owns
- * none, so the slot table does not list it), it is opened in ioredis's own
- * pool, as ioredis's redirection does; ioredis has no public way to.
- */
-function redirectedTo(cluster: Cluster, key: string): Redis | undefined {
-  const known = nodeByKey(cluster, key);
-  if (known) {
-    return known;
-  }
-  const pool = (cluster as unknown as { connectionPool?: Partial<NodePool> })
-    .connectionPool;
-  const colon = key.lastIndexOf(':');
-  return pool?.findOrCreate?.({
-    host: key.slice(0, colon),
-    port: Number(key.slice(colon + 1)),
-  });
-}
-
 /**
  * Runs `lua` with `keys` and `args` on the master of `slot`, and never twice.
  *
@@ -49,6 +24,8 @@ function redirectedTo(cluster: Cluster, key: string): Redis | undefined {
  * a `MOVED` names (and the slot table is read again), or to the node an
  * `ASK` names, after `ASKING` on the same connection (a slot being migrated,
  * whose key is there already), until `deadline` (Unix ms, the script's own).
+ * A node the client has no connection to (a master added to the Cluster
+ * that serves no slot yet) fails it, as ioredis's pipelines do.
  * It is sent as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
  *
  * The caller's gate watches the slot's master: a redirected script that
@@ -94,7 +71,7 @@ export async function evalOnSlot(
       if (kind === 'MOVED') {
         cluster.refreshSlotsCache();
       }
-      node = redirectedTo(cluster, to);
+      node = nodeByKey(cluster, to);
       if (!node) {
         throw new Error(`no connection to ${to}`, { cause: error });
       }
