@@ -1,15 +1,20 @@
 import { Redis } from 'ioredis';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   ChannelLayer,
   ChannelLayerUnavailableError,
 } from '../../src/channel-layer';
 import { expectHungGroupSendsRefused } from '../helpers/hung-group-sends';
 import { expectNoDeliveryAfterRefusal } from '../helpers/late-delivery';
+import { pollUntil } from '../helpers/poll-until';
 import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { readyzUntil } from '../helpers/readyz';
 import type { RedisServer } from '../helpers/redis-server';
 import { WsClient } from '../helpers/ws-client';
 import { chatFrame } from '../helpers/history-mode';
+
+/** How much longer Redis hangs once a subscription made in the hang has failed. */
+const HANG_AFTER_SUBSCRIPTION_MS = 1_000;
 
 /**
  * What a hung Redis leaves behind: the process holds a bounded number of
@@ -92,6 +97,31 @@ async function groupSize(redis: RedisServer, group: string): Promise<number> {
  */
 describe('Sends in flight at a cut, CHANNEL_LAYER=redis-pubsub (e2e)', () => {
   const suite = useAppWithRedis('redis-pubsub', {}, true);
+
+  // A publish waits for this process's subscriptions in flight (so that a
+  // reply cannot outrun the subscription that receives it); that wait
+  // counts in its 5 s. Redis hangs a second longer than the subscription's
+  // own 5 s: a send issued with it must have failed by then.
+  it('should fail a send 5 s after it was issued, its wait behind a subscription in flight included', async () => {
+    const layer = suite.app.app.get(ChannelLayer);
+    const channel = await layer.newChannel();
+    const newcomer = await layer.newChannel();
+    await layer.groupAdd('behind', channel);
+    suite.redis.freeze();
+    const subscribing = layer.groupAdd('joined-in-the-hang', newcomer);
+    const sent = layer.groupSend('behind', { type: 'held' });
+    await expect(subscribing).rejects.toThrow(ChannelLayerUnavailableError);
+    await delay(HANG_AFTER_SUBSCRIPTION_MS); // the scenario, not a wait for an event
+    suite.redis.thaw();
+    await expect(sent).rejects.toThrow(ChannelLayerUnavailableError);
+    await pollUntil('a send after the thaw', () =>
+      layer.groupSend('behind', { type: 'after' }).then(
+        () => true,
+        () => undefined,
+      ),
+    );
+    await expect(layer.receive(channel)).resolves.toEqual({ type: 'after' });
+  }, 60_000);
 
   it('should deliver no message after its sender was told it failed', async () => {
     const layer = suite.app.app.get(ChannelLayer);

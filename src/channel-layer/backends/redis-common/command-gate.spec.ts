@@ -105,6 +105,22 @@ describe('CommandGate', () => {
     expect(command.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
   });
 
+  it('counts a deadline from the issue time its caller gives, and fails at once a command whose deadline passed while it waited to be issued', async () => {
+    const { gate, call, sent } = gateOver();
+    await jest.advanceTimersByTimeAsync(10_000);
+    const waited = watch(gate.run(call, 0, 1, 10_000 - 4_000));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sent[0].deadline).toBeLessThanOrEqual(10_000 + 1_000);
+    await jest.advanceTimersByTimeAsync(1_000 - 1);
+    expect(waited.outcome).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(waited.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    const late = watch(gate.run(call, 0, 1, 11_000 - TIMEOUT_MS));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(late.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(sent).toHaveLength(1);
+  });
+
   it('tells the caller of a command the cut failed before its deadline at that deadline, not at the cut (Redis may still run it until then)', async () => {
     const { send, sent, cuts } = gateOver();
     const first = watch(send());

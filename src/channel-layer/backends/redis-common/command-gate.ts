@@ -108,18 +108,21 @@ export class CommandGate {
   /**
    * Runs `call`, failing with `ChannelLayerUnavailableError` when Redis is
    * away, too much waits already, or no reply comes before the deadline
-   * (counted from now, the wait for a new client's first connection
+   * (counted from `issuedAt`, the wait for a new client's first connection
    * included).
    * @param call gets the connection and the deadline for scripts (Unix ms).
    * @param bytes the payload's size, counted against `maxBytes`.
    * @param count the messages it carries, counted against `maxMessages`.
+   * @param issuedAt when its caller issued it (Unix ms), before any wait of
+   * its own (a batch's turn, subscriptions in flight); by default now.
    */
   async run<T>(
     call: (client: RedisClient, deadline: number) => Promise<T>,
     bytes = 0,
     count = 1,
+    issuedAt = Date.now(),
   ): Promise<T> {
-    const deadline = Date.now() + this.limits.timeoutMs;
+    const deadline = issuedAt + this.limits.timeoutMs;
     try {
       await this.connection.whenReady();
     } catch (error) {

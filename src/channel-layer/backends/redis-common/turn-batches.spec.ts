@@ -53,6 +53,31 @@ describe('TurnBatches', () => {
     ]);
   });
 
+  it('gives a batch the time its oldest call was added, so that a wait to be issued counts in its deadline', async () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000);
+    try {
+      const issued: number[] = [];
+      const batcher = new TurnBatches<number, number>(
+        (inputs, _bytes, issuedAt) => {
+          issued.push(issuedAt);
+          return Promise.resolve(inputs);
+        },
+        LIMITS,
+        refuse,
+      );
+      const subscription = held();
+      const first = batcher.add(1, 1, subscription.promise);
+      now.mockReturnValue(3_000);
+      const second = batcher.add(2, 1, subscription.promise);
+      subscription.release();
+      await expect(Promise.all([first, second])).resolves.toEqual([1, 2]);
+      await batcher.add(3, 1);
+      expect(issued).toEqual([1_000, 3_000]);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('issues the calls of a later turn as a later batch', async () => {
     const { batches, batcher } = recorder();
     await batcher.add(1, 1);

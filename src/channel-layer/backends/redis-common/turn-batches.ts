@@ -21,6 +21,8 @@ export const DEFAULT_WAITING_LIMITS = {
 interface Call<I, O> {
   readonly input: I;
   readonly bytes: number;
+  /** When it was added (Unix ms): its deadline counts from then. */
+  readonly issuedAt: number;
   readonly resolve: (output: O) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -60,11 +62,16 @@ export class TurnBatches<I, O> {
   private waitingBytes = 0;
 
   /**
-   * @param issue runs one batch; resolves with one output per input, in order.
+   * @param issue runs one batch; resolves with one output per input, in
+   * order. `issuedAt` is when its first (oldest) call was added.
    * @param refuse the error of a call over `maxWaiting` or `maxWaitingBytes`.
    */
   constructor(
-    private readonly issue: (inputs: I[], bytes: number) => Promise<O[]>,
+    private readonly issue: (
+      inputs: I[],
+      bytes: number,
+      issuedAt: number,
+    ) => Promise<O[]>,
     private readonly limits: BatchLimits,
     private readonly refuse: (waiting: number, bytes: number) => Error,
   ) {}
@@ -74,12 +81,13 @@ export class TurnBatches<I, O> {
    * fails) and after every call queued before it.
    */
   add(input: I, bytes: number, after?: Promise<unknown>): Promise<O> {
+    const issuedAt = Date.now();
     if (!this.draining && !after) {
       // The turn's first call, with nothing to wait for: it opens the batch
       // issued once the microtasks queued with it have run.
       this.scheduleDrain();
       return new Promise<O>((resolve, reject) => {
-        this.opening = [{ input, bytes, resolve, reject }];
+        this.opening = [{ input, bytes, issuedAt, resolve, reject }];
         process.nextTick(() => this.open());
       });
     }
@@ -92,7 +100,7 @@ export class TurnBatches<I, O> {
     this.waiting++;
     this.waitingBytes += bytes;
     return new Promise<O>((resolve, reject) => {
-      const call = { input, bytes, resolve, reject };
+      const call = { input, bytes, issuedAt, resolve, reject };
       if (this.opening && !after && this.segments.length === 0) {
         this.opening.push(call);
         return;
@@ -168,6 +176,7 @@ export class TurnBatches<I, O> {
       issued = this.issue(
         batch.map((call) => call.input),
         bytes,
+        batch[0].issuedAt,
       );
     } catch (error) {
       // A throwing `issue` fails its batch, not the drain (nor the process).

@@ -19,11 +19,17 @@ export class PublishQueue {
   private readonly batches: TurnBatches<Publish, number>;
 
   /**
-   * @param issue publishes one batch; resolves with each publish's receivers.
+   * @param issue publishes one batch, the first of which was made at
+   * `issuedAt` (its deadline counts from then); resolves with each
+   * publish's receivers.
    * @param unavailable the error of a publish over the waiting bounds, for its cause.
    */
   constructor(
-    issue: (batch: Publish[], bytes: number) => Promise<number[]>,
+    issue: (
+      batch: Publish[],
+      bytes: number,
+      issuedAt: number,
+    ) => Promise<number[]>,
     limits: BatchLimits,
     unavailable: (cause: string) => Error,
   ) {

@@ -58,7 +58,7 @@ export class PubSubShard implements PubSubServer {
     definePublishScript(this.publisher.client);
     this.gate = new CommandGate(this.publisher, logger);
     this.publishes = new PublishQueue(
-      (batch, bytes) => this.publishBatch(batch, bytes),
+      (batch, bytes, issuedAt) => this.publishBatch(batch, bytes, issuedAt),
       PUBLISH_BATCH_LIMITS,
       (cause) => this.publisher.unavailable(cause),
     );
@@ -160,12 +160,14 @@ export class PubSubShard implements PubSubServer {
   private async publishBatch(
     batch: Publish[],
     bytes: number,
+    issuedAt: number,
   ): Promise<number[]> {
     const reply = inTime(
       await this.gate.run(
         (client, deadline) => client.channelsPublish(deadline, ...batch.flat()),
         bytes,
         batch.length,
+        issuedAt,
       ),
       'redis-pubsub',
     );

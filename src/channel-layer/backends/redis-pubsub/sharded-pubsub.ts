@@ -64,7 +64,8 @@ export class ShardedPubSub implements PubSubServer {
       onMessage(name.toString(), data),
     );
     this.publishes = new PublishQueue(
-      ([[name, payload]]) => this.publishNow(name, payload).then((n) => [n]),
+      ([[name, payload]], _, issuedAt) =>
+        this.publishNow(name, payload, issuedAt).then((n) => [n]),
       PUBLISH_LIMITS,
       (cause) => this.connection.unavailable(cause),
     );
@@ -116,7 +117,11 @@ export class ShardedPubSub implements PubSubServer {
     await this.connection.quit();
   }
 
-  private async publishNow(name: string, payload: Buffer): Promise<number> {
+  private async publishNow(
+    name: string,
+    payload: Buffer,
+    issuedAt: number,
+  ): Promise<number> {
     const slot = calculateSlot(name);
     const cluster = this.connection.client;
     const master = slotMaster(cluster, slot);
@@ -138,6 +143,8 @@ export class ShardedPubSub implements PubSubServer {
           },
         ),
       payload.length,
+      1,
+      issuedAt,
     );
     return inTime(receivers, 'redis-pubsub');
   }

@@ -76,6 +76,7 @@ export class RedisShards {
    * @param bytes the payload's size.
    * @param count the messages it carries.
    * @param key the key it touches (all its keys share one slot).
+   * @param issuedAt when it was issued, before waiting for its batch (by default now).
    */
   run<T>(
     index: number,
@@ -83,8 +84,9 @@ export class RedisShards {
     bytes?: number,
     count?: number,
     key?: string,
+    issuedAt?: number,
   ): Promise<T> {
-    return this.gates.of(index, key).run(call, bytes, count);
+    return this.gates.of(index, key).run(call, bytes, count, issuedAt);
   }
 
   /**

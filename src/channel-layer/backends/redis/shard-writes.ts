@@ -60,7 +60,8 @@ export class ShardWrites {
           { length: shards.count },
           (_, index) =>
             new TurnBatches<ShardWrite, ShardWriteReply>(
-              (writes, bytes) => this.issue(index, writes, bytes),
+              (writes, bytes, issuedAt) =>
+                this.issue(index, writes, bytes, issuedAt),
               WRITE_BATCH_LIMITS,
               (waiting, bytes) =>
                 new ChannelLayerUnavailableError(
@@ -132,6 +133,7 @@ export class ShardWrites {
     index: number,
     writes: ShardWrite[],
     bytes: number,
+    issuedAt?: number,
   ): Promise<ShardWriteReply[]> {
     const replies = await this.shards.run(
       index,
@@ -139,6 +141,7 @@ export class ShardWrites {
       bytes,
       writes.length,
       writes[0].key,
+      issuedAt,
     );
     return inTime(replies, 'redis');
   }
