@@ -121,6 +121,18 @@ describe('CommandGate', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('fails a command at its own deadline when it is earlier than that of a command run before it (it waited to be issued)', async () => {
+    const { gate, call, send } = gateOver();
+    await jest.advanceTimersByTimeAsync(10_000);
+    const direct = watch(send());
+    const waited = watch(gate.run(call, 0, 1, 10_000 - 3_000));
+    await jest.advanceTimersByTimeAsync(TIMEOUT_MS - 3_000);
+    expect(waited.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(direct.outcome).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(3_000);
+    expect(direct.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+  });
+
   it('tells the caller of a command the cut failed before its deadline at that deadline, not at the cut (Redis may still run it until then)', async () => {
     const { send, sent, cuts } = gateOver();
     const first = watch(send());

@@ -30,6 +30,14 @@ export const DEFAULT_COMMAND_LIMITS: CommandLimits = {
  */
 const SCRIPT_DEADLINE_MARGIN_MS = 500;
 
+/**
+ * Least time between two passes over the commands in flight: in a hang,
+ * thousands of commands with deadlines a millisecond apart are failed in
+ * passes of many, not one pass each. A caller hears this much late at most;
+ * their scripts stopped taking effect 500 ms before.
+ */
+const EXPIRY_TICK_MS = 10;
+
 interface InFlight {
   /** When its caller is told "unavailable" at the latest (Unix ms): issue time plus the timeout. */
   readonly deadline: number;
@@ -89,6 +97,8 @@ export class CommandGate {
   /** Messages the commands ioredis holds carry. */
   private count = 0;
   private timer?: NodeJS.Timeout;
+  /** When `timer` fires (Unix ms); Infinity when none is armed. */
+  private timerAt = Number.POSITIVE_INFINITY;
   /** A deadline passed and no reply has come since: later cuts log at debug level. */
   private hung = false;
 
@@ -143,7 +153,9 @@ export class CommandGate {
     this.inFlight.add(entry);
     this.bytes += bytes;
     this.count += count;
-    this.timer ??= this.arm(deadline);
+    if (deadline < this.timerAt) {
+      this.arm(deadline);
+    }
     let reply: Promise<T>;
     try {
       reply = call(
@@ -183,6 +195,7 @@ export class CommandGate {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
     for (const entry of this.inFlight) {
       entry.reject?.(this.connection.unavailable('the connection is closing'));
       entry.reject = undefined;
@@ -209,27 +222,35 @@ export class CommandGate {
     }
   }
 
-  private arm(deadline: number): NodeJS.Timeout {
-    const timer = setTimeout(
+  /** Runs `expire` at `deadline`, instead of when it was due to run. */
+  private arm(deadline: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = deadline;
+    this.timer = setTimeout(
       () => this.expire(),
       Math.max(0, deadline - Date.now()),
     );
-    timer.unref(); // a deadline must not keep the process alive
-    return timer;
+    this.timer.unref(); // a deadline must not keep the process alive
   }
 
   /**
    * Fails every command past its deadline; cuts the connection if one of
-   * them had no reply (not one the cut failed already).
+   * them had no reply (not one the cut failed already). Deadlines are not in
+   * issue order (a command that waited to be issued may have an earlier one
+   * than those run before it), so every command is looked at.
    */
   private expire(): void {
     this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
     const now = Date.now();
     let unanswered = 0;
+    let next = Number.POSITIVE_INFINITY;
     for (const entry of this.inFlight) {
       if (entry.deadline > now) {
-        this.timer = this.arm(entry.deadline);
-        break;
+        if (entry.reject) {
+          next = Math.min(next, entry.deadline);
+        }
+        continue;
       }
       if (entry.reject) {
         entry.reject(this.connection.unavailable(this.late()));
@@ -241,6 +262,9 @@ export class CommandGate {
       if (entry.settled) {
         this.inFlight.delete(entry);
       }
+    }
+    if (next < Number.POSITIVE_INFINITY) {
+      this.arm(Math.max(next, now + EXPIRY_TICK_MS));
     }
     if (unanswered > 0) {
       const text = `${this.name}: Redis did not answer ${unanswered} commands within ${this.limits.timeoutMs} ms: reconnecting`;

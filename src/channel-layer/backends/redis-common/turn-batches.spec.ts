@@ -1,13 +1,13 @@
 import { TurnBatches, type BatchLimits } from './turn-batches';
 
-const refuse = (waiting: number, bytes: number): Error =>
-  new Error(`${waiting} waiting, ${bytes} bytes`);
+const refuse = (cause: string): Error => new Error(cause);
 
 const LIMITS: BatchLimits = {
   maxCalls: 64,
   maxBytes: 1024,
   maxWaiting: 100,
   maxWaitingBytes: 1000,
+  maxWaitMs: 5_000,
 };
 
 /** A promise that settles when `release` is called (a subscription in flight). */
@@ -30,6 +30,7 @@ function recorder(limits = LIMITS): {
     },
     limits,
     refuse,
+    'calls',
   );
   return { batches, batcher };
 }
@@ -64,6 +65,7 @@ describe('TurnBatches', () => {
         },
         LIMITS,
         refuse,
+        'calls',
       );
       const subscription = held();
       const first = batcher.add(1, 1, subscription.promise);
@@ -76,6 +78,17 @@ describe('TurnBatches', () => {
     } finally {
       now.mockRestore();
     }
+  });
+
+  it('fails a call held behind `after` for `maxWaitMs`, and never issues it, while later calls go', async () => {
+    const { batches, batcher } = recorder({ ...LIMITS, maxWaitMs: 20 });
+    const subscription = held();
+    const stale = batcher.add(1, 1, subscription.promise);
+    await expect(stale).rejects.toThrow('waited 20 ms to be issued');
+    const fresh = batcher.add(2, 1, subscription.promise);
+    subscription.release();
+    await expect(fresh).resolves.toBe(4);
+    expect(batches).toEqual([[2]]);
   });
 
   it('issues the calls of a later turn as a later batch', async () => {
@@ -134,6 +147,7 @@ describe('TurnBatches', () => {
           : Promise.resolve(inputs),
       LIMITS,
       refuse,
+      'calls',
     );
     const failed = [batcher.add(1, 1), batcher.add(2, 1)];
     for (const call of failed) {
@@ -147,7 +161,9 @@ describe('TurnBatches', () => {
     const { batches, batcher } = recorder({ ...LIMITS, maxWaiting: 2 });
     const subscribing = held();
     const waiting = [batcher.add(1, 1, subscribing.promise), batcher.add(2, 1)];
-    await expect(batcher.add(3, 1)).rejects.toThrow('2 waiting');
+    await expect(batcher.add(3, 1)).rejects.toThrow(
+      '(2 calls, 2 bytes wait to be issued)',
+    );
     subscribing.release();
     await expect(Promise.all(waiting)).resolves.toEqual([2, 4]);
     await expect(batcher.add(4, 1)).resolves.toBe(8);
@@ -158,7 +174,9 @@ describe('TurnBatches', () => {
     const { batcher } = recorder({ ...LIMITS, maxWaitingBytes: 10 });
     const first = batcher.add(1, 500);
     const held = batcher.add(2, 6);
-    await expect(batcher.add(3, 5)).rejects.toThrow('1 waiting, 6 bytes');
+    await expect(batcher.add(3, 5)).rejects.toThrow(
+      '(1 calls, 6 bytes wait to be issued)',
+    );
     await expect(Promise.all([first, held])).resolves.toEqual([2, 4]);
   });
 
@@ -173,6 +191,7 @@ describe('TurnBatches', () => {
       },
       LIMITS,
       refuse,
+      'calls',
     );
     await expect(batcher.add(1, 1)).rejects.toThrow('bad arguments');
     await expect(batcher.add(2, 1)).resolves.toBe(2);

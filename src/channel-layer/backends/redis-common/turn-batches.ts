@@ -10,12 +10,21 @@ export interface BatchLimits {
   readonly maxWaiting: number;
   /** Payload bytes of the calls waiting to be issued at most; more fail at once. */
   readonly maxWaitingBytes: number;
+  /**
+   * Milliseconds a call held behind `after` waits at most: then its deadline,
+   * counted from its issue, has passed, so it fails and is never issued.
+   */
+  readonly maxWaitMs: number;
 }
 
-/** Calls and bytes that may wait to be issued: as many as a `CommandGate` lets be in flight. */
+/**
+ * Calls and bytes that may wait to be issued: as many as a `CommandGate`
+ * lets be in flight; and for as long as a command may take.
+ */
 export const DEFAULT_WAITING_LIMITS = {
   maxWaiting: DEFAULT_COMMAND_LIMITS.maxMessages,
   maxWaitingBytes: DEFAULT_COMMAND_LIMITS.maxBytes,
+  maxWaitMs: DEFAULT_COMMAND_LIMITS.timeoutMs,
 } as const;
 
 interface Call<I, O> {
@@ -23,6 +32,10 @@ interface Call<I, O> {
   readonly bytes: number;
   /** When it was added (Unix ms): its deadline counts from then. */
   readonly issuedAt: number;
+  /** Fails it once it has waited `maxWaitMs` behind `after`. */
+  expiry?: NodeJS.Timeout;
+  /** It failed so: it is not issued. */
+  expired?: boolean;
   readonly resolve: (output: O) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -64,7 +77,9 @@ export class TurnBatches<I, O> {
   /**
    * @param issue runs one batch; resolves with one output per input, in
    * order. `issuedAt` is when its first (oldest) call was added.
-   * @param refuse the error of a call over `maxWaiting` or `maxWaitingBytes`.
+   * @param refuse the error of a call over `maxWaiting` or `maxWaitingBytes`,
+   * or that waited `maxWaitMs`, for its cause.
+   * @param noun what the calls are, in that cause.
    */
   constructor(
     private readonly issue: (
@@ -73,7 +88,8 @@ export class TurnBatches<I, O> {
       issuedAt: number,
     ) => Promise<O[]>,
     private readonly limits: BatchLimits,
-    private readonly refuse: (waiting: number, bytes: number) => Error,
+    private readonly refuse: (cause: string) => Error,
+    private readonly noun: string,
   ) {}
 
   /**
@@ -95,12 +111,16 @@ export class TurnBatches<I, O> {
       this.waiting >= this.limits.maxWaiting ||
       this.waitingBytes + bytes > this.limits.maxWaitingBytes
     ) {
-      return Promise.reject(this.refuse(this.waiting, this.waitingBytes));
+      return Promise.reject(
+        this.refuse(
+          `Redis is not keeping up (${this.waiting} ${this.noun}, ${this.waitingBytes} bytes wait to be issued)`,
+        ),
+      );
     }
     this.waiting++;
     this.waitingBytes += bytes;
     return new Promise<O>((resolve, reject) => {
-      const call = { input, bytes, issuedAt, resolve, reject };
+      const call: Call<I, O> = { input, bytes, issuedAt, resolve, reject };
       if (this.opening && !after && this.segments.length === 0) {
         this.opening.push(call);
         return;
@@ -111,6 +131,17 @@ export class TurnBatches<I, O> {
         this.segments.push(last);
       }
       last.calls.push(call);
+      if (after) {
+        call.expiry = setTimeout(() => {
+          call.expired = true;
+          reject(
+            this.refuse(
+              `waited ${this.limits.maxWaitMs} ms to be issued, behind what it must follow`,
+            ),
+          );
+        }, this.limits.maxWaitMs);
+        call.expiry.unref(); // a wait must not keep the process alive
+      }
       if (!this.draining) {
         this.scheduleDrain();
       }
@@ -144,8 +175,12 @@ export class TurnBatches<I, O> {
       this.waiting -= calls.length;
       for (const call of calls) {
         this.waitingBytes -= call.bytes;
+        clearTimeout(call.expiry);
       }
-      this.send(calls);
+      const due = ready ? calls.filter((call) => !call.expired) : calls;
+      if (due.length > 0) {
+        this.send(due);
+      }
     }
     this.draining = false;
   }

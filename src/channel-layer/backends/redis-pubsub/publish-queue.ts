@@ -9,7 +9,8 @@ export type Publish = [name: string, payload: Buffer];
  * subscription changes this process had in flight when it was made: a
  * receive or a groupAdd followed by a send is never outrun by the reply it
  * sets off. Publishes are issued in batches of one event-loop turn's, and
- * at most `limits.maxWaiting` (and `maxWaitingBytes`) wait to be issued.
+ * at most `limits.maxWaiting` (and `maxWaitingBytes`) wait to be issued, for
+ * `limits.maxWaitMs` at most.
  */
 export class PublishQueue {
   /** Subscription changes in flight, each settled whether or not it failed. */
@@ -33,11 +34,7 @@ export class PublishQueue {
     limits: BatchLimits,
     unavailable: (cause: string) => Error,
   ) {
-    this.batches = new TurnBatches(issue, limits, (waiting, bytes) =>
-      unavailable(
-        `Redis is not keeping up (${waiting} publishes, ${bytes} bytes wait to be issued)`,
-      ),
-    );
+    this.batches = new TurnBatches(issue, limits, unavailable, 'publishes');
   }
 
   /** Publishes `payload` to `name` after the subscription changes in flight now. */

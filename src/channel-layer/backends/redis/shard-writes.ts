@@ -63,11 +63,8 @@ export class ShardWrites {
               (writes, bytes, issuedAt) =>
                 this.issue(index, writes, bytes, issuedAt),
               WRITE_BATCH_LIMITS,
-              (waiting, bytes) =>
-                new ChannelLayerUnavailableError(
-                  'redis',
-                  `Redis is not keeping up (${waiting} writes, ${bytes} bytes wait to be issued)`,
-                ),
+              (cause) => new ChannelLayerUnavailableError('redis', cause),
+              'writes',
             ),
         );
   }
