@@ -91,6 +91,25 @@ describe('TurnBatches', () => {
     expect(batches).toEqual([[2]]);
   });
 
+  it('frees the place of a call that waited too long, for the next one', async () => {
+    const { batches, batcher } = recorder({
+      ...LIMITS,
+      maxWaitMs: 20,
+      maxWaiting: 1,
+    });
+    const subscription = held();
+    const stale = batcher.add(1, 1, subscription.promise);
+    await expect(stale).rejects.toThrow('waited 20 ms to be issued');
+    const fresh = batcher.add(2, 1, subscription.promise);
+    const later = held();
+    const after = batcher.add(3, 1, later.promise);
+    await expect(after).rejects.toThrow('(1 calls, 1 bytes wait to be issued)');
+    subscription.release();
+    later.release();
+    await expect(fresh).resolves.toBe(4);
+    expect(batches).toEqual([[2]]);
+  });
+
   it('issues the calls of a later turn as a later batch', async () => {
     const { batches, batcher } = recorder();
     await batcher.add(1, 1);

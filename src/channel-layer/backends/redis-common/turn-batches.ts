@@ -34,8 +34,6 @@ interface Call<I, O> {
   readonly issuedAt: number;
   /** Fails it once it has waited `maxWaitMs` behind `after`. */
   expiry?: NodeJS.Timeout;
-  /** It failed so: it is not issued. */
-  expired?: boolean;
   readonly resolve: (output: O) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -132,8 +130,12 @@ export class TurnBatches<I, O> {
       }
       last.calls.push(call);
       if (after) {
+        const segment = last;
         call.expiry = setTimeout(() => {
-          call.expired = true;
+          // Out of its segment, so never issued; what it held is free.
+          segment.calls.splice(segment.calls.indexOf(call), 1);
+          this.waiting--;
+          this.waitingBytes -= bytes;
           reject(
             this.refuse(
               `waited ${this.limits.maxWaitMs} ms to be issued, behind what it must follow`,
@@ -177,9 +179,8 @@ export class TurnBatches<I, O> {
         this.waitingBytes -= call.bytes;
         clearTimeout(call.expiry);
       }
-      const due = ready ? calls.filter((call) => !call.expired) : calls;
-      if (due.length > 0) {
-        this.send(due);
+      if (calls.length > 0) {
+        this.send(calls);
       }
     }
     this.draining = false;
