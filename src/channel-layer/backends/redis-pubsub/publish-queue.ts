@@ -23,7 +23,8 @@ export class PublishQueue {
    * @param issue publishes one batch, the first of which was made at
    * `issuedAt` (its deadline counts from then); resolves with each
    * publish's receivers.
-   * @param unavailable the error of a publish over the waiting bounds, for its cause.
+   * @param unavailable the error of a publish over the waiting bounds, or that
+   * waited too long, for its cause.
    */
   constructor(
     issue: (
