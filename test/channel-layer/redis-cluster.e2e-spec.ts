@@ -40,6 +40,28 @@ describe('Redis layers on a Redis Cluster', () => {
     { noCapacity: true, dropsUnreceived: true },
   );
 
+  // A new client learns the slot table as it connects; a send made before
+  // then waits for that, as on a single Redis (within its 5 s).
+  it.each(['redis', 'redis-pubsub'] as const)(
+    'should deliver a group send made right after the %s layer is created',
+    async (backend) => {
+      const receiver = createChannelLayer({ backend, ...connection() });
+      const channel = await receiver.newChannel();
+      await receiver.groupAdd('fresh', channel);
+      const sender = createChannelLayer({ backend, ...connection() });
+      try {
+        await expect(
+          sender.groupSend('fresh', { type: 'first' }),
+        ).resolves.toMatchObject({ accepted: 1 });
+        await expect(receiver.receive(channel)).resolves.toEqual({
+          type: 'first',
+        });
+      } finally {
+        await Promise.all([sender.close(), receiver.close()]);
+      }
+    },
+  );
+
   it('should flush keys of many slots on every master', async () => {
     const layer = createChannelLayer({
       backend: 'redis',

@@ -123,7 +123,9 @@ export class ShardedPubSub implements PubSubServer {
     issuedAt: number,
   ): Promise<number> {
     const slot = calculateSlot(name);
-    const cluster = this.connection.client;
+    // A new client learns the slot table as it connects: its first
+    // publishes wait for that, within their 5 s (counted from `issuedAt`).
+    const cluster = await this.connection.run(async (client) => client);
     const master = slotMaster(cluster, slot);
     if (!master) {
       throw this.connection.unavailable(
