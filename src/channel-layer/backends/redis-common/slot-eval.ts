@@ -11,7 +11,8 @@ const MAX_REDIRECTIONS = 5;
 export type ScriptArgument = string | Buffer | number;
 
 /**
- * Runs `lua` with `keys` and `args` on the master of `slot`, and never twice.
+ * Runs `lua` with `keys` and `args` on `master` (the connection to its
+ * slot's master, from `slotMaster`), and never twice.
  *
  * ioredis's Cluster client sends a command again when the connection it was
  * written on closes before the reply (100 ms later, on a new connection),
@@ -34,16 +35,13 @@ export type ScriptArgument = string | Buffer | number;
  */
 export async function evalOnSlot(
   cluster: Cluster,
-  slot: number,
+  master: Redis,
   lua: string,
   keys: readonly string[],
   args: readonly ScriptArgument[],
   deadline: number,
 ): Promise<unknown> {
-  let node = slotMaster(cluster, slot)?.node;
-  if (!node) {
-    throw new Error(`no connection to the master of slot ${slot}`);
-  }
+  let node = master;
   let asking = false;
   for (let redirections = 0; ; redirections++) {
     const command = new Command('eval', [lua, keys.length, ...keys, ...args], {
@@ -71,10 +69,11 @@ export async function evalOnSlot(
       if (kind === 'MOVED') {
         cluster.refreshSlotsCache();
       }
-      node = nodeByKey(cluster, to);
-      if (!node) {
+      const next = nodeByKey(cluster, to);
+      if (!next) {
         throw new Error(`no connection to ${to}`, { cause: error });
       }
+      node = next;
       asking = kind === 'ASK';
     }
   }
@@ -93,14 +92,20 @@ export async function scriptOnce<T>(
   deadline: number,
   registered: (redis: Redis) => Promise<T>,
 ): Promise<T> {
-  return client instanceof Cluster
-    ? ((await evalOnSlot(
-        client,
-        calculateSlot(key),
-        lua,
-        [key],
-        args,
-        deadline,
-      )) as T)
-    : registered(client);
+  if (!(client instanceof Cluster)) {
+    return registered(client);
+  }
+  const slot = calculateSlot(key);
+  const master = slotMaster(client, slot);
+  if (!master) {
+    throw new Error(`no connection to the master of slot ${slot}`);
+  }
+  return (await evalOnSlot(
+    client,
+    master.node,
+    lua,
+    [key],
+    args,
+    deadline,
+  )) as T;
 }

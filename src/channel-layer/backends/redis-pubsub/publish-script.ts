@@ -1,4 +1,4 @@
-import type { Cluster, Result } from 'ioredis';
+import type { Cluster, Redis, Result } from 'ioredis';
 import { deadlineGuard } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
 import { evalOnSlot } from '../redis-common/slot-eval';
@@ -31,21 +31,21 @@ return redis.call('SPUBLISH', ARGV[2], ARGV[3])
 `;
 
 /**
- * Runs the sharded publish script on the master of `slot` (the slot of
- * `name`), once (`evalOnSlot`). It is keyless: a declared key would make
+ * Runs the sharded publish script on `master`, the master of `name`'s slot,
+ * once (`evalOnSlot`). It is keyless: a declared key would make
  * Redis redirect it (ASK) while the slot is MIGRATING, where a shard channel
  * is still served by its source.
  */
 export async function shardPublish(
   cluster: Cluster,
-  slot: number,
+  master: Redis,
   name: string,
   deadline: number,
   payload: Buffer,
 ): Promise<number> {
   return (await evalOnSlot(
     cluster,
-    slot,
+    master,
     SHARD_PUBLISH_LUA,
     [],
     [deadline, name, payload],

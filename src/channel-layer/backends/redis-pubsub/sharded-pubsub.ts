@@ -134,7 +134,7 @@ export class ShardedPubSub implements PubSubServer {
     }
     const receivers = await this.gates.of(master.key).run(
       (_, deadline) =>
-        shardPublish(cluster, slot, name, deadline, payload).catch(
+        shardPublish(cluster, master.node, name, deadline, payload).catch(
           (error: unknown) => {
             // The slot moved: no MOVED comes back to a script, which ran and
             // published nothing, so ask the slot table again for the next.
