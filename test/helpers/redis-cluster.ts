@@ -16,7 +16,23 @@ type SlotRange = [number, number, ...Array<[string, number, string]>];
  * over after about a second (`cluster-node-timeout 1000`).
  */
 export class RedisClusterSetup {
-  private constructor(private readonly servers: RedisServer[]) {}
+  private constructor(
+    private readonly servers: RedisServer[],
+    private readonly args: readonly string[],
+  ) {}
+
+  /** Starts a node of this cluster's kind, not yet part of any cluster. */
+  private static startNode(args: readonly string[]): Promise<RedisServer> {
+    return RedisServer.start([
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-node-timeout',
+      '1000',
+      ...args,
+    ]);
+  }
 
   /**
    * Starts the nodes and creates the cluster; resolves once every node sees all slots served.
@@ -29,18 +45,10 @@ export class RedisClusterSetup {
   ): Promise<RedisClusterSetup> {
     const servers = await Promise.all(
       Array.from({ length: masters * (1 + replicas) }, () =>
-        RedisServer.start([
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          'nodes.conf',
-          '--cluster-node-timeout',
-          '1000',
-          ...args,
-        ]),
+        RedisClusterSetup.startNode(args),
       ),
     );
-    const setup = new RedisClusterSetup(servers);
+    const setup = new RedisClusterSetup(servers, args);
     try {
       await run('redis-cli', [
         '--cluster',
@@ -61,6 +69,37 @@ export class RedisClusterSetup {
   /** The seed nodes, as `REDIS_URL` lists them. */
   get urls(): string[] {
     return this.servers.map((server) => server.url);
+  }
+
+  /**
+   * Adds a master that serves no slot yet (`redis-cli --cluster add-node`,
+   * as a scale-out begins); resolves with its port once every node knows it and
+   * it sees the cluster healthy.
+   */
+  async addMaster(): Promise<number> {
+    const server = await RedisClusterSetup.startNode(this.args);
+    this.servers.push(server);
+    await run('redis-cli', [
+      '--cluster',
+      'add-node',
+      `127.0.0.1:${server.port}`,
+      `127.0.0.1:${this.live()[0].port}`,
+    ]);
+    await pollUntil('new master known to all', async () => {
+      const views = await Promise.all(
+        this.live().map((node) =>
+          this.ask(node, (client) => client.call('CLUSTER', 'NODES')),
+        ),
+      );
+      const known = views.every(
+        (view) =>
+          String(view).includes(`:${server.port}@`) &&
+          !/fail|handshake/.test(String(view)),
+      );
+      return known ? true : undefined;
+    });
+    await this.untilHealthy(server);
+    return server.port;
   }
 
   /** The port of the master serving `key`'s slot. */
@@ -117,19 +156,28 @@ export class RedisClusterSetup {
    * `redis-cli --cluster reshard` moves a slot: the target IMPORTING, the
    * source MIGRATING, MIGRATE of every key in the slot, then SETSLOT NODE on
    * the target, the source and the other masters. `between` runs after the
-   * first two, for a test to chat while the slot is half moved. Resolves
-   * with the target's port once every node agrees on the slot's new owner.
+   * first two, for a test to chat while the slot is half moved. The target
+   * is the master on `to` (one `addMaster` added, say), or another one.
+   * Resolves with the target's port once every node agrees on the slot's
+   * new owner.
    */
   async migrateSlotOf(
     key: string,
     between: (step: string) => Promise<void>,
+    to?: number,
   ): Promise<number> {
     const slot = await this.ask(this.live()[0], async (client) =>
       Number(await client.call('CLUSTER', 'KEYSLOT', key)),
     );
     const masters = await this.masters();
+    if (to !== undefined && !masters.some(({ port }) => port === to)) {
+      const id = await this.ask(to, (client) => client.call('CLUSTER', 'MYID'));
+      masters.push({ port: to, id: String(id), slots: new Set() });
+    }
     const source = masters.find(({ slots }) => slots.has(slot));
-    const target = masters.find((master) => master !== source);
+    const target = masters.find(
+      (master) => master !== source && (to === undefined || master.port === to),
+    );
     if (!source || !target) {
       throw new Error(`no master to move slot ${slot} to`);
     }

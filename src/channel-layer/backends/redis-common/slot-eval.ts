@@ -1,7 +1,8 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Command, type Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nodeByKey, slotMaster } from './cluster-slots';
+import { slotMaster } from './cluster-slots';
+import { redirectionNode } from './redirection-nodes';
 import type { RedisClient } from './redis-connection';
 
 /** Redirections one script follows at most (ioredis's own limit is 16). */
@@ -10,30 +11,26 @@ const MAX_REDIRECTIONS = 5;
 /** What a script gets besides its keys. */
 export type ScriptArgument = string | Buffer | number;
 
+/** A command for keys of one slot, as `sendOnSlot` sends it. */
+export interface SlotCommand {
+  readonly name: string;
+  readonly args: readonly ScriptArgument[];
+}
+
+/** EVAL of `lua` over `keys` with `args`. */
+export function evalCommand(
+  lua: string,
+  keys: readonly string[],
+  args: readonly ScriptArgument[],
+): SlotCommand {
+  return { name: 'eval', args: [lua, keys.length, ...keys, ...args] };
+}
+
 /**
  * Runs `lua` with `keys` and `args` on `master` (the connection to its
- * slot's master, from `slotMaster`), and never twice.
- *
- * ioredis's Cluster client sends a command again when the connection it was
- * written on closes before the reply (100 ms later, on a new connection),
- * as a cut of a hung master's connection does: a script the master then
- * read from the old socket's buffer when it woke would run a second time.
- * ioredis has no option for one command and not for others, so it is
- * written here: the script goes to the node's own connection, which sends
- * nothing again (no reconnection, `autoResendUnfulfilledCommands` off). A
- * redirection means the script did not run, so it is followed: to the node
- * a `MOVED` names (and the slot table is read again), or to the node an
- * `ASK` names, after `ASKING` on the same connection (a slot being migrated,
- * whose key is there already), until `deadline` (Unix ms, the script's own).
- * A node the client has no connection to (a master added to the Cluster
- * that serves no slot yet) fails it, as ioredis's pipelines do.
- * It is sent as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
- *
- * The caller's gate watches the slot's master: a redirected script that
- * fails without a reply (its connection closed) may still run until its
- * deadline, so it fails then, not before.
+ * slot's master, from `slotMaster`), and never twice (`sendOnSlot`).
  */
-export async function evalOnSlot(
+export function evalOnSlot(
   cluster: Cluster,
   master: Redis,
   lua: string,
@@ -41,42 +38,123 @@ export async function evalOnSlot(
   args: readonly ScriptArgument[],
   deadline: number,
 ): Promise<unknown> {
-  let node = master;
-  let asking = false;
-  for (let redirections = 0; ; redirections++) {
-    const command = new Command('eval', [lua, keys.length, ...keys, ...args], {
+  return sendOnSlot(
+    cluster,
+    { node: master, asking: false },
+    evalCommand(lua, keys, args),
+    deadline,
+    0,
+  );
+}
+
+/**
+ * `sent`'s reply, where `sent` is `command` as `client` auto-pipelines it;
+ * on a Cluster, when the reply is a redirection, `command` sent on from the
+ * node it names, as `sendOnSlot` does, until `deadline`. ioredis follows
+ * the redirections of an auto-pipeline only when all its commands got the
+ * same one, and an auto-pipeline holds a node's commands of every slot:
+ * while one slot moves, its commands would fail and the others' run.
+ */
+export async function redirected<T>(
+  client: RedisClient,
+  sent: Promise<T>,
+  command: () => SlotCommand,
+  deadline: number,
+): Promise<T> {
+  try {
+    return await sent;
+  } catch (error) {
+    if (!(client instanceof Cluster)) {
+      throw error;
+    }
+    const next = nextNode(client, error, deadline, 0);
+    return (await sendOnSlot(client, next, command(), deadline, 1)) as T;
+  }
+}
+
+/** Where a redirection sends a command: its node, and whether it needs `ASKING` first. */
+interface Hop {
+  readonly node: Redis;
+  readonly asking: boolean;
+}
+
+/**
+ * Sends `command` from `hop`, never twice. ioredis's Cluster client sends a
+ * command again when the connection it was written on closes before the
+ * reply (100 ms later, on a new connection), as a cut of a hung master's
+ * connection does: a script the master then read from the old socket's
+ * buffer when it woke would run a second time. ioredis has no option for
+ * one command and not for others, so it is written here: the command goes
+ * to the node's own connection, which sends nothing again (no
+ * reconnection, `autoResendUnfulfilledCommands` off). A redirection means
+ * the command did not run, so it is followed (`nextNode`). A script is sent
+ * as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
+ *
+ * The caller's gate watches the slot's master: a redirected command that
+ * fails without a reply (its connection closed) may still run until its
+ * deadline, so it fails then, not before.
+ */
+async function sendOnSlot(
+  cluster: Cluster,
+  hop: Hop,
+  command: SlotCommand,
+  deadline: number,
+  redirections: number,
+): Promise<unknown> {
+  let { node, asking } = hop;
+  for (let followed = redirections; ; followed++) {
+    const sent = new Command(command.name, [...command.args], {
       replyEncoding: 'utf8',
     });
     if (asking) {
       node.asking().catch(() => undefined);
     }
-    void node.sendCommand(command);
+    void node.sendCommand(sent);
     try {
-      return await command.promise;
+      return await sent.promise;
     } catch (error) {
-      const [kind, , to] = String((error as Error).message).split(' ');
-      if ((kind !== 'MOVED' && kind !== 'ASK') || to === undefined) {
-        if (redirections > 0 && (error as Error).name !== 'ReplyError') {
+      if (!redirection(error)) {
+        if (followed > 0 && (error as Error).name !== 'ReplyError') {
           await sleep(deadline - Date.now());
         }
         throw error;
       }
-      if (redirections >= MAX_REDIRECTIONS || Date.now() >= deadline) {
-        throw new Error(`gave up following redirections: ${String(error)}`, {
-          cause: error,
-        });
-      }
-      if (kind === 'MOVED') {
-        cluster.refreshSlotsCache();
-      }
-      const next = nodeByKey(cluster, to);
-      if (!next) {
-        throw new Error(`no connection to ${to}`, { cause: error });
-      }
-      node = next;
-      asking = kind === 'ASK';
+      ({ node, asking } = nextNode(cluster, error, deadline, followed));
     }
   }
+}
+
+/** Whether `error` is a `MOVED` or `ASK` reply. */
+function redirection(error: unknown): boolean {
+  return /^(MOVED|ASK) \d+ \S+$/.test(String((error as Error).message));
+}
+
+/**
+ * The node a redirection `error` names, after `followed` of them: on
+ * `MOVED`, the slot table is read again; on `ASK` (a slot being migrated,
+ * whose key is there already) the command needs `ASKING` first, on the
+ * same connection. Throws `error` itself when it is no redirection, and
+ * gives up past `MAX_REDIRECTIONS` or `deadline`.
+ */
+function nextNode(
+  cluster: Cluster,
+  error: unknown,
+  deadline: number,
+  followed: number,
+): Hop {
+  if (!redirection(error)) {
+    throw error;
+  }
+  if (followed >= MAX_REDIRECTIONS || Date.now() >= deadline) {
+    throw new Error(`gave up following redirections: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  const [kind, , to] = (error as Error).message.split(' ');
+  if (kind === 'MOVED') {
+    cluster.refreshSlotsCache();
+  }
+  return { node: redirectionNode(cluster, to), asking: kind === 'ASK' };
 }
 
 /**

@@ -25,6 +25,9 @@ const PUBLISH_LIMITS = {
 /** What Redis answers a script that publishes to a shard channel its node does not serve. */
 const NOT_LOCAL = 'non local key';
 
+/** A publish refused by a master that no longer serves its slot (`NOT_LOCAL`). */
+const SLOT_MOVED = Symbol('slot moved');
+
 /**
  * The pub/sub layer on a Redis Cluster: sharded pub/sub (Redis 7), so a
  * message travels only to the node that owns its name's slot and its
@@ -117,10 +120,17 @@ export class ShardedPubSub implements PubSubServer {
     await this.connection.quit();
   }
 
+  /**
+   * Publishes on the master of `name`'s slot. A slot that moved is answered
+   * with no `MOVED` to a script (which then published nothing), so when the
+   * master refuses it, the slot table is read again and the publish goes
+   * once more, to the slot's new master, within its 5 s.
+   */
   private async publishNow(
     name: string,
     payload: Buffer,
     issuedAt: number,
+    moved = false,
   ): Promise<number> {
     const slot = calculateSlot(name);
     // A new client learns the slot table as it connects: its first
@@ -135,11 +145,9 @@ export class ShardedPubSub implements PubSubServer {
     const receivers = await this.gates.of(master.key).run(
       (_, deadline) =>
         shardPublish(cluster, master.node, name, deadline, payload).catch(
-          (error: unknown) => {
-            // The slot moved: no MOVED comes back to a script, which ran and
-            // published nothing, so ask the slot table again for the next.
-            if (String(error).includes(NOT_LOCAL)) {
-              cluster.refreshSlotsCache();
+          (error: unknown): typeof SLOT_MOVED => {
+            if (!moved && String(error).includes(NOT_LOCAL)) {
+              return SLOT_MOVED;
             }
             throw error;
           },
@@ -148,6 +156,12 @@ export class ShardedPubSub implements PubSubServer {
       1,
       issuedAt,
     );
+    if (receivers === SLOT_MOVED) {
+      await new Promise<void>((resolve) =>
+        cluster.refreshSlotsCache(() => resolve()),
+      );
+      return this.publishNow(name, payload, issuedAt, true);
+    }
     return inTime(receivers, 'redis-pubsub');
   }
 }

@@ -7,6 +7,8 @@ import { clusterGroupSend, type GroupBatch } from './cluster-group-send';
 import { groupKey } from './group-key';
 import { CHANNEL_KEY, type MessageCodec } from './message-codec';
 import { inTime } from '../redis-common/deadline-script';
+import { evalCommand, redirected } from '../redis-common/slot-eval';
+import { GROUP_MEMBERS_LUA } from './redis-scripts';
 import type { RedisShards } from './redis-shards';
 import type { ShardWrites } from './shard-writes';
 import { nextScore } from './scores';
@@ -66,8 +68,15 @@ export class GroupSender {
     const key = groupKey(this.prefix, group);
     const members = await this.shards.run(
       this.shards.shardOf(group),
-      (client) =>
-        client.channelsGroupMembers(key, nextScore(), this.groupExpiry),
+      (client, deadline) => {
+        const args = [nextScore(), this.groupExpiry] as const;
+        return redirected(
+          client,
+          client.channelsGroupMembers(key, ...args),
+          () => evalCommand(GROUP_MEMBERS_LUA, [key], args),
+          deadline,
+        );
+      },
       undefined,
       undefined,
       key,

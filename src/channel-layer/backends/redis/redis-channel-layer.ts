@@ -32,6 +32,8 @@ import { CHANNEL_KEY, MessageCodec } from './message-codec';
 import { ProcessReaders } from './process-readers';
 import { createConnections } from '../redis-common/redis-connections';
 import { EXPIRED } from '../redis-common/deadline-script';
+import { evalCommand, redirected } from '../redis-common/slot-eval';
+import { GROUP_ADD_LUA } from './redis-scripts';
 import { RedisShards } from './redis-shards';
 import { nextScore } from './scores';
 import { SharedReceiver } from './shared-receiver';
@@ -220,14 +222,20 @@ export class RedisChannelLayer implements ChannelLayer {
     const key = groupKey(this.prefix, group);
     const added = await this.shards.run(
       this.shards.shardOf(group),
-      (client, deadline) =>
-        client.channelsGroupAdd(
-          key,
+      (client, deadline) => {
+        const args = [
           channel,
           nextScore(),
           this.groupExpiry,
           deadline,
-        ),
+        ] as const;
+        return redirected(
+          client,
+          client.channelsGroupAdd(key, ...args),
+          () => evalCommand(GROUP_ADD_LUA, [key], args),
+          deadline,
+        );
+      },
       undefined,
       undefined,
       key,
@@ -245,7 +253,13 @@ export class RedisChannelLayer implements ChannelLayer {
     const key = groupKey(this.prefix, group);
     await this.shards.run(
       this.shards.shardOf(group),
-      (client) => client.zrem(key, channel),
+      (client, deadline) =>
+        redirected(
+          client,
+          client.zrem(key, channel),
+          () => ({ name: 'zrem', args: [key, channel] }),
+          deadline,
+        ),
       undefined,
       undefined,
       key,

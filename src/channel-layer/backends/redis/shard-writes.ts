@@ -5,7 +5,9 @@ import {
   TurnBatches,
 } from '../redis-common/turn-batches';
 import type { RedisClient } from '../redis-common/redis-connection';
+import { evalCommand, redirected } from '../redis-common/slot-eval';
 import type { RedisShards } from './redis-shards';
+import { WRITES_LUA } from './redis-scripts';
 
 /** One write of `WRITES_LUA`: a `send` to a channel key, or a whole group send (`fanout`). */
 export interface ShardWrite {
@@ -45,7 +47,8 @@ const WRITE_BATCH_LIMITS = {
  * The message writes of a `RedisChannelLayer` (sends, and group sends that
  * one script does whole): each shard's writes of one event-loop turn go as
  * one `WRITES_LUA` run, in call order (`TurnBatches`). On a Cluster, where a
- * script may touch one slot only, each write is a run of its own.
+ * script may touch one slot only, each write is a run of its own, and one
+ * redirected away from its auto-pipeline is sent on (`redirected`).
  */
 export class ShardWrites {
   private readonly batches: TurnBatches<ShardWrite, ShardWriteReply>[];
@@ -155,13 +158,20 @@ export class ShardWrites {
     for (const { kind, score, capacity, value } of writes) {
       args.push(kind, score, capacity, value);
     }
-    return writes.length === 1
-      ? client.channelsWrite(writes[0].key, ...shared, ...args)
-      : client.channelsWrites(
-          writes.length,
-          ...writes.map((write) => write.key),
-          ...shared,
-          ...args,
-        );
+    if (writes.length === 1) {
+      const [{ key }] = writes;
+      return redirected(
+        client,
+        client.channelsWrite(key, ...shared, ...args),
+        () => evalCommand(WRITES_LUA, [key], [...shared, ...args]),
+        deadline,
+      );
+    }
+    return client.channelsWrites(
+      writes.length,
+      ...writes.map((write) => write.key),
+      ...shared,
+      ...args,
+    );
   }
 }
