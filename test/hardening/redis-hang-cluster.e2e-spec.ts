@@ -1,5 +1,6 @@
-import { setImmediate } from 'node:timers/promises';
+import { setImmediate, setTimeout as delay } from 'node:timers/promises';
 import {
+  ChannelLayerUnavailableError,
   createChannelLayer,
   createGroupHistory,
   type ChannelLayer,
@@ -15,6 +16,12 @@ const PREFIX = 'hang';
 
 /** Sends kept in flight at once to the healthy master's room while the other hangs. */
 const HEALTHY_WINDOW = 20;
+
+/** When a hung master answers a group send's members read, from the send. */
+const READ_ANSWERED_AFTER_MS = 3_000;
+
+/** When the hung master of that send's write wakes, from the send: past its 5 s. */
+const WRITES_WAKE_AFTER_MS = 6_000;
 
 /**
  * A Cluster master that hangs (SIGSTOP): sends that need it are held up to
@@ -222,6 +229,45 @@ describe.each(['redis', 'redis-pubsub'] as const)(
     if (backend === 'redis') {
       it('should write no message twice, nor lose one it accepted, when the hung master holds the receiver’s channels', async () => {
         await expectCutKeepsPromises('writes', processMasterOf, false, false);
+      }, 90_000);
+
+      // A group send is two commands on two masters here: the members read
+      // on the group key's, then the write on the receiver's process key's.
+      // Its 5 s count from the send: the write, issued once the read is
+      // answered, is past them when its master wakes, though within 5 s of
+      // its own issue.
+      it('should fail a group send 5 s after it was issued, its members read included, and deliver it never', async () => {
+        const channel = await receiver.newChannel();
+        const writesPort = await processMasterOf(channel);
+        const group = await groupOn('two-steps', writesPort, false);
+        await receiver.groupAdd(group, channel);
+        await sender.groupSend(group, { type: 'before' });
+        await expect(receiver.receive(channel)).resolves.toEqual({
+          type: 'before',
+        });
+        const reads = setup.cluster.server(
+          await setup.cluster.masterOf(groupKey(group)),
+        );
+        const writes = setup.cluster.server(writesPort);
+        reads.freeze();
+        writes.freeze();
+        const sent = sender.groupSend(group, { type: 'late' });
+        // The scenario, not waits for events: the read is answered after
+        // 3 s, the write's master wakes 6 s after the send.
+        await delay(READ_ANSWERED_AFTER_MS);
+        reads.thaw();
+        await delay(WRITES_WAKE_AFTER_MS - READ_ANSWERED_AFTER_MS);
+        writes.thaw();
+        await expect(sent).rejects.toThrow(ChannelLayerUnavailableError);
+        await pollUntil('a send after the thaw', () =>
+          sender.groupSend(group, { type: 'after' }).then(
+            () => true,
+            () => undefined,
+          ),
+        );
+        await expect(receiver.receive(channel)).resolves.toEqual({
+          type: 'after',
+        });
       }, 90_000);
     }
   },

@@ -60,11 +60,15 @@ export class GroupSender {
     return this.sendByShard(group, message);
   }
 
-  /** The two-round-trip send: read the members, then send each shard its batch. */
+  /**
+   * The two-round-trip send: read the members, then send each shard its
+   * batch; both count their deadlines from the send's start.
+   */
   private async sendByShard(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
+    const issuedAt = Date.now();
     const key = groupKey(this.prefix, group);
     const members = await this.shards.run(
       this.shards.shardOf(group),
@@ -80,13 +84,14 @@ export class GroupSender {
       undefined,
       undefined,
       key,
+      issuedAt,
     );
     const byShard = this.plan(members, message);
     const now = nextScore();
     const fulls = await Promise.all(
       [...byShard].map(async ([index, batch]) => {
         if (this.shards.cluster) {
-          return clusterGroupSend(this.writes, batch, now);
+          return clusterGroupSend(this.writes, batch, now, issuedAt);
         }
         const { keys, values, capacities } = batch;
         const full = await this.shards.run(
@@ -102,6 +107,9 @@ export class GroupSender {
               deadline,
             ),
           values.reduce((sum, value) => sum + value.length, 0),
+          undefined,
+          undefined,
+          issuedAt,
         );
         return inTime(full, 'redis');
       }),

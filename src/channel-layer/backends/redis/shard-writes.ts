@@ -117,12 +117,12 @@ export class ShardWrites {
    * On a Cluster: sends each of `writes` (keys of any slots) as a run of its
    * own, through its master's gate, auto-pipelined per node. Resolves with 1,
    * or 0 for a full key, per write; fails if any write fails (the others may
-   * have been made).
+   * have been made). Their deadlines count from `issuedAt`.
    */
-  sendEach(writes: ShardWrite[]): Promise<number[]> {
+  sendEach(writes: ShardWrite[], issuedAt: number): Promise<number[]> {
     return Promise.all(
       writes.map((write) =>
-        this.issue(0, [write], write.value.length).then(
+        this.issue(0, [write], write.value.length, issuedAt).then(
           ([reply]) => reply as number,
         ),
       ),
