@@ -4,7 +4,8 @@ import { readyzUntil } from '../helpers/readyz';
 import { useClusterApps } from '../helpers/use-cluster-apps';
 import { WsClient } from '../helpers/ws-client';
 import { CHAT_ERRORS } from '../../src/chat/chat-error';
-import { createChannelLayer } from '../../src/channel-layer';
+import { createChannelLayer, type ChannelLayer } from '../../src/channel-layer';
+import { pollUntil } from '../helpers/poll-until';
 import { useRedisCluster } from '../helpers/use-redis-cluster';
 
 /** Messages each of the two clients sends at every step of the migration. */
@@ -123,16 +124,83 @@ describe('Two instances on a Redis Cluster moving a room’s slot, CHANNEL_LAYER
 /** Group sends made at once to each of the two rooms at every step of the move. */
 const BURST = 20;
 
+/** Group sends kept in flight at once to the room that stays while the other's target hangs. */
+const STEADY_WINDOW = 10;
+
+/** Two layers of a test, and two rooms whose keys are on one master. */
+interface TwoRooms {
+  readonly sender: ChannelLayer;
+  readonly receiver: ChannelLayer;
+  /** The receiver's channel in each room, by group: the moving one first. */
+  readonly channels: Record<string, string>;
+  readonly steady: string;
+  /** The port of the master both rooms' keys are on. */
+  readonly source: number;
+}
+
 describe.each(['redis', 'redis-pubsub'] as const)(
   'A room’s slot moving while another room on its master is busy, CHANNEL_LAYER=%s (e2e)',
   (backend) => {
     const setup = useRedisCluster(3);
+    const prefix = 'mv';
+    const keyOf = (group: string): string =>
+      backend === 'redis'
+        ? `${prefix}:group:${group}`
+        : `${prefix}__group__${group}`;
+
+    /** The ids of the layers' connections to the node on `port` (they name themselves). */
+    const namedClients = async (port: number): Promise<string[]> => {
+      const list = await setup.cluster.ask(port, (client) =>
+        client.client('LIST'),
+      );
+      return [...String(list).matchAll(/^id=(\d+) .* name=(\S+)/gm)].map(
+        ([, id]) => id,
+      );
+    };
+
+    /**
+     * Runs `body` with a sender and a receiver, the receiver a member of
+     * `moving` and of another room whose key is on the same master.
+     */
+    async function withTwoRooms(
+      moving: string,
+      body: (rooms: TwoRooms) => Promise<void>,
+    ): Promise<void> {
+      const { cluster } = setup;
+      const source = await cluster.masterOf(keyOf(moving));
+      let steady = '';
+      for (let n = 0; !steady; n++) {
+        if ((await cluster.masterOf(keyOf(`steady${n}`))) === source) {
+          steady = `steady${n}`;
+        }
+      }
+      const options = {
+        backend,
+        mode: 'cluster',
+        hosts: cluster.urls,
+        prefix,
+      } as const;
+      const sender = createChannelLayer(options);
+      const receiver = createChannelLayer(options);
+      try {
+        const channels = {
+          [moving]: await receiver.newChannel(),
+          [steady]: await receiver.newChannel(),
+        };
+        for (const [group, channel] of Object.entries(channels)) {
+          await receiver.groupAdd(group, channel);
+        }
+        await body({ sender, receiver, channels, steady, source });
+      } finally {
+        await Promise.all([sender.close(), receiver.close()]);
+      }
+    }
 
     // Commands for keys of one master share an auto-pipeline: while one
     // room's keys have moved and its slot has not, its commands are answered
     // `ASK` and the other room's in the same pipeline run. Every send of
-    // both rooms must still be delivered, also when the slot moves to a
-    // master the clients have no connection to yet (a scale-out).
+    // both rooms must still be delivered, in call order, also when the slot
+    // moves to a master the clients have no connection to yet (a scale-out).
     it.each([
       ['another master', 'moving', false],
       ['a master just added to the Cluster', 'scaling', true],
@@ -140,34 +208,7 @@ describe.each(['redis', 'redis-pubsub'] as const)(
       'should deliver every group send of both rooms at every step of the move to %s',
       async (_, moving, added) => {
         const { cluster } = setup;
-        const prefix = 'mv';
-        const keyOf = (group: string): string =>
-          backend === 'redis'
-            ? `${prefix}:group:${group}`
-            : `${prefix}__group__${group}`;
-        const source = await cluster.masterOf(keyOf(moving));
-        let steady = '';
-        for (let n = 0; !steady; n++) {
-          if ((await cluster.masterOf(keyOf(`steady${n}`))) === source) {
-            steady = `steady${n}`;
-          }
-        }
-        const options = {
-          backend,
-          mode: 'cluster',
-          hosts: cluster.urls,
-          prefix,
-        } as const;
-        const sender = createChannelLayer(options);
-        const receiver = createChannelLayer(options);
-        try {
-          const channels = {
-            [moving]: await receiver.newChannel(),
-            [steady]: await receiver.newChannel(),
-          };
-          for (const [group, channel] of Object.entries(channels)) {
-            await receiver.groupAdd(group, channel);
-          }
+        await withTwoRooms(moving, async ({ sender, receiver, channels }) => {
           const burst = async (step: string): Promise<void> => {
             const sends: Array<Promise<string | undefined>> = [];
             for (let n = 0; n < BURST; n++) {
@@ -203,11 +244,97 @@ describe.each(['redis', 'redis-pubsub'] as const)(
             await cluster.untilShardSubscribed(newPort, keyOf(moving), 1);
           }
           await burst('moved');
-        } finally {
-          await Promise.all([sender.close(), receiver.close()]);
-        }
+        });
       },
       60_000,
     );
+
+    // With `redis`, a command redirected to the master a slot moves to is
+    // on that master's connection, while the gate of the slot's old master
+    // counts it: when the new master hangs, the command must fail before
+    // that gate's deadline cuts the old master, whose other rooms go on,
+    // each message delivered once. (`redis-pubsub` publishes to a slot
+    // being migrated on its old master, which still serves it.)
+    if (backend === 'redis') {
+      it('should fail the sends redirected to a new master that hangs, and deliver none, while the other room on the old master gets each of its messages once, in order', async () => {
+        const { cluster } = setup;
+        const moving = 'hanging';
+        await withTwoRooms(
+          moving,
+          async ({ sender, receiver, channels, steady, source }) => {
+            await sender.groupSend(moving, { type: 'before' });
+            await expect(receiver.receive(channels[moving])).resolves.toEqual({
+              type: 'before',
+            });
+            const received = (async () => {
+              const messages: unknown[] = [];
+              for (;;) {
+                const message = await receiver.receive(channels[steady]);
+                if (message.type === 'last') {
+                  return messages;
+                }
+                messages.push(message);
+              }
+            })();
+            const to = await cluster.addMaster();
+            await cluster.migrateSlotOf(
+              keyOf(moving),
+              async (step) => {
+                if (step !== 'keys moved') {
+                  return;
+                }
+                const connected = await namedClients(source);
+                const target = cluster.server(to);
+                target.freeze();
+                let hangOver = false;
+                const hung = Promise.allSettled(
+                  Array.from({ length: BURST }, (_, n) =>
+                    sender.groupSend(moving, { type: 'hung', n }),
+                  ),
+                ).finally(() => (hangOver = true));
+                let sent = 0;
+                await Promise.all(
+                  Array.from({ length: STEADY_WINDOW }, async () => {
+                    while (!hangOver) {
+                      await sender.groupSend(steady, {
+                        type: 'steady',
+                        n: sent++,
+                      });
+                    }
+                  }),
+                );
+                expect((await hung).map(({ status }) => status)).toEqual(
+                  Array.from({ length: BURST }, () => 'rejected'),
+                );
+                // No connection to the old master was cut.
+                expect(await namedClients(source)).toEqual(
+                  expect.arrayContaining(connected),
+                );
+                await sender.groupSend(steady, { type: 'last' });
+                expect(await received).toEqual(
+                  Array.from({ length: sent }, (_, n) => ({
+                    type: 'steady',
+                    n,
+                  })),
+                );
+                target.thaw();
+              },
+              to,
+            );
+            await cluster.untilAllHealthy();
+            // Sends that the woken master ran would arrive before this one.
+            await pollUntil('a send after the thaw', () =>
+              sender.groupSend(moving, { type: 'after' }).then(
+                () => true,
+                () => undefined,
+              ),
+            );
+            await expect(receiver.receive(channels[moving])).resolves.toEqual({
+              type: 'after',
+            });
+          },
+        );
+      }, 90_000);
+    }
   },
 );

@@ -64,6 +64,16 @@ export function slotMaster(
   return { key, node };
 }
 
+/** Whether `cluster`'s slot table names the node `key` (`host:port`) master of any slot. */
+export function servesSlots(cluster: Cluster, key: string): boolean {
+  for (let slot = 0; slot < SLOTS; slot++) {
+    if (masterOfSlot(cluster, slot) === key) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** The connection of `cluster` to the node named `key` (`host:port`), if it has one. */
 export function nodeByKey(cluster: Cluster, key: string): Redis | undefined {
   return cluster.nodes().find((node) => nodeKey(node) === key);

@@ -28,7 +28,7 @@ export const DEFAULT_COMMAND_LIMITS: CommandLimits = {
  * a hung Redis's socket buffer) must do nothing, and the reply of one run in
  * time needs a moment to come back. Covers clock skew up to this much, too.
  */
-const SCRIPT_DEADLINE_MARGIN_MS = 500;
+export const SCRIPT_DEADLINE_MARGIN_MS = 500;
 
 /**
  * Least time between two passes over the commands in flight: in a hang,

@@ -1,42 +1,43 @@
 import { Redis, type Cluster } from 'ioredis';
-import { nodeByKey } from './cluster-slots';
+import { nodeByKey, servesSlots } from './cluster-slots';
 
 /** Connections of the layer's own to nodes a Cluster client has none to, by client, then by node. */
 const spares = new WeakMap<Cluster, Map<string, Redis>>();
 
+/** The spares' clients, for `dropSpare`. */
+const clientOf = new WeakMap<Redis, Cluster>();
+
 /**
  * The connection to the node `key` (`host:port`) that a redirection names:
- * `cluster`'s own, or, for a node the client has none to, one of the
- * layer's own. That is a master added to the Cluster that serves no slot
- * yet, while a slot moves to it (`ASK`): ioredis lists only the nodes that
- * serve slots, and drops any other at each reread of the slot table (every
- * second), which would cut a command in flight there. Written by hand for
- * that reason. A spare has the client's options, is closed once the client
- * has a connection of its own to the node, and when the client ends; so
- * there is at most one per node of the Cluster.
+ * `cluster`'s own, or, for a master added to the Cluster that serves no
+ * slot yet (a slot moving to it answers `ASK`), one of the layer's own.
+ * ioredis lists only the nodes that serve slots, and drops any other at
+ * each reread of the slot table (every second), which would cut a command
+ * in flight there. Written by hand for that reason. A spare has the
+ * client's options and is closed at the first reread of the slot table
+ * that gives the client a connection of its own to the node, when the
+ * client ends, and when a command on it is not answered in time
+ * (`dropSpare`): so there is at most one per node of the Cluster.
+ *
+ * Throws for a node the slot table names (the client's connection to it
+ * was cut: its commands fail until the next reread) and for a client that
+ * is closing.
  */
 export function redirectionNode(cluster: Cluster, key: string): Redis {
   const own = nodeByKey(cluster, key);
-  let byKey = spares.get(cluster);
-  const spare = byKey?.get(key);
   if (own) {
-    if (spare) {
-      byKey?.delete(key);
-      spare.quit().catch(() => spare.disconnect());
-    }
     return own;
   }
+  const byKey = sparesOf(cluster);
+  const spare = byKey.get(key);
   if (spare) {
     return spare;
   }
-  if (!byKey) {
-    const created = new Map<string, Redis>();
-    spares.set(cluster, created);
-    cluster.once('end', () => {
-      created.forEach((node) => node.disconnect());
-      created.clear();
-    });
-    byKey = created;
+  if (cluster.status !== 'ready') {
+    throw new Error(`no connection to ${key}: the client is ${cluster.status}`);
+  }
+  if (servesSlots(cluster, key)) {
+    throw new Error(`no connection to ${key}`);
   }
   const separator = key.lastIndexOf(':');
   const node = new Redis({
@@ -48,12 +49,51 @@ export function redirectionNode(cluster: Cluster, key: string): Redis {
     enableOfflineQueue: true,
     retryStrategy: () => null,
   });
+  // Its commands fail with the error; nothing else listens.
   node.on('error', () => undefined);
   node.once('end', () => {
-    if (byKey?.get(key) === node) {
+    if (byKey.get(key) === node) {
       byKey.delete(key);
     }
   });
   byKey.set(key, node);
+  clientOf.set(node, cluster);
   return node;
+}
+
+/** Closes `node` at once if it is a spare (its commands in flight fail); else nothing. */
+export function dropSpare(node: Redis): void {
+  const cluster = clientOf.get(node);
+  if (cluster) {
+    sparesOf(cluster).forEach((spare, key, byKey) => {
+      if (spare === node) {
+        byKey.delete(key);
+        node.disconnect();
+      }
+    });
+  }
+}
+
+/** The spares of `cluster`, closed as `redirectionNode` says. */
+function sparesOf(cluster: Cluster): Map<string, Redis> {
+  let byKey = spares.get(cluster);
+  if (!byKey) {
+    const created = new Map<string, Redis>();
+    cluster.on('refresh', () => {
+      created.forEach((spare, key) => {
+        if (nodeByKey(cluster, key)) {
+          created.delete(key);
+          // After the replies of the commands it carries.
+          spare.quit().catch(() => spare.disconnect());
+        }
+      });
+    });
+    cluster.once('end', () => {
+      created.forEach((spare) => spare.disconnect());
+      created.clear();
+    });
+    spares.set(cluster, created);
+    byKey = created;
+  }
+  return byKey;
 }

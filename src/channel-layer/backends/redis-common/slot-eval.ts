@@ -1,8 +1,10 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Command, type Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { slotMaster } from './cluster-slots';
-import { redirectionNode } from './redirection-nodes';
+import { nodeKey, slotMaster } from './cluster-slots';
+import { SCRIPT_DEADLINE_MARGIN_MS } from './command-gate';
+import { dropSpare, redirectionNode } from './redirection-nodes';
+import { slotOrderOf } from './slot-order';
 import type { RedisClient } from './redis-connection';
 
 /** Redirections one script follows at most (ioredis's own limit is 16). */
@@ -55,21 +57,25 @@ export function evalOnSlot(
  * same one, and an auto-pipeline holds a node's commands of every slot:
  * while one slot moves, its commands would fail and the others' run.
  */
-export async function redirected<T>(
+export function redirected<T>(
   client: RedisClient,
   sent: Promise<T>,
   command: () => SlotCommand,
   deadline: number,
 ): Promise<T> {
-  try {
-    return await sent;
-  } catch (error) {
-    if (!(client instanceof Cluster)) {
-      throw error;
-    }
-    const next = nextNode(client, error, deadline, 0);
-    return (await sendOnSlot(client, next, command(), deadline, 1)) as T;
+  if (!(client instanceof Cluster)) {
+    return sent;
   }
+  return sent.catch(
+    (error: unknown) =>
+      sendOnSlot(
+        client,
+        nextNode(client, error, deadline, 0),
+        command(),
+        deadline,
+        1,
+      ) as Promise<T>,
+  );
 }
 
 /** Where a redirection sends a command: its node, and whether it needs `ASKING` first. */
@@ -90,9 +96,13 @@ interface Hop {
  * the command did not run, so it is followed (`nextNode`). A script is sent
  * as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
  *
- * The caller's gate watches the slot's master: a redirected command that
- * fails without a reply (its connection closed) may still run until its
- * deadline, so it fails then, not before.
+ * The caller's gate watches the slot's master, and cuts its connection
+ * when a command is not answered by the gate's deadline. A redirected
+ * command is on another node's connection, so it is settled just before
+ * that (`settleBy`): without a reply by then, it fails (a connection of the
+ * layer's own to that node is dropped), and one that failed without a
+ * reply (its connection closed) fails then, not before, as Redis may still
+ * run it until its deadline.
  */
 async function sendOnSlot(
   cluster: Cluster,
@@ -111,16 +121,53 @@ async function sendOnSlot(
     }
     void node.sendCommand(sent);
     try {
-      return await sent.promise;
+      return followed === 0
+        ? await sent.promise
+        : await replyBy(sent.promise, settleBy(deadline), node);
     } catch (error) {
       if (!redirection(error)) {
         if (followed > 0 && (error as Error).name !== 'ReplyError') {
-          await sleep(deadline - Date.now());
+          await sleep(settleBy(deadline) - Date.now());
+          throw new Error(
+            `redirected to ${nodeKey(node)}: ${String((error as Error).message)}`,
+            { cause: error },
+          );
         }
         throw error;
       }
       ({ node, asking } = nextNode(cluster, error, deadline, followed));
     }
+  }
+}
+
+/** How long before its gate's deadline a redirected command is settled. */
+const SETTLE_LEAD_MS = 50;
+
+/** When a redirected command with the script deadline `deadline` is settled: before its gate cuts the slot's master. */
+function settleBy(deadline: number): number {
+  return deadline + SCRIPT_DEADLINE_MARGIN_MS - SETTLE_LEAD_MS;
+}
+
+/**
+ * `reply`, or a failure at `at` if it has not come by then: the connection
+ * to `node` is then dropped if it is one of the layer's own.
+ */
+async function replyBy<T>(
+  reply: Promise<T>,
+  at: number,
+  node: Redis,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      dropSpare(node);
+      reject(new Error(`no reply in time from ${nodeKey(node)}`));
+    }, at - Date.now());
+  });
+  try {
+    return await Promise.race([reply, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -133,7 +180,8 @@ function redirection(error: unknown): boolean {
  * The node a redirection `error` names, after `followed` of them: on
  * `MOVED`, the slot table is read again; on `ASK` (a slot being migrated,
  * whose key is there already) the command needs `ASKING` first, on the
- * same connection. Throws `error` itself when it is no redirection, and
+ * same connection. The slot's next commands wait for this one
+ * (`SlotOrder`). Throws `error` itself when it is no redirection, and
  * gives up past `MAX_REDIRECTIONS` or `deadline`.
  */
 function nextNode(
@@ -150,7 +198,8 @@ function nextNode(
       cause: error,
     });
   }
-  const [kind, , to] = (error as Error).message.split(' ');
+  const [kind, slot, to] = (error as Error).message.split(' ');
+  slotOrderOf(cluster).moved(Number(slot));
   if (kind === 'MOVED') {
     cluster.refreshSlotsCache();
   }

@@ -10,6 +10,7 @@ import {
   COMMAND_TIMEOUT_MS,
   createClusterConnection,
 } from '../redis-common/redis-connections';
+import { type SlotOrder, slotOrderOf } from '../redis-common/slot-order';
 import { DEFAULT_WAITING_LIMITS } from '../redis-common/turn-batches';
 import { PublishQueue } from './publish-queue';
 import { shardPublish } from './publish-script';
@@ -121,21 +122,45 @@ export class ShardedPubSub implements PubSubServer {
   }
 
   /**
-   * Publishes on the master of `name`'s slot. A slot that moved is answered
-   * with no `MOVED` to a script (which then published nothing), so when the
-   * master refuses it, the slot table is read again and the publish goes
-   * once more, to the slot's new master, within its 5 s.
+   * Publishes on the master of `name`'s slot, in call order with the
+   * slot's other publishes across a move of the slot (`SlotOrder`).
    */
   private async publishNow(
     name: string,
     payload: Buffer,
     issuedAt: number,
-    moved = false,
   ): Promise<number> {
     const slot = calculateSlot(name);
     // A new client learns the slot table as it connects: its first
     // publishes wait for that, within their 5 s (counted from `issuedAt`).
     const cluster = await this.connection.run(async (client) => client);
+    const order = slotOrderOf(cluster);
+    return order.run(
+      slot,
+      () => this.publishOn(cluster, order, slot, name, payload, issuedAt),
+      () =>
+        this.connection.unavailable(
+          'Redis is not keeping up (too many publishes wait for a slot move)',
+        ),
+    );
+  }
+
+  /**
+   * Publishes on the slot's master. A slot that moved is answered with no
+   * `MOVED` to a script (which then published nothing), so when the master
+   * refuses it, the slot table is read again and the publish goes once
+   * more, to the slot's new master, within its 5 s; the slot's next
+   * publishes wait for it.
+   */
+  private async publishOn(
+    cluster: Cluster,
+    order: SlotOrder,
+    slot: number,
+    name: string,
+    payload: Buffer,
+    issuedAt: number,
+    moved = false,
+  ): Promise<number> {
     const master = slotMaster(cluster, slot);
     if (!master) {
       throw this.connection.unavailable(
@@ -147,6 +172,7 @@ export class ShardedPubSub implements PubSubServer {
         shardPublish(cluster, master.node, name, deadline, payload).catch(
           (error: unknown): typeof SLOT_MOVED => {
             if (!moved && String(error).includes(NOT_LOCAL)) {
+              order.moved(slot);
               return SLOT_MOVED;
             }
             throw error;
@@ -160,7 +186,15 @@ export class ShardedPubSub implements PubSubServer {
       await new Promise<void>((resolve) =>
         cluster.refreshSlotsCache(() => resolve()),
       );
-      return this.publishNow(name, payload, issuedAt, true);
+      return this.publishOn(
+        cluster,
+        order,
+        slot,
+        name,
+        payload,
+        issuedAt,
+        true,
+      );
     }
     return inTime(receivers, 'redis-pubsub');
   }

@@ -1,3 +1,4 @@
+import { redirected } from '../redis-common/slot-eval';
 import type { Logger } from '@nestjs/common';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
 import {
@@ -73,7 +74,15 @@ export class ProcessReaders {
         const key = typeof id === 'string' ? id : this.defaultKey;
         return shards.run(
           index,
-          (client) => reader.sync((marker) => client.zadd(key, 0, marker)),
+          (client, deadline) =>
+            reader.sync((marker) =>
+              redirected(
+                client,
+                client.zadd(key, 0, marker),
+                () => ({ name: 'zadd', args: [key, 0, marker] }),
+                deadline,
+              ),
+            ),
           undefined,
           undefined,
           key,

@@ -1,8 +1,10 @@
 import type { Logger } from '@nestjs/common';
+import calculateSlot from 'cluster-key-slot';
 import { Cluster } from 'ioredis';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
 import { onSlotOwnersChange } from '../redis-common/cluster-slots';
 import { ShardGates } from '../redis-common/shard-gates';
+import { slotOrderOf } from '../redis-common/slot-order';
 import type {
   RedisClient,
   RedisConnection,
@@ -72,6 +74,8 @@ export class RedisShards {
    * Runs a call on shard `index` through its `CommandGate` (on a Cluster, the
    * gate of the master that owns `key`'s slot): connection failures, a full
    * gate and a missed deadline reject with `ChannelLayerUnavailableError`.
+   * On a Cluster, a key's commands keep their call order across a move of
+   * its slot (`SlotOrder`).
    * @param call gets the connection and the deadline for scripts.
    * @param bytes the payload's size.
    * @param count the messages it carries.
@@ -84,9 +88,18 @@ export class RedisShards {
     bytes?: number,
     count?: number,
     key?: string,
-    issuedAt?: number,
+    issuedAt = Date.now(),
   ): Promise<T> {
-    return this.gates.of(index, key).run(call, bytes, count, issuedAt);
+    const run = (): Promise<T> =>
+      this.gates.of(index, key).run(call, bytes, count, issuedAt);
+    const { client } = this.connections[index];
+    return client instanceof Cluster && key !== undefined
+      ? slotOrderOf(client).run(calculateSlot(key), run, () =>
+          this.connections[index].unavailable(
+            'Redis is not keeping up (too many commands wait for a slot move)',
+          ),
+        )
+      : run();
   }
 
   /**
