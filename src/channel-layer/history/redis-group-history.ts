@@ -195,7 +195,7 @@ export class RedisGroupHistory extends GroupHistory {
     const sharded = this.layerOptions.mode === 'cluster' ? '1' : '0';
     const [id, receivers] = await this.gates
       .of(index, key)
-      .run((client, deadline) => {
+      .run((client, deadline, away) => {
         const args = [
           value,
           this.options.size,
@@ -212,6 +212,7 @@ export class RedisGroupHistory extends GroupHistory {
           key,
           args,
           deadline,
+          away,
           (redis) => redis.channelsHistoryPublish(key, ...args),
         );
       }, value.length + head.length);
@@ -277,22 +278,25 @@ export class RedisGroupHistory extends GroupHistory {
   ): Promise<GroupSendResult & { id: string }> {
     const { index, key } = this.streamOf(group);
     const value = this.codec.encode(message);
-    const reply = await this.gates.of(index, key).run((client, deadline) => {
-      const args = [
-        value,
-        this.options.size,
-        this.options.ttl,
-        deadline,
-      ] as const;
-      return scriptOnce(
-        client,
-        HISTORY_APPEND_LUA,
-        key,
-        args,
-        deadline,
-        (redis) => redis.channelsHistoryAppend(key, ...args),
-      );
-    }, value.length);
+    const reply = await this.gates
+      .of(index, key)
+      .run((client, deadline, away) => {
+        const args = [
+          value,
+          this.options.size,
+          this.options.ttl,
+          deadline,
+        ] as const;
+        return scriptOnce(
+          client,
+          HISTORY_APPEND_LUA,
+          key,
+          args,
+          deadline,
+          away,
+          (redis) => redis.channelsHistoryAppend(key, ...args),
+        );
+      }, value.length);
     if (reply === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }

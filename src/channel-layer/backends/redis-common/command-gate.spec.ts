@@ -151,6 +151,44 @@ describe('CommandGate', () => {
     expect(cuts()).toBe(1);
   });
 
+  // A redirection sent it on to another node (`SentAway`): that node's
+  // silence is not this connection's.
+  it('fails at its deadline, and cuts nothing for, a command sent away that gets no reply, or fails without one', async () => {
+    const { gate, call, cuts } = gateOver();
+    const sendAway = (): Promise<string> =>
+      gate.run((client, deadline, away) => {
+        away();
+        return call(client, deadline);
+      });
+    const silent = watch(sendAway());
+    const closed = watch(
+      gate.run((_, __, away) => {
+        away();
+        return Promise.reject(new Error('Connection is closed.'));
+      }),
+    );
+    const refused = watch(
+      gate.run((_, __, away) => {
+        away();
+        return Promise.reject(
+          Object.assign(new Error('ERR unknown command'), {
+            name: 'ReplyError',
+          }),
+        );
+      }),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(refused.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(closed.outcome).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(TIMEOUT_MS - 1);
+    expect(silent.outcome).toBeUndefined();
+    expect(closed.outcome).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(silent.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(closed.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(cuts()).toBe(0);
+  });
+
   it('fails at once a command that fails on its own, without a cut', async () => {
     const { send, sent, cuts } = gateOver();
     const command = watch(send());

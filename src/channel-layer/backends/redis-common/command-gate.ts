@@ -49,7 +49,18 @@ interface InFlight {
   cut?: boolean;
   /** ioredis has settled it (it holds none of its memory any more). */
   settled?: boolean;
+  /**
+   * A redirection sent it to another node: no reply by its deadline is
+   * that node's silence, not this connection's, so it cuts nothing.
+   */
+  away?: boolean;
 }
+
+/**
+ * What a call tells its gate when a redirection sent its command on to
+ * another node (`CommandGate.run`).
+ */
+export type SentAway = () => void;
 
 /** How a `CommandGate` differs from one over a whole connection. */
 export interface GateOptions {
@@ -120,14 +131,17 @@ export class CommandGate {
    * away, too much waits already, or no reply comes before the deadline
    * (counted from `issuedAt`, the wait for a new client's first connection
    * included).
-   * @param call gets the connection and the deadline for scripts (Unix ms).
+   * @param call gets the connection, the deadline for scripts (Unix ms),
+   * and what to call when a redirection sends its command to another node:
+   * from then on, a failure without a reply waits for the deadline (Redis
+   * may still run it until then), and no reply by the deadline cuts nothing.
    * @param bytes the payload's size, counted against `maxBytes`.
    * @param count the messages it carries, counted against `maxMessages`.
    * @param issuedAt when its caller issued it (Unix ms), before any wait of
    * its own (a batch's turn, subscriptions in flight); by default now.
    */
   async run<T>(
-    call: (client: RedisClient, deadline: number) => Promise<T>,
+    call: (client: RedisClient, deadline: number, away: SentAway) => Promise<T>,
     bytes = 0,
     count = 1,
     issuedAt = Date.now(),
@@ -161,6 +175,7 @@ export class CommandGate {
       reply = call(
         this.connection.client,
         deadline - SCRIPT_DEADLINE_MARGIN_MS,
+        () => (entry.away = true),
       );
     } catch (error) {
       reply = Promise.reject(this.connection.unavailable(error));
@@ -176,9 +191,12 @@ export class CommandGate {
         },
         (error: unknown) => {
           this.settle(entry);
-          // Cut before its deadline: Redis may still run it until then, so
-          // its caller hears at the deadline (expire), not now.
-          if (!entry.cut && entry.reject) {
+          // Cut before its deadline, or failed without a reply on another
+          // node: Redis may still run it until then, so its caller hears
+          // at the deadline (expire), not now.
+          const unsure =
+            entry.away && (error as Error | undefined)?.name !== 'ReplyError';
+          if (!entry.cut && !unsure && entry.reject) {
             entry.reject = undefined;
             this.inFlight.delete(entry);
             reject(this.connection.unavailable(error));
@@ -255,7 +273,7 @@ export class CommandGate {
       if (entry.reject) {
         entry.reject(this.connection.unavailable(this.late()));
         entry.reject = undefined;
-        if (!entry.settled) {
+        if (!entry.settled && !entry.away) {
           unanswered++;
         }
       }

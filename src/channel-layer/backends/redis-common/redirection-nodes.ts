@@ -1,5 +1,6 @@
 import { Redis, type Cluster } from 'ioredis';
 import { nodeByKey, servesSlots } from './cluster-slots';
+import { DEFAULT_COMMAND_LIMITS } from './command-gate';
 
 /** Connections of the layer's own to nodes a Cluster client has none to, by client, then by node. */
 const spares = new WeakMap<Cluster, Map<string, Redis>>();
@@ -15,9 +16,10 @@ const clientOf = new WeakMap<Redis, Cluster>();
  * each reread of the slot table (every second), which would cut a command
  * in flight there. Written by hand for that reason. A spare has the
  * client's options and is closed at the first reread of the slot table
- * that gives the client a connection of its own to the node, when the
- * client ends, and when a command on it is not answered in time
- * (`dropSpare`): so there is at most one per node of the Cluster.
+ * that gives the client a connection of its own to the node (once its
+ * commands are answered, 5 s at most), when the client ends, and when a
+ * command on it is not answered in time (`dropSpare`): so there is at most
+ * one per node of the Cluster in use.
  *
  * Throws for a node the slot table names (the client's connection to it
  * was cut: its commands fail until the next reread) and for a client that
@@ -68,9 +70,9 @@ export function dropSpare(node: Redis): void {
     sparesOf(cluster).forEach((spare, key, byKey) => {
       if (spare === node) {
         byKey.delete(key);
-        node.disconnect();
       }
     });
+    node.disconnect();
   }
 }
 
@@ -83,8 +85,13 @@ function sparesOf(cluster: Cluster): Map<string, Redis> {
       created.forEach((spare, key) => {
         if (nodeByKey(cluster, key)) {
           created.delete(key);
-          // After the replies of the commands it carries.
-          spare.quit().catch(() => spare.disconnect());
+          // After the replies of the commands it carries, which come
+          // within their deadlines, or not at all.
+          spare.quit().catch(() => undefined);
+          setTimeout(
+            () => spare.disconnect(),
+            DEFAULT_COMMAND_LIMITS.timeoutMs,
+          ).unref();
         }
       });
     });

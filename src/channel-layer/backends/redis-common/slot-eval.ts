@@ -1,8 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Command, type Redis } from 'ioredis';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeKey, slotMaster } from './cluster-slots';
-import { SCRIPT_DEADLINE_MARGIN_MS } from './command-gate';
+import { SCRIPT_DEADLINE_MARGIN_MS, type SentAway } from './command-gate';
 import { dropSpare, redirectionNode } from './redirection-nodes';
 import { slotOrderOf } from './slot-order';
 import type { RedisClient } from './redis-connection';
@@ -30,7 +29,8 @@ export function evalCommand(
 
 /**
  * Runs `lua` with `keys` and `args` on `master` (the connection to its
- * slot's master, from `slotMaster`), and never twice (`sendOnSlot`).
+ * slot's master, from `slotMaster`), and never twice (`sendOnSlot`);
+ * `away` tells its gate when a redirection sends it to another node.
  */
 export function evalOnSlot(
   cluster: Cluster,
@@ -39,12 +39,13 @@ export function evalOnSlot(
   keys: readonly string[],
   args: readonly ScriptArgument[],
   deadline: number,
+  away: SentAway,
 ): Promise<unknown> {
   return sendOnSlot(
     cluster,
     { node: master, asking: false },
     evalCommand(lua, keys, args),
-    deadline,
+    { deadline, away },
     0,
   );
 }
@@ -52,7 +53,8 @@ export function evalOnSlot(
 /**
  * `sent`'s reply, where `sent` is `command` as `client` auto-pipelines it;
  * on a Cluster, when the reply is a redirection, `command` sent on from the
- * node it names, as `sendOnSlot` does, until `deadline`. ioredis follows
+ * node it names, as `sendOnSlot` does, until `deadline` (and `away` is
+ * called). ioredis follows
  * the redirections of an auto-pipeline only when all its commands got the
  * same one, and an auto-pipeline holds a node's commands of every slot:
  * while one slot moves, its commands would fail and the others' run.
@@ -62,20 +64,28 @@ export function redirected<T>(
   sent: Promise<T>,
   command: () => SlotCommand,
   deadline: number,
+  away: SentAway,
 ): Promise<T> {
   if (!(client instanceof Cluster)) {
     return sent;
   }
+  const gate = { deadline, away };
   return sent.catch(
     (error: unknown) =>
       sendOnSlot(
         client,
-        nextNode(client, error, deadline, 0),
+        nextNode(client, error, gate, 0),
         command(),
-        deadline,
+        gate,
         1,
       ) as Promise<T>,
   );
+}
+
+/** A command's deadline for scripts (Unix ms), and what tells its gate it went to another node. */
+interface GateTerms {
+  readonly deadline: number;
+  readonly away: SentAway;
 }
 
 /** Where a redirection sends a command: its node, and whether it needs `ASKING` first. */
@@ -96,19 +106,19 @@ interface Hop {
  * the command did not run, so it is followed (`nextNode`). A script is sent
  * as EVAL, not EVALSHA, so that no NOSCRIPT re-send can reorder it.
  *
- * The caller's gate watches the slot's master, and cuts its connection
- * when a command is not answered by the gate's deadline. A redirected
- * command is on another node's connection, so it is settled just before
- * that (`settleBy`): without a reply by then, it fails (a connection of the
- * layer's own to that node is dropped), and one that failed without a
- * reply (its connection closed) fails then, not before, as Redis may still
- * run it until its deadline.
+ * The caller's gate watches the slot's master: a redirected command is on
+ * another node's connection, so the gate is told (`away`), and neither cuts
+ * the master's connection when that node does not answer, nor tells the
+ * caller before the deadline when it fails without a reply (Redis may still
+ * run it until then). A redirected command not answered by the gate's
+ * deadline is settled then, and a connection of the layer's own to its
+ * node is dropped (`redirectionNode`).
  */
 async function sendOnSlot(
   cluster: Cluster,
   hop: Hop,
   command: SlotCommand,
-  deadline: number,
+  gate: GateTerms,
   redirections: number,
 ): Promise<unknown> {
   let { node, asking } = hop;
@@ -123,29 +133,18 @@ async function sendOnSlot(
     try {
       return followed === 0
         ? await sent.promise
-        : await replyBy(sent.promise, settleBy(deadline), node);
+        : await replyBy(
+            sent.promise,
+            gate.deadline + SCRIPT_DEADLINE_MARGIN_MS,
+            node,
+          );
     } catch (error) {
       if (!redirection(error)) {
-        if (followed > 0 && (error as Error).name !== 'ReplyError') {
-          await sleep(settleBy(deadline) - Date.now());
-          throw new Error(
-            `redirected to ${nodeKey(node)}: ${String((error as Error).message)}`,
-            { cause: error },
-          );
-        }
         throw error;
       }
-      ({ node, asking } = nextNode(cluster, error, deadline, followed));
+      ({ node, asking } = nextNode(cluster, error, gate, followed));
     }
   }
-}
-
-/** How long before its gate's deadline a redirected command is settled. */
-const SETTLE_LEAD_MS = 50;
-
-/** When a redirected command with the script deadline `deadline` is settled: before its gate cuts the slot's master. */
-function settleBy(deadline: number): number {
-  return deadline + SCRIPT_DEADLINE_MARGIN_MS - SETTLE_LEAD_MS;
 }
 
 /**
@@ -181,19 +180,19 @@ function redirection(error: unknown): boolean {
  * `MOVED`, the slot table is read again; on `ASK` (a slot being migrated,
  * whose key is there already) the command needs `ASKING` first, on the
  * same connection. The slot's next commands wait for this one
- * (`SlotOrder`). Throws `error` itself when it is no redirection, and
+ * (`SlotOrder`), and its gate is told it went away. Throws `error` itself when it is no redirection, and
  * gives up past `MAX_REDIRECTIONS` or `deadline`.
  */
 function nextNode(
   cluster: Cluster,
   error: unknown,
-  deadline: number,
+  gate: GateTerms,
   followed: number,
 ): Hop {
   if (!redirection(error)) {
     throw error;
   }
-  if (followed >= MAX_REDIRECTIONS || Date.now() >= deadline) {
+  if (followed >= MAX_REDIRECTIONS || Date.now() >= gate.deadline) {
     throw new Error(`gave up following redirections: ${String(error)}`, {
       cause: error,
     });
@@ -203,7 +202,9 @@ function nextNode(
   if (kind === 'MOVED') {
     cluster.refreshSlotsCache();
   }
-  return { node: redirectionNode(cluster, to), asking: kind === 'ASK' };
+  const node = redirectionNode(cluster, to);
+  gate.away();
+  return { node, asking: kind === 'ASK' };
 }
 
 /**
@@ -217,6 +218,7 @@ export async function scriptOnce<T>(
   key: string,
   args: readonly ScriptArgument[],
   deadline: number,
+  away: SentAway,
   registered: (redis: Redis) => Promise<T>,
 ): Promise<T> {
   if (!(client instanceof Cluster)) {
@@ -234,5 +236,6 @@ export async function scriptOnce<T>(
     [key],
     args,
     deadline,
+    away,
   )) as T;
 }

@@ -1,51 +1,74 @@
 import type { Cluster } from 'ioredis';
+import { DEFAULT_COMMAND_LIMITS } from './command-gate';
 
-/** Commands held at most, over all slots of one client, while their slots move; more fail at once. */
-const MAX_HELD = 10_000;
+/** A command that `SlotOrder.run` may hold. */
+export interface SlotCommand<T> {
+  readonly slot: number;
+  /** The slot's master (`host:port`) as the client's slot table names it now. */
+  readonly master: () => string | undefined;
+  /** When its caller is told "unavailable" at the latest (Unix ms). */
+  readonly deadline: number;
+  /** Its payload's size. */
+  readonly bytes: number;
+  /** Sends it: an async call (it does not throw). */
+  readonly send: () => Promise<T>;
+}
+
+/** A slot's commands in flight: how many, and the master they went to. */
+interface InFlight {
+  count: number;
+  readonly master: string | undefined;
+}
+
+/** A held command: what sends it, and its deadline's timer. */
+interface Held {
+  readonly go: () => void;
+  readonly bytes: number;
+  timer?: NodeJS.Timeout;
+}
 
 /**
  * Call order per slot across a slot move, for one Cluster client. A
  * command refused with a redirection is sent on once its refusal is back,
  * while a command issued after the client reread its slot table goes
- * straight to the slot's new master, and could overtake it. So once a
- * command of a slot has been redirected, the slot's next commands wait
- * until those in flight are done (each within its own deadline), then go
- * in their call order. Written by hand: ioredis keeps no order across its
- * own redirections either.
+ * straight to the slot's new master, and could overtake it. So a slot's
+ * next commands wait while those in flight are done, once one of them was
+ * redirected or when the slot table names another master than the one
+ * they went to; then they go at once, in call order. A held command fails
+ * at its deadline, and at once when 10,000 commands or 8 MiB wait already.
+ * Written by hand: ioredis keeps no order across its own redirections.
  */
 export class SlotOrder {
-  /** Commands sent and not settled, by slot. */
-  private readonly inFlight = new Map<number, number>();
-  /** The slots whose commands wait, with what sends each, in call order. */
-  private readonly held = new Map<number, Array<() => void>>();
+  private readonly inFlight = new Map<number, InFlight>();
+  /** The slots whose commands wait, with each waiting command in call order. */
+  private readonly held = new Map<number, Set<Held>>();
   private heldCount = 0;
+  private heldBytes = 0;
 
   /**
-   * `send()` now, or once the slot's commands in flight are done if one of
-   * them was redirected. Fails at once when too many wait already.
-   * @param send an async call (it does not throw).
-   * @param refuse the error for a command that cannot wait.
+   * `command.send()` now, or once the slot's commands in flight are done.
+   * @param refuse the error of a held command that fails, from its cause.
    */
   run<T>(
-    slot: number,
-    send: () => Promise<T>,
-    refuse: () => Error,
+    command: SlotCommand<T>,
+    refuse: (cause: string) => Error,
   ): Promise<T> {
+    const { slot } = command;
+    const master = command.master();
+    const flying = this.inFlight.get(slot);
+    if (flying && flying.master !== master) {
+      this.holdSlot(slot);
+    }
     const waiting = this.held.get(slot);
     if (waiting) {
-      if (this.heldCount >= MAX_HELD) {
-        return Promise.reject(refuse());
-      }
-      this.heldCount++;
-      return new Promise<T>((resolve, reject) => {
-        waiting.push(() => {
-          this.heldCount--;
-          this.run(slot, send, refuse).then(resolve, reject);
-        });
-      });
+      return this.hold(waiting, command, refuse);
     }
-    this.inFlight.set(slot, (this.inFlight.get(slot) ?? 0) + 1);
-    const reply = send();
+    if (flying) {
+      flying.count++;
+    } else {
+      this.inFlight.set(slot, { count: 1, master });
+    }
+    const reply = command.send();
     const done = (): void => this.done(slot);
     reply.then(done, done);
     return reply;
@@ -53,15 +76,62 @@ export class SlotOrder {
 
   /** A command of `slot` in flight was redirected: the slot's next ones wait for those in flight. */
   moved(slot: number): void {
-    if (!this.held.has(slot) && this.inFlight.has(slot)) {
-      this.held.set(slot, []);
+    if (this.inFlight.has(slot)) {
+      this.holdSlot(slot);
     }
   }
 
+  private holdSlot(slot: number): void {
+    if (!this.held.has(slot)) {
+      this.held.set(slot, new Set());
+    }
+  }
+
+  private hold<T>(
+    waiting: Set<Held>,
+    command: SlotCommand<T>,
+    refuse: (cause: string) => Error,
+  ): Promise<T> {
+    const { bytes } = command;
+    if (
+      this.heldCount >= DEFAULT_COMMAND_LIMITS.maxMessages ||
+      this.heldBytes + bytes > DEFAULT_COMMAND_LIMITS.maxBytes
+    ) {
+      return Promise.reject(
+        refuse(
+          `Redis is not keeping up (${this.heldCount} commands, ${this.heldBytes} bytes wait for a slot move)`,
+        ),
+      );
+    }
+    this.heldCount++;
+    this.heldBytes += bytes;
+    return new Promise<T>((resolve, reject) => {
+      const held: Held = {
+        bytes,
+        go: () => {
+          this.release(held);
+          this.run(command, refuse).then(resolve, reject);
+        },
+      };
+      held.timer = setTimeout(() => {
+        waiting.delete(held);
+        this.release(held);
+        reject(refuse('Redis did not answer in time (waited for a slot move)'));
+      }, command.deadline - Date.now());
+      waiting.add(held);
+    });
+  }
+
+  private release(held: Held): void {
+    clearTimeout(held.timer);
+    this.heldCount--;
+    this.heldBytes -= held.bytes;
+  }
+
   private done(slot: number): void {
-    const left = (this.inFlight.get(slot) ?? 1) - 1;
-    if (left > 0) {
-      this.inFlight.set(slot, left);
+    const flying = this.inFlight.get(slot);
+    if (flying && flying.count > 1) {
+      flying.count--;
       return;
     }
     this.inFlight.delete(slot);
@@ -69,7 +139,7 @@ export class SlotOrder {
     if (waiting) {
       // At once, in call order: nothing issued meanwhile can go first.
       this.held.delete(slot);
-      waiting.forEach((send) => send());
+      waiting.forEach((held) => held.go());
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Cluster, Redis, Result } from 'ioredis';
 import { deadlineGuard } from '../redis-common/deadline-script';
 import type { RedisClient } from '../redis-common/redis-connection';
+import type { SentAway } from '../redis-common/command-gate';
 import { evalOnSlot } from '../redis-common/slot-eval';
 
 /**
@@ -42,6 +43,7 @@ export async function shardPublish(
   name: string,
   deadline: number,
   payload: Buffer,
+  away: SentAway,
 ): Promise<number> {
   return (await evalOnSlot(
     cluster,
@@ -50,6 +52,7 @@ export async function shardPublish(
     [],
     [deadline, name, payload],
     deadline,
+    away,
   )) as number;
 }
 

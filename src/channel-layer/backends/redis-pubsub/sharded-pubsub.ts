@@ -2,8 +2,13 @@ import type { Logger } from '@nestjs/common';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { ClusterRedisOptions } from '../../interfaces/channel-layer-options.interface';
-import { mastersOf, slotMaster } from '../redis-common/cluster-slots';
+import {
+  masterOfSlot,
+  mastersOf,
+  slotMaster,
+} from '../redis-common/cluster-slots';
 import { ClusterGates } from '../redis-common/cluster-gates';
+import { DEFAULT_COMMAND_LIMITS } from '../redis-common/command-gate';
 import { inTime } from '../redis-common/deadline-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
 import {
@@ -136,12 +141,15 @@ export class ShardedPubSub implements PubSubServer {
     const cluster = await this.connection.run(async (client) => client);
     const order = slotOrderOf(cluster);
     return order.run(
-      slot,
-      () => this.publishOn(cluster, order, slot, name, payload, issuedAt),
-      () =>
-        this.connection.unavailable(
-          'Redis is not keeping up (too many publishes wait for a slot move)',
-        ),
+      {
+        slot,
+        master: () => masterOfSlot(cluster, slot),
+        deadline: issuedAt + DEFAULT_COMMAND_LIMITS.timeoutMs,
+        bytes: payload.length,
+        send: () =>
+          this.publishOn(cluster, order, slot, name, payload, issuedAt),
+      },
+      (cause) => this.connection.unavailable(cause),
     );
   }
 
@@ -168,8 +176,8 @@ export class ShardedPubSub implements PubSubServer {
       );
     }
     const receivers = await this.gates.of(master.key).run(
-      (_, deadline) =>
-        shardPublish(cluster, master.node, name, deadline, payload).catch(
+      (_, deadline, away) =>
+        shardPublish(cluster, master.node, name, deadline, payload, away).catch(
           (error: unknown): typeof SLOT_MOVED => {
             if (!moved && String(error).includes(NOT_LOCAL)) {
               order.moved(slot);

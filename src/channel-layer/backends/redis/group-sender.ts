@@ -72,13 +72,14 @@ export class GroupSender {
     const key = groupKey(this.prefix, group);
     const members = await this.shards.run(
       this.shards.shardOf(group),
-      (client, deadline) => {
+      (client, deadline, away) => {
         const args = [nextScore(), this.groupExpiry] as const;
         return redirected(
           client,
           client.channelsGroupMembers(key, ...args),
           () => evalCommand(GROUP_MEMBERS_LUA, [key], args),
           deadline,
+          away,
         );
       },
       undefined,

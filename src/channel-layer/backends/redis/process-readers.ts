@@ -74,13 +74,14 @@ export class ProcessReaders {
         const key = typeof id === 'string' ? id : this.defaultKey;
         return shards.run(
           index,
-          (client, deadline) =>
+          (client, deadline, away) =>
             reader.sync((marker) =>
               redirected(
                 client,
                 client.zadd(key, 0, marker),
                 () => ({ name: 'zadd', args: [key, 0, marker] }),
                 deadline,
+                away,
               ),
             ),
           undefined,

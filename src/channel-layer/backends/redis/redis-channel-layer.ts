@@ -222,7 +222,7 @@ export class RedisChannelLayer implements ChannelLayer {
     const key = groupKey(this.prefix, group);
     const added = await this.shards.run(
       this.shards.shardOf(group),
-      (client, deadline) => {
+      (client, deadline, away) => {
         const args = [
           channel,
           nextScore(),
@@ -234,6 +234,7 @@ export class RedisChannelLayer implements ChannelLayer {
           client.channelsGroupAdd(key, ...args),
           () => evalCommand(GROUP_ADD_LUA, [key], args),
           deadline,
+          away,
         );
       },
       undefined,
@@ -253,12 +254,13 @@ export class RedisChannelLayer implements ChannelLayer {
     const key = groupKey(this.prefix, group);
     await this.shards.run(
       this.shards.shardOf(group),
-      (client, deadline) =>
+      (client, deadline, away) =>
         redirected(
           client,
           client.zrem(key, channel),
           () => ({ name: 'zrem', args: [key, channel] }),
           deadline,
+          away,
         ),
       undefined,
       undefined,

@@ -2,7 +2,14 @@ import type { Logger } from '@nestjs/common';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster } from 'ioredis';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
-import { onSlotOwnersChange } from '../redis-common/cluster-slots';
+import {
+  masterOfSlot,
+  onSlotOwnersChange,
+} from '../redis-common/cluster-slots';
+import {
+  DEFAULT_COMMAND_LIMITS,
+  type SentAway,
+} from '../redis-common/command-gate';
 import { ShardGates } from '../redis-common/shard-gates';
 import { slotOrderOf } from '../redis-common/slot-order';
 import type {
@@ -76,7 +83,8 @@ export class RedisShards {
    * gate and a missed deadline reject with `ChannelLayerUnavailableError`.
    * On a Cluster, a key's commands keep their call order across a move of
    * its slot (`SlotOrder`).
-   * @param call gets the connection and the deadline for scripts.
+   * @param call gets the connection, the deadline for scripts, and what
+   * tells the gate a redirection sent the command to another node.
    * @param bytes the payload's size.
    * @param count the messages it carries.
    * @param key the key it touches (all its keys share one slot).
@@ -84,22 +92,28 @@ export class RedisShards {
    */
   run<T>(
     index: number,
-    call: (client: RedisClient, deadline: number) => Promise<T>,
+    call: (client: RedisClient, deadline: number, away: SentAway) => Promise<T>,
     bytes?: number,
     count?: number,
     key?: string,
     issuedAt = Date.now(),
   ): Promise<T> {
-    const run = (): Promise<T> =>
-      this.gates.of(index, key).run(call, bytes, count, issuedAt);
-    const { client } = this.connections[index];
-    return client instanceof Cluster && key !== undefined
-      ? slotOrderOf(client).run(calculateSlot(key), run, () =>
-          this.connections[index].unavailable(
-            'Redis is not keeping up (too many commands wait for a slot move)',
-          ),
-        )
-      : run();
+    const connection = this.connections[index];
+    const { client } = connection;
+    if (!(client instanceof Cluster) || key === undefined) {
+      return this.gates.of(index, key).run(call, bytes, count, issuedAt);
+    }
+    const slot = calculateSlot(key);
+    return slotOrderOf(client).run(
+      {
+        slot,
+        master: () => masterOfSlot(client, slot),
+        deadline: issuedAt + DEFAULT_COMMAND_LIMITS.timeoutMs,
+        bytes: bytes ?? 0,
+        send: () => this.gates.of(index, key).run(call, bytes, count, issuedAt),
+      },
+      (cause) => connection.unavailable(cause),
+    );
   }
 
   /**

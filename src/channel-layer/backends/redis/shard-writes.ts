@@ -1,4 +1,5 @@
 import { ChannelLayerUnavailableError } from '../../errors';
+import type { SentAway } from '../redis-common/command-gate';
 import { inTime } from '../redis-common/deadline-script';
 import {
   DEFAULT_WAITING_LIMITS,
@@ -137,7 +138,7 @@ export class ShardWrites {
   ): Promise<ShardWriteReply[]> {
     const replies = await this.shards.run(
       index,
-      (client, deadline) => this.script(client, writes, deadline),
+      (client, deadline, away) => this.script(client, writes, deadline, away),
       bytes,
       writes.length,
       writes[0].key,
@@ -151,6 +152,7 @@ export class ShardWrites {
     client: RedisClient,
     writes: ShardWrite[],
     deadline: number,
+    away: SentAway,
   ): Promise<ShardWriteReply[] | -1> {
     const { expiry, groupExpiry, prefix, processCapacity } = this.settings;
     const shared = [deadline, expiry, groupExpiry, prefix, processCapacity];
@@ -165,6 +167,7 @@ export class ShardWrites {
         client.channelsWrite(key, ...shared, ...args),
         () => evalCommand(WRITES_LUA, [key], [...shared, ...args]),
         deadline,
+        away,
       );
     }
     return client.channelsWrites(
