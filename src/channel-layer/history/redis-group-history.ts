@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import type { ChannelLayer } from '../channel-layer';
 import type {
   RedisChannelLayerOptions,
@@ -12,7 +13,10 @@ import { CHANNEL_KEY, MessageCodec } from '../backends/redis/message-codec';
 import { PYTHON_MSGPACK } from '../backends/redis-common/python-msgpack';
 import type { RedisConnection } from '../backends/redis-common/redis-connection';
 import { EXPIRED } from '../backends/redis-common/deadline-script';
-import { scriptOnce } from '../backends/redis-common/slot-eval';
+import {
+  scriptOnce,
+  type ScriptArgument,
+} from '../backends/redis-common/slot-eval';
 import {
   createConnections,
   shardCount,
@@ -193,10 +197,12 @@ export class RedisGroupHistory extends GroupHistory {
         ? 1
         : 0;
     const sharded = this.layerOptions.mode === 'cluster' ? '1' : '0';
-    const [id, receivers] = await this.gates
-      .of(index, key)
-      .run((client, deadline, away) => {
-        const args = [
+    const [id, receivers] = await this.runScript(
+      index,
+      key,
+      HISTORY_PUBLISH_LUA,
+      (deadline) =>
+        [
           value,
           this.options.size,
           this.options.ttl,
@@ -205,17 +211,10 @@ export class RedisGroupHistory extends GroupHistory {
           sharded,
           deadline,
           expected,
-        ] as const;
-        return scriptOnce(
-          client,
-          HISTORY_PUBLISH_LUA,
-          key,
-          args,
-          deadline,
-          away,
-          (redis) => redis.channelsHistoryPublish(key, ...args),
-        );
-      }, value.length + head.length);
+        ] as const,
+      (redis, args) => redis.channelsHistoryPublish(key, ...args),
+      value.length + head.length,
+    );
     if (id === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }
@@ -272,31 +271,42 @@ export class RedisGroupHistory extends GroupHistory {
     return { accepted: keys - full, full, id: String(id) };
   }
 
+  /**
+   * Runs a history script on the stream `key` of shard `index` once
+   * (`scriptOnce`), through the shard's gate; `args` gets the script's
+   * deadline, `registered` runs it off a Cluster.
+   */
+  private runScript<A extends readonly ScriptArgument[], T>(
+    index: number,
+    key: string,
+    lua: string,
+    args: (deadline: number) => A,
+    registered: (redis: Redis, args: A) => Promise<T>,
+    bytes: number,
+  ): Promise<T> {
+    return this.gates.of(index, key).run((client, deadline, away) => {
+      const values = args(deadline);
+      return scriptOnce(client, lua, key, values, deadline, away, (redis) =>
+        registered(redis, values),
+      );
+    }, bytes);
+  }
+
   private async appendThenSend(
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult & { id: string }> {
     const { index, key } = this.streamOf(group);
     const value = this.codec.encode(message);
-    const reply = await this.gates
-      .of(index, key)
-      .run((client, deadline, away) => {
-        const args = [
-          value,
-          this.options.size,
-          this.options.ttl,
-          deadline,
-        ] as const;
-        return scriptOnce(
-          client,
-          HISTORY_APPEND_LUA,
-          key,
-          args,
-          deadline,
-          away,
-          (redis) => redis.channelsHistoryAppend(key, ...args),
-        );
-      }, value.length);
+    const reply = await this.runScript(
+      index,
+      key,
+      HISTORY_APPEND_LUA,
+      (deadline) =>
+        [value, this.options.size, this.options.ttl, deadline] as const,
+      (redis, args) => redis.channelsHistoryAppend(key, ...args),
+      value.length,
+    );
     if (reply === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }
