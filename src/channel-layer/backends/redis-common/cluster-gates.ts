@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Cluster } from 'ioredis';
-import { nodeByKey } from './cluster-slots';
+import { nodeByKey, slotMasters } from './cluster-slots';
 import { CommandGate, cutConnections } from './command-gate';
 import type { RedisConnection } from './redis-connection';
 
@@ -17,7 +17,9 @@ export class ClusterGates {
   constructor(
     private readonly connection: RedisConnection<Cluster>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    connection.client.on('refresh', () => this.prune());
+  }
 
   /** The gate of `master` (`host:port`; '' when the slot's master is unknown: its deadline cuts nothing). */
   of(master: string): CommandGate {
@@ -30,6 +32,22 @@ export class ClusterGates {
       this.gates.set(master, gate);
     }
     return gate;
+  }
+
+  /**
+   * Forgets the gates of masters the slot table no longer names (failed
+   * over, removed, or given a new address) once nothing is in flight on
+   * them: a process that lives through many such changes keeps only the
+   * gates it uses.
+   */
+  private prune(): void {
+    const masters = slotMasters(this.connection.client);
+    this.gates.forEach((gate, master) => {
+      if (master && !masters.has(master) && gate.idle) {
+        gate.stop();
+        this.gates.delete(master);
+      }
+    });
   }
 
   /** Stops every gate (the connection is being closed). */

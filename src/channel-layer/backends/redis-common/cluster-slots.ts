@@ -64,14 +64,16 @@ export function slotMaster(
   return { key, node };
 }
 
-/** Whether `cluster`'s slot table names the node `key` (`host:port`) master of any slot. */
-export function servesSlots(cluster: Cluster, key: string): boolean {
+/** The masters (`host:port`) that `cluster`'s slot table names. */
+export function slotMasters(cluster: Cluster): Set<string> {
+  const masters = new Set<string>();
   for (let slot = 0; slot < SLOTS; slot++) {
-    if (masterOfSlot(cluster, slot) === key) {
-      return true;
+    const master = masterOfSlot(cluster, slot);
+    if (master !== undefined) {
+      masters.add(master);
     }
   }
-  return false;
+  return masters;
 }
 
 /** The connection of `cluster` to the node named `key` (`host:port`), if it has one. */

@@ -206,6 +206,11 @@ export class CommandGate {
     });
   }
 
+  /** Whether no command is in flight, nor any caller waits to be told. */
+  get idle(): boolean {
+    return this.inFlight.size === 0;
+  }
+
   /**
    * Stops the deadline timer and fails every command whose caller has not
    * been told yet (the connection is being closed).

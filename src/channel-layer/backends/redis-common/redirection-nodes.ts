@@ -1,5 +1,5 @@
 import { Redis, type Cluster } from 'ioredis';
-import { nodeByKey, servesSlots } from './cluster-slots';
+import { nodeByKey, slotMasters } from './cluster-slots';
 import { DEFAULT_COMMAND_LIMITS } from './command-gate';
 
 /** Connections of the layer's own to nodes a Cluster client has none to, by client, then by node. */
@@ -38,7 +38,7 @@ export function redirectionNode(cluster: Cluster, key: string): Redis {
   if (cluster.status !== 'ready') {
     throw new Error(`no connection to ${key}: the client is ${cluster.status}`);
   }
-  if (servesSlots(cluster, key)) {
+  if (slotMasters(cluster).has(key)) {
     throw new Error(`no connection to ${key}`);
   }
   const separator = key.lastIndexOf(':');
