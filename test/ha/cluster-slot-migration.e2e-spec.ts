@@ -148,14 +148,18 @@ describe.each(['redis', 'redis-pubsub'] as const)(
         ? `${prefix}:group:${group}`
         : `${prefix}__group__${group}`;
 
-    /** The ids of the layers' connections to the node on `port` (they name themselves). */
+    /**
+     * The ids of the layers' lasting connections to the node on `port`
+     * (named after the layer); not the short-lived ones ioredis opens each
+     * second to reread the slot table (`…(refresher)…`).
+     */
     const namedClients = async (port: number): Promise<string[]> => {
       const list = await setup.cluster.ask(port, (client) =>
         client.client('LIST'),
       );
-      return [...String(list).matchAll(/^id=(\d+) .* name=(\S+)/gm)].map(
-        ([, id]) => id,
-      );
+      return [...String(list).matchAll(/^id=(\d+) .* name=(\S+)/gm)]
+        .filter(([, , name]) => !name.includes('refresher'))
+        .map(([, id]) => id);
     };
 
     /**

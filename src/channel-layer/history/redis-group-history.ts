@@ -22,6 +22,7 @@ import {
   shardCount,
 } from '../backends/redis-common/redis-connections';
 import { shardIndex } from '../backends/redis-common/shards';
+import { inSlotOrder } from '../backends/redis-common/slot-order';
 import { assertMessage } from '../assert-message';
 import { assertGroupName } from '../channel-names';
 import { DEFAULT_PROCESS_CAPACITY } from '../channel-layer.constants';
@@ -273,8 +274,9 @@ export class RedisGroupHistory extends GroupHistory {
 
   /**
    * Runs a history script on the stream `key` of shard `index` once
-   * (`scriptOnce`), through the shard's gate; `args` gets the script's
-   * deadline, `registered` runs it off a Cluster.
+   * (`scriptOnce`), through the shard's gate, in call order across a move
+   * of its slot; `args` gets the script's deadline, `registered` runs it
+   * off a Cluster.
    */
   private runScript<A extends readonly ScriptArgument[], T>(
     index: number,
@@ -284,12 +286,20 @@ export class RedisGroupHistory extends GroupHistory {
     registered: (redis: Redis, args: A) => Promise<T>,
     bytes: number,
   ): Promise<T> {
-    return this.gates.of(index, key).run((client, deadline, away) => {
-      const values = args(deadline);
-      return scriptOnce(client, lua, key, values, deadline, away, (redis) =>
-        registered(redis, values),
-      );
-    }, bytes);
+    const issuedAt = Date.now();
+    return inSlotOrder(this.connections[index], key, bytes, issuedAt, () =>
+      this.gates.of(index, key).run(
+        (client, deadline, away) => {
+          const values = args(deadline);
+          return scriptOnce(client, lua, key, values, deadline, away, (redis) =>
+            registered(redis, values),
+          );
+        },
+        bytes,
+        1,
+        issuedAt,
+      ),
+    );
   }
 
   private async appendThenSend(

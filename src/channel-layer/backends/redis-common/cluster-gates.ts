@@ -4,6 +4,28 @@ import { nodeByKey, slotMasters } from './cluster-slots';
 import { CommandGate, cutConnections } from './command-gate';
 import type { RedisConnection } from './redis-connection';
 
+/** The `ClusterGates` of each Cluster client (the layers' and room history's). */
+const gatesOf = new WeakMap<Cluster, Set<ClusterGates>>();
+
+/**
+ * Cuts the connection of `cluster` to the node `key` (`host:port`) through
+ * the gates that watch it, as their own deadline would: a command a
+ * redirection sent there got no reply in time.
+ */
+export function cutHungNode(cluster: Cluster, key: string): void {
+  const gates = [...(gatesOf.get(cluster) ?? [])]
+    .map((owner) => owner.gateOf(key))
+    .filter((gate) => gate !== undefined);
+  if (gates.length > 0) {
+    gates.forEach((gate) => gate.cutNow());
+    return;
+  }
+  const node = nodeByKey(cluster, key);
+  if (node) {
+    cutConnections(node);
+  }
+}
+
 /**
  * A `CommandGate` per master of a Redis Cluster client: each master's
  * commands get deadlines and bounds of their own, and a deadline that passes
@@ -19,6 +41,14 @@ export class ClusterGates {
     private readonly logger: Logger,
   ) {
     connection.client.on('refresh', () => this.prune());
+    const owners = gatesOf.get(connection.client) ?? new Set();
+    owners.add(this);
+    gatesOf.set(connection.client, owners);
+  }
+
+  /** The gate of `master` (`host:port`), if there is one. */
+  gateOf(master: string): CommandGate | undefined {
+    return this.gates.get(master);
   }
 
   /** The gate of `master` (`host:port`; '' when the slot's master is unknown: its deadline cuts nothing). */
@@ -52,6 +82,7 @@ export class ClusterGates {
 
   /** Stops every gate (the connection is being closed). */
   stop(): void {
+    gatesOf.get(this.connection.client)?.delete(this);
     this.gates.forEach((gate) => gate.stop());
   }
 

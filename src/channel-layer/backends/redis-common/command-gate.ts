@@ -103,6 +103,8 @@ export class CommandGate {
    * those whose failure is told at their deadline.
    */
   private readonly inFlight = new Set<InFlight>();
+  /** Calls waiting for the connection before they are in flight. */
+  private connecting = 0;
   /** Payload bytes of the commands ioredis holds. */
   private bytes = 0;
   /** Messages the commands ioredis holds carry. */
@@ -147,10 +149,13 @@ export class CommandGate {
     issuedAt = Date.now(),
   ): Promise<T> {
     const deadline = issuedAt + this.limits.timeoutMs;
+    this.connecting++;
     try {
       await this.connection.whenReady();
     } catch (error) {
       throw this.connection.unavailable(error);
+    } finally {
+      this.connecting--;
     }
     if (Date.now() >= deadline) {
       throw this.connection.unavailable(this.late());
@@ -206,9 +211,9 @@ export class CommandGate {
     });
   }
 
-  /** Whether no command is in flight, nor any caller waits to be told. */
+  /** Whether no command is in flight or waits for the connection, nor any caller waits to be told. */
   get idle(): boolean {
-    return this.inFlight.size === 0;
+    return this.inFlight.size === 0 && this.connecting === 0;
   }
 
   /**
@@ -299,10 +304,18 @@ export class CommandGate {
           `${text} (further such lines at debug level until it answers)`,
         );
       }
-      for (const entry of this.inFlight) {
-        entry.cut = true;
-      }
-      this.cut();
+      this.cutNow();
     }
+  }
+
+  /**
+   * Cuts the connection now: its commands in flight fail, and their callers
+   * hear at their deadlines (Redis may still run them until then).
+   */
+  cutNow(): void {
+    for (const entry of this.inFlight) {
+      entry.cut = true;
+    }
+    this.cut();
   }
 }

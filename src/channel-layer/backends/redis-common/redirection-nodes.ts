@@ -63,17 +63,19 @@ export function redirectionNode(cluster: Cluster, key: string): Redis {
   return node;
 }
 
-/** Closes `node` at once if it is a spare (its commands in flight fail); else nothing. */
-export function dropSpare(node: Redis): void {
+/** Closes `node` at once if it is a spare (its commands in flight fail): whether it was one. */
+export function dropSpare(node: Redis): boolean {
   const cluster = clientOf.get(node);
-  if (cluster) {
-    sparesOf(cluster).forEach((spare, key, byKey) => {
-      if (spare === node) {
-        byKey.delete(key);
-      }
-    });
-    node.disconnect();
+  if (!cluster) {
+    return false;
   }
+  sparesOf(cluster).forEach((spare, key, byKey) => {
+    if (spare === node) {
+      byKey.delete(key);
+    }
+  });
+  node.disconnect();
+  return true;
 }
 
 /** The spares of `cluster`, closed as `redirectionNode` says. */

@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Command, type Redis } from 'ioredis';
+import { cutHungNode } from './cluster-gates';
 import { nodeKey, slotMaster } from './cluster-slots';
 import { SCRIPT_DEADLINE_MARGIN_MS, type SentAway } from './command-gate';
 import { dropSpare, redirectionNode } from './redirection-nodes';
@@ -54,10 +55,10 @@ export function evalOnSlot(
  * `sent`'s reply, where `sent` is `command` as `client` auto-pipelines it;
  * on a Cluster, when the reply is a redirection, `command` sent on from the
  * node it names, as `sendOnSlot` does, until `deadline` (and `away` is
- * called). ioredis follows
- * the redirections of an auto-pipeline only when all its commands got the
- * same one, and an auto-pipeline holds a node's commands of every slot:
- * while one slot moves, its commands would fail and the others' run.
+ * called). ioredis follows the redirections of an auto-pipeline only when
+ * all its commands got the same one (those bypass this: its gate is not
+ * told), and an auto-pipeline holds a node's commands of every slot: while
+ * one slot moves, its commands would fail and the others' run.
  */
 export function redirected<T>(
   client: RedisClient,
@@ -111,8 +112,8 @@ interface Hop {
  * the master's connection when that node does not answer, nor tells the
  * caller before the deadline when it fails without a reply (Redis may still
  * run it until then). A redirected command not answered by the gate's
- * deadline is settled then, and a connection of the layer's own to its
- * node is dropped (`redirectionNode`).
+ * deadline is settled then, and the connection to its node is closed
+ * (`replyBy`).
  */
 async function sendOnSlot(
   cluster: Cluster,
@@ -134,6 +135,7 @@ async function sendOnSlot(
       return followed === 0
         ? await sent.promise
         : await replyBy(
+            cluster,
             sent.promise,
             gate.deadline + SCRIPT_DEADLINE_MARGIN_MS,
             node,
@@ -149,9 +151,11 @@ async function sendOnSlot(
 
 /**
  * `reply`, or a failure at `at` if it has not come by then: the connection
- * to `node` is then dropped if it is one of the layer's own.
+ * to `node` is then closed, as its own gate would close it (a connection of
+ * the layer's own is dropped), so that nothing piles up behind it.
  */
 async function replyBy<T>(
+  cluster: Cluster,
   reply: Promise<T>,
   at: number,
   node: Redis,
@@ -159,9 +163,12 @@ async function replyBy<T>(
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      dropSpare(node);
+      if (!dropSpare(node)) {
+        cutHungNode(cluster, nodeKey(node));
+      }
       reject(new Error(`no reply in time from ${nodeKey(node)}`));
     }, at - Date.now());
+    timer.unref();
   });
   try {
     return await Promise.race([reply, late]);
@@ -180,8 +187,9 @@ function redirection(error: unknown): boolean {
  * `MOVED`, the slot table is read again; on `ASK` (a slot being migrated,
  * whose key is there already) the command needs `ASKING` first, on the
  * same connection. The slot's next commands wait for this one
- * (`SlotOrder`), and its gate is told it went away. Throws `error` itself when it is no redirection, and
- * gives up past `MAX_REDIRECTIONS` or `deadline`.
+ * (`SlotOrder`), and its gate is told it went away. Throws `error` itself
+ * when it is no redirection, and gives up past `MAX_REDIRECTIONS` or the
+ * deadline.
  */
 function nextNode(
   cluster: Cluster,

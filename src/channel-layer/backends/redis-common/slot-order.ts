@@ -1,8 +1,11 @@
-import type { Cluster } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import { Cluster } from 'ioredis';
+import { masterOfSlot } from './cluster-slots';
 import { DEFAULT_COMMAND_LIMITS } from './command-gate';
+import type { RedisConnection } from './redis-connection';
 
 /** A command that `SlotOrder.run` may hold. */
-export interface SlotCommand<T> {
+export interface OrderedSend<T> {
   readonly slot: number;
   /** The slot's master (`host:port`) as the client's slot table names it now. */
   readonly master: () => string | undefined;
@@ -50,7 +53,7 @@ export class SlotOrder {
    * @param refuse the error of a held command that fails, from its cause.
    */
   run<T>(
-    command: SlotCommand<T>,
+    command: OrderedSend<T>,
     refuse: (cause: string) => Error,
   ): Promise<T> {
     const { slot } = command;
@@ -89,7 +92,7 @@ export class SlotOrder {
 
   private hold<T>(
     waiting: Set<Held>,
-    command: SlotCommand<T>,
+    command: OrderedSend<T>,
     refuse: (cause: string) => Error,
   ): Promise<T> {
     const { bytes } = command;
@@ -118,6 +121,7 @@ export class SlotOrder {
         this.release(held);
         reject(refuse('Redis did not answer in time (waited for a slot move)'));
       }, command.deadline - Date.now());
+      held.timer.unref(); // a deadline must not keep the process alive
       waiting.add(held);
     });
   }
@@ -154,4 +158,32 @@ export function slotOrderOf(cluster: Cluster): SlotOrder {
     orders.set(cluster, order);
   }
   return order;
+}
+
+/**
+ * `send()`, through the `SlotOrder` of `key`'s slot when `connection` is a
+ * Cluster's: a command of `bytes` issued at `issuedAt` (Unix ms).
+ */
+export function inSlotOrder<T>(
+  connection: RedisConnection,
+  key: string | undefined,
+  bytes: number,
+  issuedAt: number,
+  send: () => Promise<T>,
+): Promise<T> {
+  const { client } = connection;
+  if (!(client instanceof Cluster) || key === undefined) {
+    return send();
+  }
+  const slot = calculateSlot(key);
+  return slotOrderOf(client).run(
+    {
+      slot,
+      master: () => masterOfSlot(client, slot),
+      deadline: issuedAt + DEFAULT_COMMAND_LIMITS.timeoutMs,
+      bytes,
+      send,
+    },
+    (cause) => connection.unavailable(cause),
+  );
 }

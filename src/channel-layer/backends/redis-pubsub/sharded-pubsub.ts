@@ -2,20 +2,19 @@ import type { Logger } from '@nestjs/common';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { ClusterRedisOptions } from '../../interfaces/channel-layer-options.interface';
-import {
-  masterOfSlot,
-  mastersOf,
-  slotMaster,
-} from '../redis-common/cluster-slots';
+import { mastersOf, slotMaster } from '../redis-common/cluster-slots';
 import { ClusterGates } from '../redis-common/cluster-gates';
-import { DEFAULT_COMMAND_LIMITS } from '../redis-common/command-gate';
 import { inTime } from '../redis-common/deadline-script';
 import type { RedisConnection } from '../redis-common/redis-connection';
 import {
   COMMAND_TIMEOUT_MS,
   createClusterConnection,
 } from '../redis-common/redis-connections';
-import { type SlotOrder, slotOrderOf } from '../redis-common/slot-order';
+import {
+  inSlotOrder,
+  type SlotOrder,
+  slotOrderOf,
+} from '../redis-common/slot-order';
 import { DEFAULT_WAITING_LIMITS } from '../redis-common/turn-batches';
 import { PublishQueue } from './publish-queue';
 import { shardPublish } from './publish-script';
@@ -139,17 +138,15 @@ export class ShardedPubSub implements PubSubServer {
     // A new client learns the slot table as it connects: its first
     // publishes wait for that, within their 5 s (counted from `issuedAt`).
     const cluster = await this.connection.run(async (client) => client);
-    const order = slotOrderOf(cluster);
-    return order.run(
-      {
+    return inSlotOrder(this.connection, name, payload.length, issuedAt, () =>
+      this.publishOn(
+        cluster,
+        slotOrderOf(cluster),
         slot,
-        master: () => masterOfSlot(cluster, slot),
-        deadline: issuedAt + DEFAULT_COMMAND_LIMITS.timeoutMs,
-        bytes: payload.length,
-        send: () =>
-          this.publishOn(cluster, order, slot, name, payload, issuedAt),
-      },
-      (cause) => this.connection.unavailable(cause),
+        name,
+        payload,
+        issuedAt,
+      ),
     );
   }
 

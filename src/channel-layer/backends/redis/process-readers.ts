@@ -1,4 +1,3 @@
-import { redirected } from '../redis-common/slot-eval';
 import type { Logger } from '@nestjs/common';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
 import {
@@ -7,6 +6,7 @@ import {
 } from '../redis-common/redis-connections';
 import type { RedisShards } from './redis-shards';
 import { ShardReader } from './shard-reader';
+import { redirected } from '../redis-common/slot-eval';
 
 /**
  * The blocking readers of this process's own keys (`<prefix>specific.<id>!`

@@ -1,17 +1,10 @@
 import type { Logger } from '@nestjs/common';
-import calculateSlot from 'cluster-key-slot';
 import { Cluster } from 'ioredis';
 import type { RedisConnectionOptions } from '../../interfaces/channel-layer-options.interface';
-import {
-  masterOfSlot,
-  onSlotOwnersChange,
-} from '../redis-common/cluster-slots';
-import {
-  DEFAULT_COMMAND_LIMITS,
-  type SentAway,
-} from '../redis-common/command-gate';
+import { onSlotOwnersChange } from '../redis-common/cluster-slots';
+import type { SentAway } from '../redis-common/command-gate';
 import { ShardGates } from '../redis-common/shard-gates';
-import { slotOrderOf } from '../redis-common/slot-order';
+import { inSlotOrder } from '../redis-common/slot-order';
 import type {
   RedisClient,
   RedisConnection,
@@ -98,21 +91,8 @@ export class RedisShards {
     key?: string,
     issuedAt = Date.now(),
   ): Promise<T> {
-    const connection = this.connections[index];
-    const { client } = connection;
-    if (!(client instanceof Cluster) || key === undefined) {
-      return this.gates.of(index, key).run(call, bytes, count, issuedAt);
-    }
-    const slot = calculateSlot(key);
-    return slotOrderOf(client).run(
-      {
-        slot,
-        master: () => masterOfSlot(client, slot),
-        deadline: issuedAt + DEFAULT_COMMAND_LIMITS.timeoutMs,
-        bytes: bytes ?? 0,
-        send: () => this.gates.of(index, key).run(call, bytes, count, issuedAt),
-      },
-      (cause) => connection.unavailable(cause),
+    return inSlotOrder(this.connections[index], key, bytes ?? 0, issuedAt, () =>
+      this.gates.of(index, key).run(call, bytes, count, issuedAt),
     );
   }
 
