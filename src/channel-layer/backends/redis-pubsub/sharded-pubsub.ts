@@ -10,11 +10,7 @@ import {
   COMMAND_TIMEOUT_MS,
   createClusterConnection,
 } from '../redis-common/redis-connections';
-import {
-  inSlotOrder,
-  type SlotOrder,
-  slotOrderOf,
-} from '../redis-common/slot-order';
+import { inSlotOrder, slotOrderOf } from '../redis-common/slot-order';
 import { DEFAULT_WAITING_LIMITS } from '../redis-common/turn-batches';
 import { PublishQueue } from './publish-queue';
 import { shardPublish } from './publish-script';
@@ -139,14 +135,7 @@ export class ShardedPubSub implements PubSubServer {
     // publishes wait for that, within their 5 s (counted from `issuedAt`).
     const cluster = await this.connection.run(async (client) => client);
     return inSlotOrder(this.connection, name, payload.length, issuedAt, () =>
-      this.publishOn(
-        cluster,
-        slotOrderOf(cluster),
-        slot,
-        name,
-        payload,
-        issuedAt,
-      ),
+      this.publishOn(cluster, slot, name, payload, issuedAt),
     );
   }
 
@@ -159,7 +148,6 @@ export class ShardedPubSub implements PubSubServer {
    */
   private async publishOn(
     cluster: Cluster,
-    order: SlotOrder,
     slot: number,
     name: string,
     payload: Buffer,
@@ -177,7 +165,7 @@ export class ShardedPubSub implements PubSubServer {
         shardPublish(cluster, master.node, name, deadline, payload, away).catch(
           (error: unknown): typeof SLOT_MOVED => {
             if (!moved && String(error).includes(NOT_LOCAL)) {
-              order.moved(slot);
+              slotOrderOf(cluster).moved(slot);
               return SLOT_MOVED;
             }
             throw error;
@@ -191,15 +179,7 @@ export class ShardedPubSub implements PubSubServer {
       await new Promise<void>((resolve) =>
         cluster.refreshSlotsCache(() => resolve()),
       );
-      return this.publishOn(
-        cluster,
-        order,
-        slot,
-        name,
-        payload,
-        issuedAt,
-        true,
-      );
+      return this.publishOn(cluster, slot, name, payload, issuedAt, true);
     }
     return inTime(receivers, 'redis-pubsub');
   }
