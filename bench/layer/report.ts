@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { median } from '../common/percentile';
 
 /** One benchmark row: a layer flavour, a room size, receiver processes. */
 export interface Case {
@@ -15,15 +16,54 @@ export interface Outcome {
   loss: number;
 }
 
-/** Both phases of a case for both implementations; an Error where a run failed. */
+/** One run of each implementation; an Error where a run failed. */
+export interface Pair {
+  ours: Outcome | Error;
+  theirs: Outcome | Error;
+}
+
+/** Both phases of a case for both implementations. */
 export interface Row {
   case: Case;
-  fullSpeed: { ours: Outcome | Error; theirs: Outcome | Error };
+  /** The full-speed repetitions, in the order they ran. */
+  fullSpeed: Pair[];
   /** Absent when a full-speed run failed, so there is no common rate. */
-  paced?: {
-    rate: number;
-    ours: Outcome | Error;
-    theirs: Outcome | Error;
+  paced?: Pair & { rate: number };
+}
+
+/** The ratio nest-channels ÷ channels_redis of one pair, NaN when either failed. */
+const ratioOf = ({ ours, theirs }: Pair): number =>
+  ours instanceof Error || theirs instanceof Error
+    ? Number.NaN
+    : ours.deliveriesPerSecond / theirs.deliveriesPerSecond;
+
+/**
+ * The full-speed figures of a row: each side's median over the repetitions
+ * (its worst loss; the first failure instead, if one failed), and the median of the
+ * repetitions' own ratios (each run against the other side's run of the
+ * same repetition, as `npm run bench` rates a peer).
+ */
+export function fullSpeedOf(row: Row): Pair & { ratios: number[] } {
+  const side = (pick: (pair: Pair) => Outcome | Error): Outcome | Error => {
+    const outcomes = row.fullSpeed.map(pick);
+    const failed = outcomes.find((outcome) => outcome instanceof Error);
+    if (failed) {
+      return failed;
+    }
+    const of = (key: keyof Outcome): number =>
+      median(outcomes.map((outcome) => (outcome as Outcome)[key]));
+    return {
+      deliveriesPerSecond: of('deliveriesPerSecond'),
+      p50: of('p50'),
+      p99: of('p99'),
+      // Any repetition's loss is the layer's: the worst one is shown.
+      loss: Math.max(...outcomes.map((outcome) => (outcome as Outcome).loss)),
+    };
+  };
+  return {
+    ours: side((pair) => pair.ours),
+    theirs: side((pair) => pair.theirs),
+    ratios: row.fullSpeed.map(ratioOf),
   };
 }
 
@@ -51,18 +91,17 @@ const p99 = (outcome: Outcome | Error): string =>
 
 /** The markdown table row of `row`. */
 export function formatRow(row: Row): string {
-  const { ours, theirs } = row.fullSpeed;
-  const ratio =
-    ours instanceof Error || theirs instanceof Error
-      ? '–'
-      : `${(ours.deliveriesPerSecond / theirs.deliveriesPerSecond).toFixed(1)}×`;
+  const { ours, theirs, ratios } = fullSpeedOf(row);
+  const times = (value: number): string =>
+    Number.isNaN(value) ? '–' : `${value.toFixed(1)}×`;
   const cells = [
     row.case.flavour,
     String(row.case.members),
     String(row.case.processes),
     throughput(ours),
     throughput(theirs),
-    ratio,
+    times(median(ratios)),
+    ratios.map(times).join(', '),
     row.paced ? rate(row.paced.rate) : '–',
     latency(row.paced?.ours),
     latency(row.paced?.theirs),
@@ -82,7 +121,7 @@ export const LOAD_AT_START = loadNow();
 /** The whole report, with the method it was measured by. */
 export function formatReport(
   rows: Row[],
-  options: { quick: boolean; window: number; seconds: number },
+  options: { quick: boolean; window: number; reps: number; seconds: number },
 ): string {
   const cpu = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`;
   return [
@@ -91,23 +130,26 @@ export function formatReport(
     'Group send → receive through one local redis-server; this project against channels_redis 4.0',
     "(Debian's python3-channels-redis), the same peers' work for both. Receivers take each message the way each",
     "project's consumers do: here pushed by `listen` (the consumer runtime's way), in channels_redis by a `receive()`",
-    'loop per channel (what a Channels consumer runs). Each case runs twice per implementation:',
+    'loop per channel (what a Channels consumer runs). Each case runs in two phases:',
     '',
-    `- **Full speed**: one sender process keeps ${options.window} group sends in flight, after a quarter as many`,
+    `- **Full speed**, ${options.reps} interleaved repetitions (nest-channels then channels_redis, the order reversed`,
+    '  every other repetition, each on fresh peer processes and a flushed Redis); a figure is the median of the',
+    "  repetitions, and the ratio the median of the repetitions' own ratios (each listed after it). One sender",
+    `  process keeps ${options.window} group sends in flight, after a quarter as many`,
     '  unmeasured warm-up group sends (the same for both: steady state, not JIT compilation). This project sends ten',
     "  times as many as channels_redis (at most 4 million deliveries), so that each side's run lasts seconds. Deliveries/s counts every",
     "  member's receive (messages/s × members, so the ratio is the messages/s ratio too). The sender does not wait",
     "  for receivers, so the latency here is mostly the backlog's age (channels_redis's core layer lets it grow",
     '  to seconds); it is kept only as the last column.',
-    "- **Paced**: both implementations get the same offered load, half of the slower one's full-speed rate,",
+    "- **Paced**, once: both implementations get the same offered load, half of the slower one's median full-speed rate,",
     '  sent on a fixed schedule after a paced warm-up of a quarter as many; p50 / p99 there compare latencies',
     '  fairly, neither side being saturated.',
     '',
     `${cpu}, Node ${process.version}, ${options.seconds} s. Load average (1, 5, 15 min) ${LOAD_AT_START} at the start,`,
     `${loadNow()} at the end: other work shared the machine, so absolute numbers are noisy; compare within a row.`,
     '',
-    '| layer | members | processes | nest-channels deliveries/s | channels_redis deliveries/s | ratio | paced group sends/s | nest-channels paced p50 / p99 | channels_redis paced p50 / p99 | full-speed p99 (nest / channels_redis) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| layer | members | processes | nest-channels deliveries/s | channels_redis deliveries/s | ratio | each repetition | paced group sends/s | nest-channels paced p50 / p99 | channels_redis paced p50 / p99 | full-speed p99 (nest / channels_redis) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(formatRow),
     '',
   ].join('\n');

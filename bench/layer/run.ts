@@ -8,8 +8,10 @@ import { PeerProcess, type Impl } from './peer-process';
 import {
   formatReport,
   formatRow,
+  fullSpeedOf,
   type Case,
   type Outcome,
+  type Pair,
   type Row,
 } from './report';
 
@@ -19,7 +21,8 @@ import {
  * the same work for both: one sender process, members spread over receiver
  * processes; first at full speed, then both paced at one common rate.
  * `--quick` for a short run, `--only=core|pubsub` for one flavour (a partial
- * run writes bench/results/layer-partial.md, not layer-latest.md).
+ * run writes bench/results/layer-partial.md, not layer-latest.md),
+ * `--reps=N` full-speed repetitions (default 3; quick: 1).
  */
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -27,6 +30,14 @@ const quick = process.argv.includes('--quick');
 const only = process.argv
   .find((arg) => arg.startsWith('--only='))
   ?.slice('--only='.length);
+const REPS = Number(
+  process.argv
+    .find((arg) => arg.startsWith('--reps='))
+    ?.slice('--reps='.length) ?? (quick ? 1 : 3),
+);
+if (!Number.isInteger(REPS) || REPS < 1) {
+  throw new Error('bench:layer: --reps=N needs a whole number ≥ 1');
+}
 /**
  * Deliveries channels_redis's full-speed run aims at, and its most group
  * sends, per flavour: as long as channels_redis takes a few seconds at most
@@ -161,24 +172,33 @@ function cases(): Case[] {
   return list;
 }
 
-/** Both implementations, one after the other, on a flushed Redis; `run` says each one's group sends. */
+/**
+ * Both implementations, one after the other (channels_redis first when
+ * `reversed`), each on a flushed Redis; `run` says each one's group sends.
+ */
 async function runBoth(
   admin: Redis,
   benchCase: Case,
   hosts: string[],
   run: (impl: Impl) => Run,
-): Promise<{ ours: Outcome | Error; theirs: Outcome | Error }> {
-  const outcomes: Array<Outcome | Error> = [];
-  for (const impl of ['nest-channels', 'channels_redis'] as const) {
+  reversed = false,
+): Promise<Pair> {
+  const order: Impl[] = ['nest-channels', 'channels_redis'];
+  const outcomes = new Map<Impl, Outcome | Error>();
+  for (const impl of reversed ? order.reverse() : order) {
     await admin.flushall();
-    outcomes.push(
+    outcomes.set(
+      impl,
       await runOnce(impl, benchCase, hosts, run(impl)).catch(
         (error: unknown) =>
           error instanceof Error ? error : new Error(String(error)),
       ),
     );
   }
-  return { ours: outcomes[0], theirs: outcomes[1] };
+  return {
+    ours: outcomes.get('nest-channels') as Outcome | Error,
+    theirs: outcomes.get('channels_redis') as Outcome | Error,
+  };
 }
 
 async function runCase(
@@ -189,7 +209,7 @@ async function runCase(
   const { members } = benchCase;
   const { deliveries, maxSends } = FULL_SPEED[benchCase.flavour];
   // Warmed up first: steady state, not how fast V8 compiles (Python has no JIT).
-  const fullSpeed = await runBoth(admin, benchCase, hosts, (impl) => {
+  const fullSpeedRun = (impl: Impl): Run => {
     const scale = impl === 'nest-channels' ? NEST_SCALE : 1;
     const count = Math.max(
       20,
@@ -200,10 +220,16 @@ async function runCase(
       ),
     );
     return { count, warmup: Math.ceil(count / 4) };
-  });
-  const { ours, theirs } = fullSpeed;
+  };
+  const row: Row = { case: benchCase, fullSpeed: [] };
+  for (let rep = 0; rep < REPS; rep++) {
+    row.fullSpeed.push(
+      await runBoth(admin, benchCase, hosts, fullSpeedRun, rep % 2 === 1),
+    );
+  }
+  const { ours, theirs } = fullSpeedOf(row);
   if (ours instanceof Error || theirs instanceof Error) {
-    return { case: benchCase, fullSpeed };
+    return row;
   }
   const slower = Math.min(ours.deliveriesPerSecond, theirs.deliveriesPerSecond);
   const rate = Math.max(1, Math.floor(slower / 2 / members));
@@ -213,7 +239,7 @@ async function runCase(
     rate,
     warmup: Math.ceil(pacedCount / 4),
   }));
-  return { case: benchCase, fullSpeed, paced: { rate, ...paced } };
+  return { ...row, paced: { rate, ...paced } };
 }
 
 async function main(): Promise<void> {
@@ -240,6 +266,7 @@ async function main(): Promise<void> {
   const report = formatReport(rows, {
     quick,
     window: WINDOW,
+    reps: REPS,
     seconds: Math.round((Date.now() - started) / 1000),
   });
   const dir = join(ROOT, 'bench', 'results');
