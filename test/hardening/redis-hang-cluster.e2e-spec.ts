@@ -235,40 +235,54 @@ describe.each(['redis', 'redis-pubsub'] as const)(
       // on the group key's, then the write on the receiver's process key's.
       // Its 5 s count from the send: the write, issued once the read is
       // answered, is past them when its master wakes, though within 5 s of
-      // its own issue.
-      it('should fail a group send 5 s after it was issued, its members read included, and deliver it never', async () => {
-        const channel = await receiver.newChannel();
-        const writesPort = await processMasterOf(channel);
-        const group = await groupOn('two-steps', writesPort, false);
-        await receiver.groupAdd(group, channel);
-        await sender.groupSend(group, { type: 'before' });
-        await expect(receiver.receive(channel)).resolves.toEqual({
-          type: 'before',
-        });
-        const reads = setup.cluster.server(
-          await setup.cluster.masterOf(groupKey(group)),
-        );
-        const writes = setup.cluster.server(writesPort);
-        reads.freeze();
-        writes.freeze();
-        const sent = sender.groupSend(group, { type: 'late' });
-        // The scenario, not waits for events: the read is answered after
-        // 3 s, the write's master wakes 6 s after the send.
-        await delay(READ_ANSWERED_AFTER_MS);
-        reads.thaw();
-        await delay(WRITES_WAKE_AFTER_MS - READ_ANSWERED_AFTER_MS);
-        writes.thaw();
-        await expect(sent).rejects.toThrow(ChannelLayerUnavailableError);
-        await pollUntil('a send after the thaw', () =>
-          sender.groupSend(group, { type: 'after' }).then(
-            () => true,
-            () => undefined,
-          ),
-        );
-        await expect(receiver.receive(channel)).resolves.toEqual({
-          type: 'after',
-        });
-      }, 90_000);
+      // its own issue. Through room history, the store (on the group key's
+      // master too) comes first, and counts in the same 5 s.
+      it.each(['the layer', 'room history'] as const)(
+        'should fail a group send through %s 5 s after it was issued, every step included, and deliver it never',
+        async (through) => {
+          const history =
+            through === 'room history'
+              ? createGroupHistory(options(), sender, { size: 100, ttl: 3_600 })
+              : undefined;
+          const layer = history ?? sender;
+          try {
+            const channel = await receiver.newChannel();
+            const writesPort = await processMasterOf(channel);
+            const group = await groupOn('two-steps', writesPort, false);
+            await receiver.groupAdd(group, channel);
+            await layer.groupSend(group, { type: 'before' });
+            await expect(receiver.receive(channel)).resolves.toMatchObject({
+              type: 'before',
+            });
+            const reads = setup.cluster.server(
+              await setup.cluster.masterOf(groupKey(group)),
+            );
+            const writes = setup.cluster.server(writesPort);
+            reads.freeze();
+            writes.freeze();
+            const sent = layer.groupSend(group, { type: 'late' });
+            // The scenario, not waits for events: the first step is answered
+            // after 3 s, the write's master wakes 6 s after the send.
+            await delay(READ_ANSWERED_AFTER_MS);
+            reads.thaw();
+            await delay(WRITES_WAKE_AFTER_MS - READ_ANSWERED_AFTER_MS);
+            writes.thaw();
+            await expect(sent).rejects.toThrow(ChannelLayerUnavailableError);
+            await pollUntil('a send after the thaw', () =>
+              layer.groupSend(group, { type: 'after' }).then(
+                () => true,
+                () => undefined,
+              ),
+            );
+            await expect(receiver.receive(channel)).resolves.toMatchObject({
+              type: 'after',
+            });
+          } finally {
+            await history?.close();
+          }
+        },
+        90_000,
+      );
     }
   },
 );

@@ -36,6 +36,7 @@ import {
 import { isHistoryId } from './history-id';
 import { historyKey } from './history-key';
 import { RedisPubSubChannelLayer } from '../backends/redis-pubsub/redis-pubsub-channel-layer';
+import { RedisChannelLayer } from '../backends/redis/redis-channel-layer';
 import {
   defineHistoryScripts,
   HISTORY_APPEND_LUA,
@@ -275,8 +276,8 @@ export class RedisGroupHistory extends GroupHistory {
   /**
    * Runs a history script on the stream `key` of shard `index` once
    * (`scriptOnce`), through the shard's gate, in call order across a move
-   * of its slot; `args` gets the script's deadline, `registered` runs it
-   * off a Cluster.
+   * of its slot; `args` gets the script's deadline (counted from
+   * `issuedAt`), `registered` runs it off a Cluster.
    */
   private runScript<A extends readonly ScriptArgument[], T>(
     index: number,
@@ -285,8 +286,8 @@ export class RedisGroupHistory extends GroupHistory {
     args: (deadline: number) => A,
     registered: (redis: Redis, args: A) => Promise<T>,
     bytes: number,
+    issuedAt = Date.now(),
   ): Promise<T> {
-    const issuedAt = Date.now();
     return inSlotOrder(this.connections[index], key, bytes, issuedAt, () =>
       this.gates.of(index, key).run(
         (client, deadline, away) => {
@@ -306,6 +307,7 @@ export class RedisGroupHistory extends GroupHistory {
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult & { id: string }> {
+    const issuedAt = Date.now();
     const { index, key } = this.streamOf(group);
     const value = this.codec.encode(message);
     const reply = await this.runScript(
@@ -316,13 +318,19 @@ export class RedisGroupHistory extends GroupHistory {
         [value, this.options.size, this.options.ttl, deadline] as const,
       (redis, args) => redis.channelsHistoryAppend(key, ...args),
       value.length,
+      issuedAt,
     );
     if (reply === EXPIRED) {
       throw this.connections[index].unavailable('Redis ran it too late');
     }
     const id = String(reply);
+    const stored = { ...message, id };
     try {
-      return { ...(await this.layer.groupSend(group, { ...message, id })), id };
+      // The store and the send have 5 s in all, as one group send has.
+      const sent = await (this.layer instanceof RedisChannelLayer
+        ? this.layer.groupSendIssuedAt(group, stored, issuedAt)
+        : this.layer.groupSend(group, stored));
+      return { ...sent, id };
     } catch (error) {
       // Not delivered, so not history either (best effort: Redis may be away).
       void this.gates

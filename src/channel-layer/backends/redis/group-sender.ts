@@ -40,8 +40,15 @@ export class GroupSender {
     private readonly logger: Logger,
   ) {}
 
-  /** Sends `message` to every member of `group`; members that are full are skipped. */
-  async send(group: string, message: ChannelMessage): Promise<GroupSendResult> {
+  /**
+   * Sends `message` to every member of `group`; members that are full are
+   * skipped. Its 5 s count from `issuedAt` (Unix ms), every step included.
+   */
+  async send(
+    group: string,
+    message: ChannelMessage,
+    issuedAt: number,
+  ): Promise<GroupSendResult> {
     const capacity = this.capacities.uniform;
     const head =
       this.shards.count === 1 && !this.shards.cluster && capacity !== undefined
@@ -54,10 +61,11 @@ export class GroupSender {
         head,
         nextScore(),
         capacity,
+        issuedAt,
       );
       return this.result(keys, full, group);
     }
-    return this.sendByShard(group, message);
+    return this.sendByShard(group, message, issuedAt);
   }
 
   /**
@@ -67,8 +75,8 @@ export class GroupSender {
   private async sendByShard(
     group: string,
     message: ChannelMessage,
+    issuedAt: number,
   ): Promise<GroupSendResult> {
-    const issuedAt = Date.now();
     const key = groupKey(this.prefix, group);
     const members = await this.shards.run(
       this.shards.shardOf(group),

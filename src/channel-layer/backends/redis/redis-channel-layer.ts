@@ -272,8 +272,21 @@ export class RedisChannelLayer implements ChannelLayer {
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
+    return this.groupSendIssuedAt(group, message, Date.now());
+  }
+
+  /**
+   * `groupSend` as part of a longer operation that began at `issuedAt`
+   * (Unix ms): its 5 s count from then (room history stores the message
+   * first, and the whole send has 5 s).
+   */
+  async groupSendIssuedAt(
+    group: string,
+    message: ChannelMessage,
+    issuedAt: number,
+  ): Promise<GroupSendResult> {
     this.core.checkGroupSend(group, message);
-    return this.groupSender.send(group, message);
+    return this.groupSender.send(group, message, issuedAt);
   }
 
   flush(): Promise<void> {
