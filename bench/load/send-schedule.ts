@@ -12,9 +12,11 @@ export type SendSchedule = 'ticks' | 'fixed';
 /** Wake-up period of the `ticks` schedule, ms. */
 const TICK_MS = 5;
 
+/** Read once: its getter calls into Node's C++ each time. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Epoch milliseconds, to sub-millisecond precision. */
-export const epochNow = (): number =>
-  performance.timeOrigin + performance.now();
+export const epochNow = (): number => TIME_ORIGIN + performance.now();
 
 /**
  * Calls `send(index, stamp)` for `rate × durationMs / 1000` messages, message
