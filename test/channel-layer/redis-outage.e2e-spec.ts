@@ -3,6 +3,7 @@ import {
   ChannelLayerUnavailableError,
   createChannelLayer,
 } from '../../src/channel-layer';
+import { Redis } from 'ioredis';
 import { RedisServer } from '../helpers/redis-server';
 
 /** Resolves once `layer` answers ping again, letting the event loop turn between tries. */
@@ -93,3 +94,62 @@ describe.each(['redis', 'redis-pubsub'] as const)(
     });
   },
 );
+
+/**
+ * `flush` of the `redis` layer waits until its reader took back a marker,
+ * so that nothing popped before the flush lands after it. A reader that
+ * cannot take it back (its connection is down) fails the flush after a
+ * command's 5 s; it must not make the writers' connection, which answered,
+ * be cut as if Redis had hung.
+ */
+describe('RedisChannelLayer flush while its reader is away', () => {
+  let redis: RedisServer;
+  let layer: ChannelLayer;
+  let admin: Redis;
+
+  /** The `CLIENT LIST` id of the connection named `name`. */
+  async function clientId(name: string): Promise<string | undefined> {
+    const list = (await admin.client('LIST')) as string;
+    return /id=(\d+) .*name=(\S+)/
+      .exec(
+        list.split('\n').find((line) => line.includes(` name=${name} `)) ?? '',
+      )
+      ?.at(1);
+  }
+
+  beforeEach(async () => {
+    redis = await RedisServer.start();
+    admin = new Redis(redis.url);
+    layer = createChannelLayer({ backend: 'redis', hosts: [redis.url] });
+  });
+
+  afterEach(async () => {
+    await layer.close();
+    admin.disconnect();
+    await redis.dispose();
+  });
+
+  it('should fail with ChannelLayerUnavailableError and keep the writers’ connection', async () => {
+    const channel = await layer.newChannel();
+    await layer.send(channel, { type: 'before' });
+    await expect(layer.receive(channel)).resolves.toEqual({ type: 'before' });
+    const writer = await clientId('channels:0');
+    const reader = await clientId('channels:reader:0');
+    expect(writer).toBeDefined();
+    expect(reader).toBeDefined();
+
+    // No new connection is let in, and the reader's is closed: it cannot
+    // come back until the limit is lifted.
+    const maxclients = await admin.config('GET', 'maxclients');
+    await admin.config('SET', 'maxclients', '1');
+    await admin.client('KILL', 'ID', String(reader));
+    await expect(layer.flush()).rejects.toThrow(ChannelLayerUnavailableError);
+    await admin.config('SET', 'maxclients', maxclients[1]);
+
+    expect(await clientId('channels:0')).toBe(writer);
+    // The reader comes back by itself, and takes what was sent meanwhile.
+    await layer.send(channel, { type: 'after' });
+    await expect(layer.receive(channel)).resolves.toEqual({ type: 'after' });
+    expect(await clientId('channels:0')).toBe(writer);
+  });
+});

@@ -66,16 +66,21 @@ export class ProcessReaders {
     }
   }
 
-  /** Resolves once everything every reader popped before the call has been delivered. */
+  /**
+   * Resolves once everything every reader popped before the call has been
+   * delivered. Only the marker's write goes through the shard's gate: a
+   * reader that is slow to take it back (its connection down) must not
+   * make the gate cut the writers' connection, which answered.
+   */
   async sync(shards: RedisShards): Promise<void> {
     await Promise.all(
       [...this.readers].map(([id, reader]) => {
         const index = typeof id === 'number' ? id : 0;
         const key = typeof id === 'string' ? id : this.defaultKey;
-        return shards.run(
-          index,
-          (client, deadline, away) =>
-            reader.sync((marker) =>
+        return reader.sync((marker) =>
+          shards.run(
+            index,
+            (client, deadline, away) =>
               redirected(
                 client,
                 client.zadd(key, 0, marker),
@@ -83,10 +88,10 @@ export class ProcessReaders {
                 deadline,
                 away,
               ),
-            ),
-          undefined,
-          undefined,
-          key,
+            undefined,
+            undefined,
+            key,
+          ),
         );
       }),
     );

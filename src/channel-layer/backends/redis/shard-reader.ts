@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_COMMAND_LIMITS } from '../redis-common/command-gate';
 import type {
   RedisClient,
   RedisConnection,
@@ -13,6 +14,8 @@ const POP_BATCH = 1_000;
 const MAX_BACKOFF_MS = 2_000;
 /** Length of a `sync` marker; a real message is longer (12-byte prefix + msgpack map). */
 const MARKER_BYTES = 8;
+/** How long `sync` waits for its marker, from the call: a command's deadline. */
+const MARKER_WAIT_MS = DEFAULT_COMMAND_LIMITS.timeoutMs;
 
 /**
  * The one blocking receive loop of a process on one shard: one BZMPOP (Redis
@@ -43,19 +46,32 @@ export class ShardReader {
    * Resolves once everything this reader popped before the call has been
    * delivered: `write` puts a marker on one of its keys (through another
    * connection; the reader's is blocked), and the marker comes back in order.
+   * Fails with `ChannelLayerUnavailableError` when the marker is not back
+   * within `MARKER_WAIT_MS` of the call (the reader's connection is down).
    */
   async sync(write: (marker: Buffer) => Promise<unknown>): Promise<void> {
-    const marker = randomBytes(MARKER_BYTES);
-    const reached = new Promise<void>((resolve) =>
-      this.markers.set(marker.toString('hex'), resolve),
-    );
+    const marker = randomBytes(MARKER_BYTES).toString('hex');
+    let timer: NodeJS.Timeout | undefined;
+    const reached = new Promise<void>((resolve, reject) => {
+      this.markers.set(marker, resolve);
+      timer = setTimeout(
+        () =>
+          reject(
+            this.connection.unavailable(
+              `the reader did not take its marker back within ${MARKER_WAIT_MS} ms`,
+            ),
+          ),
+        MARKER_WAIT_MS,
+      );
+    });
     try {
-      await write(marker);
-    } catch (error) {
-      this.markers.delete(marker.toString('hex'));
-      throw error;
+      // Together: whichever fails first is the answer, and the other one's
+      // failure is handled too.
+      await Promise.all([write(Buffer.from(marker, 'hex')), reached]);
+    } finally {
+      clearTimeout(timer);
+      this.markers.delete(marker);
     }
-    await reached;
   }
 
   /** Stops the loop and closes its connection. */
