@@ -100,7 +100,8 @@ export function formatRow(row: Row): string {
     String(row.case.processes),
     throughput(ours),
     throughput(theirs),
-    times(median(ratios)),
+    // A failed repetition has no ratio, and leaves the row's without one.
+    times(ratios.some(Number.isNaN) ? Number.NaN : median(ratios)),
     ratios.map(times).join(', '),
     row.paced ? rate(row.paced.rate) : '–',
     latency(row.paced?.ours),
@@ -132,7 +133,7 @@ export function formatReport(
     "project's consumers do: here pushed by `listen` (the consumer runtime's way), in channels_redis by a `receive()`",
     'loop per channel (what a Channels consumer runs). Each case runs in two phases:',
     '',
-    `- **Full speed**, ${options.reps} interleaved repetitions (nest-channels then channels_redis, the order reversed`,
+    `- **Full speed**, ${options.reps === 1 ? '1 repetition' : `${options.reps} interleaved repetitions`} (nest-channels then channels_redis, the order reversed`,
     '  every other repetition, each on fresh peer processes and a flushed Redis); a figure is the median of the',
     "  repetitions, and the ratio the median of the repetitions' own ratios (each listed after it). One sender",
     `  process keeps ${options.window} group sends in flight, after a quarter as many`,

@@ -39,7 +39,7 @@ export function sendOnSchedule(
       for (; sent < total && sent * intervalMs <= elapsed; sent++) {
         const stamp =
           schedule === 'fixed'
-            ? performance.timeOrigin + start + sent * intervalMs
+            ? TIME_ORIGIN + start + sent * intervalMs
             : epochNow();
         send(sent, stamp);
       }

@@ -326,7 +326,8 @@ export class RedisGroupHistory extends GroupHistory {
     const id = String(reply);
     const stored = { ...message, id };
     try {
-      // The store and the send have 5 s in all, as one group send has.
+      // The store and the send have 5 s in all, as one group send has (a
+      // layer of another class, a decorated one, gives its send 5 s more).
       const sent = await (this.layer instanceof RedisChannelLayer
         ? this.layer.groupSendIssuedAt(group, stored, issuedAt)
         : this.layer.groupSend(group, stored));

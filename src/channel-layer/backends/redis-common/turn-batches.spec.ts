@@ -80,25 +80,6 @@ describe('TurnBatches', () => {
     }
   });
 
-  it('gives a batch the oldest issue time of its calls, when a later call began earlier (a step of a longer send)', async () => {
-    const issued: number[] = [];
-    const batcher = new TurnBatches<number, number>(
-      (inputs, _bytes, issuedAt) => {
-        issued.push(issuedAt);
-        return Promise.resolve(inputs);
-      },
-      LIMITS,
-      refuse,
-      'calls',
-    );
-    const started = Date.now();
-    await Promise.all([
-      batcher.add(1, 1),
-      batcher.add(2, 1, undefined, started - 4_000),
-    ]);
-    expect(issued).toEqual([started - 4_000]);
-  });
-
   it('fails a call held behind `after` for `maxWaitMs`, and never issues it, while later calls go', async () => {
     const { batches, batcher } = recorder({ ...LIMITS, maxWaitMs: 20 });
     const subscription = held();

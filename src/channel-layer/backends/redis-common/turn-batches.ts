@@ -74,7 +74,7 @@ export class TurnBatches<I, O> {
 
   /**
    * @param issue runs one batch; resolves with one output per input, in
-   * order. `issuedAt` is the oldest of its calls' (see `add`).
+   * order. `issuedAt` is when its first (oldest) call was added.
    * @param refuse the error of a call over `maxWaiting` or `maxWaitingBytes`,
    * or that waited `maxWaitMs`, for its cause.
    * @param noun what the calls are, in that cause.
@@ -92,15 +92,10 @@ export class TurnBatches<I, O> {
 
   /**
    * Queues `input`, to be issued after `after` settles (whether or not it
-   * fails) and after every call queued before it; its deadline counts from
-   * `issuedAt` (Unix ms; by default now).
+   * fails) and after every call queued before it.
    */
-  add(
-    input: I,
-    bytes: number,
-    after?: Promise<unknown>,
-    issuedAt = Date.now(),
-  ): Promise<O> {
+  add(input: I, bytes: number, after?: Promise<unknown>): Promise<O> {
+    const issuedAt = Date.now();
     if (!this.draining && !after) {
       // The turn's first call, with nothing to wait for: it opens the batch
       // issued once the microtasks queued with it have run.
@@ -212,16 +207,12 @@ export class TurnBatches<I, O> {
   }
 
   private run(batch: Call<I, O>[], bytes: number): void {
-    let issuedAt = batch[0].issuedAt;
-    for (const call of batch) {
-      issuedAt = Math.min(issuedAt, call.issuedAt);
-    }
     let issued: Promise<O[]>;
     try {
       issued = this.issue(
         batch.map((call) => call.input),
         bytes,
-        issuedAt,
+        batch[0].issuedAt,
       );
     } catch (error) {
       // A throwing `issue` fails its batch, not the drain (nor the process).

@@ -40,15 +40,8 @@ export class GroupSender {
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * Sends `message` to every member of `group`; members that are full are
-   * skipped. Its 5 s count from `issuedAt` (Unix ms), every step included.
-   */
-  async send(
-    group: string,
-    message: ChannelMessage,
-    issuedAt: number,
-  ): Promise<GroupSendResult> {
+  /** Sends `message` to every member of `group`; members that are full are skipped. */
+  async send(group: string, message: ChannelMessage): Promise<GroupSendResult> {
     const capacity = this.capacities.uniform;
     const head =
       this.shards.count === 1 && !this.shards.cluster && capacity !== undefined
@@ -61,18 +54,19 @@ export class GroupSender {
         head,
         nextScore(),
         capacity,
-        issuedAt,
       );
       return this.result(keys, full, group);
     }
-    return this.sendByShard(group, message, issuedAt);
+    return this.sendByShard(group, message, Date.now());
   }
 
   /**
    * The two-round-trip send: read the members, then send each shard its
-   * batch; both count their deadlines from the send's start.
+   * batch; both count their deadlines from `issuedAt` (Unix ms), the send's
+   * start. It works with any shards, and is used on its own by a caller
+   * whose send began earlier (`RedisChannelLayer.groupSendIssuedAt`).
    */
-  private async sendByShard(
+  async sendByShard(
     group: string,
     message: ChannelMessage,
     issuedAt: number,

@@ -68,9 +68,10 @@ export class ProcessReaders {
 
   /**
    * Resolves once everything every reader popped before the call has been
-   * delivered. Only the marker's write goes through the shard's gate: a
-   * reader that is slow to take it back (its connection down) must not
-   * make the gate cut the writers' connection, which answered.
+   * delivered, or fails 5 s after a marker's write was issued (see
+   * `ShardReader.sync`). Only the marker's write goes through the shard's
+   * gate: a reader that is slow to take it back (its connection down) must
+   * not make the gate cut the writers' connection, which answered.
    */
   async sync(shards: RedisShards): Promise<void> {
     await Promise.all(

@@ -272,13 +272,15 @@ export class RedisChannelLayer implements ChannelLayer {
     group: string,
     message: ChannelMessage,
   ): Promise<GroupSendResult> {
-    return this.groupSendIssuedAt(group, message, Date.now());
+    this.core.checkGroupSend(group, message);
+    return this.groupSender.send(group, message);
   }
 
   /**
-   * `groupSend` as part of a longer operation that began at `issuedAt`
-   * (Unix ms): its 5 s count from then (room history stores the message
-   * first, and the whole send has 5 s).
+   * `groupSend` as the last step of an operation that began at `issuedAt`
+   * (Unix ms), its 5 s counted from then (room history stores the message
+   * first, and the whole send has 5 s). Always the two-step send (members
+   * read, then writes), whose every step counts from `issuedAt`.
    */
   async groupSendIssuedAt(
     group: string,
@@ -286,7 +288,7 @@ export class RedisChannelLayer implements ChannelLayer {
     issuedAt: number,
   ): Promise<GroupSendResult> {
     this.core.checkGroupSend(group, message);
-    return this.groupSender.send(group, message, issuedAt);
+    return this.groupSender.sendByShard(group, message, issuedAt);
   }
 
   flush(): Promise<void> {

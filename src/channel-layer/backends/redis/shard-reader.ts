@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ChannelLayerClosedError } from '../../errors';
 import { DEFAULT_COMMAND_LIMITS } from '../redis-common/command-gate';
 import type {
   RedisClient,
@@ -47,27 +48,35 @@ export class ShardReader {
    * delivered: `write` puts a marker on one of its keys (through another
    * connection; the reader's is blocked), and the marker comes back in order.
    * Fails with `ChannelLayerUnavailableError` when the marker is not back
-   * within `MARKER_WAIT_MS` of the call (the reader's connection is down).
+   * within `MARKER_WAIT_MS` of the call (the reader's connection is down),
+   * and with `ChannelLayerClosedError` once the reader is stopped.
    */
   async sync(write: (marker: Buffer) => Promise<unknown>): Promise<void> {
+    if (this.controller.signal.aborted) {
+      throw new ChannelLayerClosedError();
+    }
+    const started = Date.now();
     const marker = randomBytes(MARKER_BYTES).toString('hex');
+    const reached = new Promise<void>((resolve) =>
+      this.markers.set(marker, resolve),
+    );
     let timer: NodeJS.Timeout | undefined;
-    const reached = new Promise<void>((resolve, reject) => {
-      this.markers.set(marker, resolve);
-      timer = setTimeout(
-        () =>
-          reject(
-            this.connection.unavailable(
-              `the reader did not take its marker back within ${MARKER_WAIT_MS} ms`,
-            ),
-          ),
-        MARKER_WAIT_MS,
-      );
-    });
     try {
-      // Together: whichever fails first is the answer, and the other one's
-      // failure is handled too.
-      await Promise.all([write(Buffer.from(marker, 'hex')), reached]);
+      // A write that fails says so itself (its own deadline is the same).
+      await write(Buffer.from(marker, 'hex'));
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              this.connection.unavailable(
+                `the reader did not take its marker back within ${MARKER_WAIT_MS} ms`,
+              ),
+            ),
+          started + MARKER_WAIT_MS - Date.now(),
+        );
+        timer.unref(); // a flush must not keep the process alive
+        void reached.then(resolve);
+      });
     } finally {
       clearTimeout(timer);
       this.markers.delete(marker);
@@ -85,16 +94,17 @@ export class ShardReader {
     this.markers.clear();
   }
 
-  /** Delivers one popped value, or resolves the `sync` it marks. */
+  /**
+   * Delivers one popped value, or resolves the `sync` it marks. A marker
+   * no `sync` waits for (its wait ran out before the reader took it back)
+   * is dropped: it is no message.
+   */
   private take(raw: Buffer): void {
-    if (raw.length === MARKER_BYTES && this.markers.size > 0) {
+    if (raw.length === MARKER_BYTES) {
       const key = raw.toString('hex');
-      const resolve = this.markers.get(key);
-      if (resolve) {
-        this.markers.delete(key);
-        resolve();
-        return;
-      }
+      this.markers.get(key)?.();
+      this.markers.delete(key);
+      return;
     }
     this.deliver(raw);
   }

@@ -90,36 +90,28 @@ export class ShardWrites {
     }) as Promise<number>;
   }
 
-  /**
-   * The whole group send to the group key `key` (one shard, see
-   * `FANOUT_LUA`), its deadline counted from `issuedAt`.
-   */
+  /** The whole group send to the group key `key` (one shard, see `FANOUT_LUA`). */
   fanout(
     key: string,
     head: Buffer,
     score: string,
     capacity: number,
-    issuedAt: number,
   ): Promise<[keys: number, full: number]> {
-    return this.write(
-      0,
-      { kind: 'f', key, value: head, score, capacity },
-      issuedAt,
-    ) as Promise<[number, number]>;
+    return this.write(0, {
+      kind: 'f',
+      key,
+      value: head,
+      score,
+      capacity,
+    }) as Promise<[number, number]>;
   }
 
   /** Fails with `ChannelLayerUnavailableError` as `RedisShards.run` does, and when Redis ran it too late. */
-  private write(
-    index: number,
-    write: ShardWrite,
-    issuedAt?: number,
-  ): Promise<ShardWriteReply> {
+  private write(index: number, write: ShardWrite): Promise<ShardWriteReply> {
     const batches = this.batches[index];
     return batches
-      ? batches.add(write, write.value.length, undefined, issuedAt)
-      : this.issue(index, [write], write.value.length, issuedAt).then(
-          ([reply]) => reply,
-        );
+      ? batches.add(write, write.value.length)
+      : this.issue(index, [write], write.value.length).then(([reply]) => reply);
   }
 
   /**
