@@ -1,6 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import { ChannelLayerUnavailableError } from '../../errors';
-import { CommandGate, DEFAULT_COMMAND_LIMITS } from './command-gate';
+import {
+  CommandGate,
+  DEFAULT_COMMAND_LIMITS,
+  SCRIPT_DEADLINE_MARGIN_MS,
+} from './command-gate';
 import type { RedisConnection } from './redis-connection';
 
 const TIMEOUT_MS = DEFAULT_COMMAND_LIMITS.timeoutMs;
@@ -118,6 +122,24 @@ describe('CommandGate', () => {
     const late = watch(gate.run(call, 0, 1, 11_000 - TIMEOUT_MS));
     await jest.advanceTimersByTimeAsync(0);
     expect(late.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('fails at once, unsent, a command with less than the scripts’ margin left of its time when it could be issued (a later step of a send)', async () => {
+    const { gate, call, sent } = gateOver();
+    await jest.advanceTimersByTimeAsync(10_000);
+    const margin = SCRIPT_DEADLINE_MARGIN_MS;
+    const nearlyOver = watch(
+      gate.run(call, 0, 1, 10_000 - TIMEOUT_MS + margin - 1),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(nearlyOver.outcome).toBeInstanceOf(ChannelLayerUnavailableError);
+    expect(sent).toHaveLength(0);
+    const inTime = watch(
+      gate.run(call, 0, 1, 10_000 - TIMEOUT_MS + margin + 1),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(inTime.outcome).toBeUndefined();
     expect(sent).toHaveLength(1);
   });
 

@@ -130,9 +130,10 @@ export class CommandGate {
 
   /**
    * Runs `call`, failing with `ChannelLayerUnavailableError` when Redis is
-   * away, too much waits already, or no reply comes before the deadline
-   * (counted from `issuedAt`, the wait for a new client's first connection
-   * included).
+   * away, too much waits already, less than `SCRIPT_DEADLINE_MARGIN_MS` is
+   * left of its time when it could be issued, or no reply comes before the
+   * deadline (counted from `issuedAt`, the wait for a new client's first
+   * connection included).
    * @param call gets the connection, the deadline for scripts (Unix ms),
    * and what to call when a redirection sends its command to another node:
    * from then on, a failure without a reply waits for the deadline (Redis
@@ -157,8 +158,12 @@ export class CommandGate {
     } finally {
       this.connecting--;
     }
-    if (Date.now() >= deadline) {
-      throw this.connection.unavailable(this.late());
+    if (Date.now() >= deadline - SCRIPT_DEADLINE_MARGIN_MS) {
+      // Too little is left: a script would do nothing by the time Redis
+      // runs it, and a slow reply would have the connection cut.
+      throw this.connection.unavailable(
+        `less than ${SCRIPT_DEADLINE_MARGIN_MS} ms of its ${this.limits.timeoutMs} ms were left when it could be issued`,
+      );
     }
     if (
       this.count + count > this.limits.maxMessages ||
