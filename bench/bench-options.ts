@@ -1,3 +1,4 @@
+import { countOf, valueOf, valuesOf } from './common/args';
 import { splitCpus, type CpuSplit } from './common/cpu-split';
 import type { RampPlan } from './load/ramp';
 import type { FixedLoadPlan } from './scenarios/fixed-load.scenario';
@@ -47,40 +48,25 @@ export interface BenchOptions {
   updateReadme: boolean;
 }
 
-/** Values of every `--name=value` argument, in order. */
-const valuesOf = (argv: readonly string[], name: string): string[] =>
-  argv
-    .filter((arg) => arg.startsWith(`--${name}=`))
-    .map((arg) => arg.slice(name.length + 3));
-
 /** A list argument (`--only=a,b`), undefined when absent. */
 const listOf = (argv: readonly string[], name: string): string[] | undefined =>
-  valuesOf(argv, name).at(-1)?.split(',').filter(Boolean);
+  valueOf(argv, name)?.split(',').filter(Boolean);
 
-/** The fixed-load durations: 3 repetitions of 10 s (quick: 2 of 2 s). */
-function fixedLoadPlan(quick: boolean, reps?: string): FixedLoadPlan {
-  const plan: FixedLoadPlan = quick
-    ? { reps: 2, warmupMs: 500, measureMs: 2_000, drainMs: 1_000 }
-    : { reps: 5, warmupMs: 2_000, measureMs: 10_000, drainMs: 2_000 };
-  if (reps !== undefined) {
-    plan.reps = Number(reps);
-    if (!Number.isInteger(plan.reps) || plan.reps < 1) {
-      throw new Error(`bench: --reps=${reps} is not a whole number ≥ 1`);
-    }
-  }
-  return plan;
-}
-
-/** `--ramps=N`, a whole number ≥ 1 (default: 3, or 1 for --quick). */
-function rampCount(quick: boolean, value?: string): number {
-  if (value === undefined) {
-    return quick ? 1 : 3;
-  }
-  const ramps = Number(value);
-  if (!Number.isInteger(ramps) || ramps < 1) {
-    throw new Error(`bench: --ramps=${value} is not a whole number ≥ 1`);
-  }
-  return ramps;
+/** The fixed-load durations: `--reps=N` repetitions (5 of 10 s; quick: 2 of 2 s). */
+function fixedLoadPlan(quick: boolean, argv: readonly string[]): FixedLoadPlan {
+  return quick
+    ? {
+        reps: countOf(argv, 'reps', 2, 'bench'),
+        warmupMs: 500,
+        measureMs: 2_000,
+        drainMs: 1_000,
+      }
+    : {
+        reps: countOf(argv, 'reps', 5, 'bench'),
+        warmupMs: 2_000,
+        measureMs: 10_000,
+        drainMs: 2_000,
+      };
 }
 
 /** The ramp's steps: short ones for --quick. */
@@ -158,13 +144,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     only,
     saturation,
     fixed,
-    fixedLoad: fixedLoadPlan(quick, valuesOf(argv, 'reps').at(-1)),
+    fixedLoad: fixedLoadPlan(quick, argv),
     appEnv,
     variants,
     cpuSplit,
     workers: Number(process.env.BENCH_WORKERS ?? cpuSplit?.generatorCount ?? 2),
     ramp: rampPlan(quick),
-    ramps: rampCount(quick, valuesOf(argv, 'ramps').at(-1)),
+    // `--ramps=N` (default: 3, or 1 for --quick).
+    ramps: countOf(argv, 'ramps', quick ? 1 : 3, 'bench'),
     restartAfterIdle: !quick,
     warmupMs: quick ? 300 : 1_000,
     deadlineMs: (quick ? 20 : 90) * 60_000,

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../../test/helpers/redis-server';
+import { countOf, valueOf } from '../common/args';
 import { installCleanup, killAllChildren } from '../common/children';
 import { percentile } from '../common/percentile';
 import { PeerProcess, type Impl } from './peer-process';
@@ -27,17 +28,8 @@ import {
 
 const ROOT = join(__dirname, '..', '..', '..');
 const quick = process.argv.includes('--quick');
-const only = process.argv
-  .find((arg) => arg.startsWith('--only='))
-  ?.slice('--only='.length);
-const REPS = Number(
-  process.argv
-    .find((arg) => arg.startsWith('--reps='))
-    ?.slice('--reps='.length) ?? (quick ? 1 : 3),
-);
-if (!Number.isInteger(REPS) || REPS < 1) {
-  throw new Error('bench:layer: --reps=N needs a whole number ≥ 1');
-}
+const only = valueOf(process.argv, 'only');
+const REPS = countOf(process.argv, 'reps', quick ? 1 : 3, 'bench:layer');
 /**
  * Deliveries channels_redis's full-speed run aims at, and its most group
  * sends, per flavour: as long as channels_redis takes a few seconds at most
