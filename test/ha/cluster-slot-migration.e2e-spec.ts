@@ -5,7 +5,7 @@ import { useClusterApps } from '../helpers/use-cluster-apps';
 import { WsClient } from '../helpers/ws-client';
 import { CHAT_ERRORS } from '../../src/chat/chat-error';
 import { createChannelLayer, type ChannelLayer } from '../../src/channel-layer';
-import { pollUntil } from '../helpers/poll-until';
+import { sendAfterThaw } from '../helpers/send-after-thaw';
 import { useRedisCluster } from '../helpers/use-redis-cluster';
 
 /** Messages each of the two clients sends at every step of the migration. */
@@ -327,12 +327,7 @@ describe.each(['redis', 'redis-pubsub'] as const)(
             );
             await cluster.untilAllHealthy();
             // Sends that the woken master ran would arrive before this one.
-            await pollUntil('a send after the thaw', () =>
-              sender.groupSend(moving, { type: 'after' }).then(
-                () => true,
-                () => undefined,
-              ),
-            );
+            await sendAfterThaw(sender, moving);
             await expect(receiver.receive(channels[moving])).resolves.toEqual({
               type: 'after',
             });

@@ -6,7 +6,7 @@ import {
 } from '../../src/channel-layer';
 import { expectHungGroupSendsRefused } from '../helpers/hung-group-sends';
 import { expectNoDeliveryAfterRefusal } from '../helpers/late-delivery';
-import { pollUntil } from '../helpers/poll-until';
+import { sendAfterThaw } from '../helpers/send-after-thaw';
 import { useAppWithRedis } from '../helpers/use-app-with-redis';
 import { readyzUntil } from '../helpers/readyz';
 import type { RedisServer } from '../helpers/redis-server';
@@ -114,12 +114,7 @@ describe('Sends in flight at a cut, CHANNEL_LAYER=redis-pubsub (e2e)', () => {
     await delay(HANG_AFTER_SUBSCRIPTION_MS); // the scenario, not a wait for an event
     suite.redis.thaw();
     await expect(sent).rejects.toThrow(ChannelLayerUnavailableError);
-    await pollUntil('a send after the thaw', () =>
-      layer.groupSend('behind', { type: 'after' }).then(
-        () => true,
-        () => undefined,
-      ),
-    );
+    await sendAfterThaw(layer, 'behind');
     await expect(layer.receive(channel)).resolves.toEqual({ type: 'after' });
   }, 60_000);
 

@@ -8,7 +8,7 @@ import {
 } from '../../src/channel-layer';
 import { expectHungGroupSendsRefused } from '../helpers/hung-group-sends';
 import { expectNoDeliveryAfterRefusal } from '../helpers/late-delivery';
-import { pollUntil } from '../helpers/poll-until';
+import { sendAfterThaw } from '../helpers/send-after-thaw';
 import { useRedisCluster } from '../helpers/use-redis-cluster';
 
 /** The layers' prefix. */
@@ -156,12 +156,7 @@ describe.each(['redis', 'redis-pubsub'] as const)(
 
       master.thaw();
       // Held sends that Redis ran when it woke would arrive before this one.
-      await pollUntil('a send after the thaw', () =>
-        sender.groupSend(bounded, { type: 'after' }).then(
-          () => true,
-          () => undefined,
-        ),
-      );
+      await sendAfterThaw(sender, bounded);
       await expect(receiver.receive(channel)).resolves.toEqual({
         type: 'after',
       });
@@ -268,12 +263,7 @@ describe.each(['redis', 'redis-pubsub'] as const)(
             await delay(WRITES_WAKE_AFTER_MS - READ_ANSWERED_AFTER_MS);
             writes.thaw();
             await expect(sent).rejects.toThrow(ChannelLayerUnavailableError);
-            await pollUntil('a send after the thaw', () =>
-              layer.groupSend(group, { type: 'after' }).then(
-                () => true,
-                () => undefined,
-              ),
-            );
+            await sendAfterThaw(layer, group);
             await expect(receiver.receive(channel)).resolves.toMatchObject({
               type: 'after',
             });

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ChannelLayer } from '../../src/channel-layer';
-import { pollUntil } from './poll-until';
+import { sendAfterThaw } from './send-after-thaw';
 
 /**
  * How long into a hang the second send is issued: long enough that, when the
@@ -60,12 +60,7 @@ export async function expectNoDeliveryAfterRefusal(
   expect(secondSettled).toBe(false);
   redis.thaw();
   await second;
-  await pollUntil('a send after the thaw', () =>
-    sender.groupSend(group, { type: 'after' }).then(
-      () => true,
-      () => undefined,
-    ),
-  );
+  await sendAfterThaw(sender, group);
   await received;
 
   expect(events).toContain('refused 0');
