@@ -144,6 +144,11 @@ describe('RedisChannelLayer flush while its reader is away', () => {
     await admin.config('SET', 'maxclients', '1');
     await admin.client('KILL', 'ID', String(reader));
     await expect(layer.flush()).rejects.toThrow(ChannelLayerUnavailableError);
+    // The marker waits in the process's key, which expires as a send's does:
+    // had this process died now, it would not stay behind for ever.
+    const [key] = await admin.keys('asgispecific.*!');
+    expect(key).toBeDefined();
+    expect(await admin.ttl(key)).toBeGreaterThan(0);
     await admin.config('SET', 'maxclients', maxclients[1]);
 
     expect(await clientId('channels:0')).toBe(writer);

@@ -59,7 +59,8 @@ return {id, receivers}
  * The core layer's group send with history on one Redis, in one step: stores
  * the message, then runs the layer's fanout with the id spliced into the head
  * (ARGV[9] before the id's value, ARGV[10] after it) and a score from
- * Redis's clock (channels_redis's `time.time()`, which its expiry reads), so
+ * Redis's clock as the deadline guard read it (`clock`; channels_redis's
+ * `time.time()`, which its expiry reads), so
  * every member's key orders the room's messages as their ids.
  * KEYS[1] history stream, KEYS[2] group key; ARGV stored value, size, ttl,
  * group expiry, expiry, capacity, key prefix, process capacity, head before,
@@ -67,8 +68,7 @@ return {id, receivers}
  * Returns {id, destination keys, keys that were full}, or {-1, 0, 0} past the deadline.
  */
 export const HISTORY_FANOUT_LUA = `${APPEND_LUA}${FANOUT_LUA}${deadlineGuard('ARGV[11]', '{-1, 0, 0}')}local id = append(ARGV[1], ARGV[2], ARGV[3])
-local time = redis.call('TIME')
-local now = string.format('%s.%06d', time[1], tonumber(time[2]))
+local now = string.format('%s.%06d', clock[1], tonumber(clock[2]))
 local head = ARGV[9] .. id_string(id) .. ARGV[10]
 local sent = fanout(KEYS[2], now, ARGV[4], ARGV[5], ARGV[6], ARGV[7], head, ARGV[8])
 return {id, sent[1], sent[2]}

@@ -6,7 +6,8 @@ import { ChannelLayerUnavailableError } from '../../errors';
  * clock passes the caller's deadline (Unix ms), the Lua expression
  * `deadline`. A command that sat in a hung Redis's socket buffer while its
  * sender was told "unavailable" must not deliver the message later (the
- * sender may retry it).
+ * sender may retry it). The script may use the guard's `clock` (Redis's
+ * `TIME` reply) afterwards instead of asking Redis for the time again.
  *
  * Inline rather than a Lua function: a script's body runs on every call, so
  * a function there is a new closure each time. Measured with the pub/sub

@@ -6,7 +6,8 @@ import {
 } from '../redis-common/redis-connections';
 import type { RedisShards } from './redis-shards';
 import { ShardReader } from './shard-reader';
-import { redirected } from '../redis-common/slot-eval';
+import { evalCommand, redirected } from '../redis-common/slot-eval';
+import { MARKER_LUA } from './redis-scripts';
 
 /**
  * The blocking readers of this process's own keys (`<prefix>specific.<id>!`
@@ -69,11 +70,12 @@ export class ProcessReaders {
   /**
    * Resolves once everything every reader popped before the call has been
    * delivered, or fails 5 s after a marker's write was issued (see
-   * `ShardReader.sync`). Only the marker's write goes through the shard's
+   * `ShardReader.sync`); the marker's key gets `expiry` (s), as a send
+   * gives it (`MARKER_LUA`). Only the marker's write goes through the shard's
    * gate: a reader that is slow to take it back (its connection down) must
    * not make the gate cut the writers' connection, which answered.
    */
-  async sync(shards: RedisShards): Promise<void> {
+  async sync(shards: RedisShards, expiry: number): Promise<void> {
     await Promise.all(
       [...this.readers].map(([id, reader]) => {
         const index = typeof id === 'number' ? id : 0;
@@ -84,8 +86,8 @@ export class ProcessReaders {
             (client, deadline, away) =>
               redirected(
                 client,
-                client.zadd(key, 0, marker),
-                () => ({ name: 'zadd', args: [key, 0, marker] }),
+                client.channelsMarker(key, marker, expiry),
+                () => evalCommand(MARKER_LUA, [key], [marker, expiry]),
                 deadline,
                 away,
               ),

@@ -331,7 +331,7 @@ export class RedisChannelLayer implements ChannelLayer {
         : client.channelsFlush(pattern),
     );
     // What a reader popped just before the flush must not land after it.
-    await this.readers.sync(this.shards);
+    await this.readers.sync(this.shards, this.expiry);
   }
 
   private async closeConnections(): Promise<void> {

@@ -158,6 +158,18 @@ end
 return replies
 `;
 
+/**
+ * A `sync` marker: adds ARGV[1] with score 0 to the process's key KEYS[1]
+ * (so that it is popped next) and gives the key the layer's expiry ARGV[2]
+ * (s), as a send does: a marker left behind by a process that died before
+ * its reader took it back goes with the key.
+ */
+export const MARKER_LUA = `
+redis.call('ZADD', KEYS[1], 0, ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
 /** `flush`: deletes every key under the prefix (ARGV[1] is `<prefix>*`), as channels_redis does. */
 export const FLUSH_LUA = `
 local keys = redis.call('KEYS', ARGV[1])
@@ -195,6 +207,7 @@ export function defineChannelScripts(redis: RedisClient): void {
     numberOfKeys: 1,
   });
   redis.defineCommand('channelsGroupSend', { lua: GROUP_SEND_LUA });
+  redis.defineCommand('channelsMarker', { lua: MARKER_LUA, numberOfKeys: 1 });
   redis.defineCommand('channelsFlush', { lua: FLUSH_LUA, numberOfKeys: 0 });
   redis.defineCommand('channelsFlushSlots', {
     lua: FLUSH_SLOTS_LUA,
@@ -227,6 +240,11 @@ declare module 'ioredis' {
     channelsGroupSend(
       numberOfKeys: number,
       ...keysAndArgs: Array<string | Buffer | number>
+    ): Result<number, Context>;
+    channelsMarker(
+      key: string,
+      marker: Buffer,
+      expiry: number,
     ): Result<number, Context>;
     channelsFlush(pattern: string): Result<number, Context>;
     channelsFlushSlots(pattern: string): Result<number, Context>;
