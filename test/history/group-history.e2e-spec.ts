@@ -1,4 +1,5 @@
 import {
+  ChannelLayerUnavailableError,
   createChannelLayer,
   createGroupHistory,
   type ChannelLayer,
@@ -10,6 +11,8 @@ import { Redis } from 'ioredis';
 import { useRedisCluster } from '../helpers/use-redis-cluster';
 import { RedisServer } from '../helpers/redis-server';
 import { SentinelSetup } from '../helpers/redis-sentinel';
+import { pollUntil } from '../helpers/poll-until';
+import { nonLocalName, shardIndex } from '../helpers/channels-redis-shard';
 
 /** The history's behaviour against one backend configuration (a shared suite, as the layer contract). */
 function describeGroupHistory(
@@ -172,6 +175,100 @@ describe('on standalone Redis servers', () => {
     backend: 'redis-pubsub',
     hosts: hosts(2),
   }));
+});
+
+/**
+ * Where the core layer's group send takes two steps (here: two shards),
+ * history stores the message, then sends it, and deletes it again when the
+ * send fails: its sender was told it failed (and may send it again), so no
+ * member may get it from the history later. When the history's Redis went
+ * away between the two steps, that delete waits for it to come back.
+ */
+describe('GroupHistory, redis, two shards, a send that fails as the history’s Redis crashes', () => {
+  const servers: RedisServer[] = [];
+  let layer: ChannelLayer;
+  let history: GroupHistory;
+  let admin: Redis;
+
+  beforeEach(async () => {
+    // Every write on disk before its reply: the store outlives the crash.
+    const durable = ['--appendonly', 'yes', '--appendfsync', 'always'];
+    servers.push(
+      await RedisServer.start(durable),
+      await RedisServer.start(durable),
+    );
+    const options: ChannelLayerOptions = {
+      backend: 'redis',
+      hosts: servers.map((server) => server.url),
+    };
+    layer = createChannelLayer(options);
+    history = createGroupHistory(options, layer, { size: 10, ttl: 60 });
+  });
+
+  afterEach(async () => {
+    await history.close();
+    await layer.close();
+    admin.disconnect();
+    await Promise.all(servers.splice(0).map((server) => server.dispose()));
+  });
+
+  it('should delete the stored message once that Redis is back', async () => {
+    const channel = await layer.newChannel();
+    const member = servers[shardIndex(nonLocalName(channel), 2)];
+    // The group (and its history) on the other shard than the member's key.
+    let n = 0;
+    while (servers[shardIndex(`crash${n}`, 2)] === member) {
+      n++;
+    }
+    const name = `crash${n}`;
+    const store = servers[shardIndex(name, 2)];
+    admin = new Redis(store.url);
+    await layer.groupAdd(name, channel);
+    const kept = await history.groupSend(name, {
+      type: 'chat.message',
+      message: 'kept',
+    });
+    await expect(layer.receive(channel)).resolves.toMatchObject({
+      message: 'kept',
+    });
+
+    // The send's write hangs; the history's Redis dies once it has stored
+    // the message (on disk), so the delete after the failure fails too.
+    member.freeze();
+    const lost = history.groupSend(name, {
+      type: 'chat.message',
+      message: 'lost',
+    });
+    await pollUntil('the message stored', async () =>
+      (await admin.xlen(`asgi:history:{asgi:group:${name}}`)) === 2
+        ? true
+        : undefined,
+    );
+    await store.stop();
+    await expect(lost).rejects.toThrow(ChannelLayerUnavailableError);
+    member.thaw();
+    await store.restart();
+
+    const left = await pollUntil(
+      'the failed message gone from the history',
+      () =>
+        history
+          .last(name, 10)
+          .then((messages) =>
+            messages.some(({ message }) => message === 'lost')
+              ? undefined
+              : messages,
+          ),
+      10_000,
+    );
+    expect(left).toEqual([
+      { type: 'chat.message', message: 'kept', id: kept.id },
+    ]);
+    await expect(history.since(name, kept.id)).resolves.toEqual({
+      recovered: true,
+      messages: [],
+    });
+  }, 30_000);
 });
 
 describe('behind Sentinel', () => {

@@ -35,6 +35,7 @@ import {
 } from './group-history';
 import { isHistoryId } from './history-id';
 import { historyKey } from './history-key';
+import { UnsentEntries } from './unsent-entries';
 import { RedisPubSubChannelLayer } from '../backends/redis-pubsub/redis-pubsub-channel-layer';
 import { RedisChannelLayer } from '../backends/redis/redis-channel-layer';
 import {
@@ -71,7 +72,7 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
  *   messages in another order than their ids (channels_redis gives no order
  *   between senders either); the ids count the messages, so a receiver can
  *   put them back in order (the chat does). A message the layer fails to
- *   send is deleted from the history again.
+ *   send is deleted from the history again (`UnsentEntries`).
  */
 export class RedisGroupHistory extends GroupHistory {
   private readonly logger = new Logger(RedisGroupHistory.name);
@@ -82,6 +83,7 @@ export class RedisGroupHistory extends GroupHistory {
   private readonly fanoutCapacity?: number;
   private readonly connections: RedisConnection[];
   private readonly gates: ShardGates;
+  private readonly unsent: UnsentEntries;
 
   constructor(
     private readonly layer: ChannelLayer,
@@ -114,6 +116,11 @@ export class RedisGroupHistory extends GroupHistory {
     );
     this.connections.forEach(({ client }) => defineHistoryScripts(client));
     this.gates = new ShardGates(this.connections, this.logger);
+    this.unsent = new UnsentEntries(
+      (index, key, ids) =>
+        this.gates.of(index, key).run((client) => client.xdel(key, ...ids)),
+      this.logger,
+    );
   }
 
   async groupSend(
@@ -178,6 +185,7 @@ export class RedisGroupHistory extends GroupHistory {
   }
 
   async close(): Promise<void> {
+    this.unsent.stop();
     this.gates.stop();
     await Promise.all(this.connections.map((connection) => connection.quit()));
   }
@@ -333,11 +341,8 @@ export class RedisGroupHistory extends GroupHistory {
         : this.layer.groupSend(group, stored));
       return { ...sent, id };
     } catch (error) {
-      // Not delivered, so not history either (best effort: Redis may be away).
-      void this.gates
-        .of(index, key)
-        .run((client) => client.xdel(key, id))
-        .catch(() => undefined);
+      // Not delivered, so not history either (again later while Redis is away).
+      this.unsent.forget(index, key, id);
       throw error;
     }
   }
