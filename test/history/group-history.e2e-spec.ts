@@ -188,7 +188,7 @@ describe('GroupHistory, redis, two shards, a send that fails as the history’s 
   const servers: RedisServer[] = [];
   let layer: ChannelLayer;
   let history: GroupHistory;
-  let admin: Redis;
+  let admin: Redis | undefined;
 
   beforeEach(async () => {
     // Every write on disk before its reply: the store outlives the crash.
@@ -208,7 +208,7 @@ describe('GroupHistory, redis, two shards, a send that fails as the history’s 
   afterEach(async () => {
     await history.close();
     await layer.close();
-    admin.disconnect();
+    admin?.disconnect();
     await Promise.all(servers.splice(0).map((server) => server.dispose()));
   });
 
@@ -222,7 +222,8 @@ describe('GroupHistory, redis, two shards, a send that fails as the history’s 
     }
     const name = `crash${n}`;
     const store = servers[shardIndex(name, 2)];
-    admin = new Redis(store.url);
+    const stored = new Redis(store.url);
+    admin = stored;
     await layer.groupAdd(name, channel);
     const kept = await history.groupSend(name, {
       type: 'chat.message',
@@ -240,7 +241,7 @@ describe('GroupHistory, redis, two shards, a send that fails as the history’s 
       message: 'lost',
     });
     await pollUntil('the message stored', async () =>
-      (await admin.xlen(`asgi:history:{asgi:group:${name}}`)) === 2
+      (await stored.xlen(`asgi:history:{asgi:group:${name}}`)) === 2
         ? true
         : undefined,
     );
