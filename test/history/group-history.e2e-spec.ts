@@ -206,6 +206,7 @@ describe('GroupHistory, redis, two shards, a send that fails as the history’s 
   });
 
   afterEach(async () => {
+    servers.forEach((server) => server.thaw()); // if the test stopped while one was frozen
     await history.close();
     await layer.close();
     admin?.disconnect();
@@ -236,17 +237,16 @@ describe('GroupHistory, redis, two shards, a send that fails as the history’s 
     // The send's write hangs; the history's Redis dies once it has stored
     // the message (on disk), so the delete after the failure fails too.
     member.freeze();
-    const lost = history.groupSend(name, {
-      type: 'chat.message',
-      message: 'lost',
-    });
+    const lost = expect(
+      history.groupSend(name, { type: 'chat.message', message: 'lost' }),
+    ).rejects.toThrow(ChannelLayerUnavailableError);
     await pollUntil('the message stored', async () =>
       (await stored.xlen(`asgi:history:{asgi:group:${name}}`)) === 2
         ? true
         : undefined,
     );
     await store.stop();
-    await expect(lost).rejects.toThrow(ChannelLayerUnavailableError);
+    await lost;
     member.thaw();
     await store.restart();
 

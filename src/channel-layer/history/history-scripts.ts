@@ -74,6 +74,22 @@ local sent = fanout(KEYS[2], now, ARGV[4], ARGV[5], ARGV[6], ARGV[7], head, ARGV
 return {id, sent[1], sent[2]}
 `;
 
+/**
+ * Deletes entries of a group send that failed, each only while the stream
+ * KEYS[1] still holds its value: ARGV an id and the SHA-1 (hex) of its value,
+ * for each entry. Returns how many were deleted.
+ */
+const HISTORY_FORGET_LUA = `
+local deleted = 0
+for i = 1, #ARGV, 2 do
+  local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])[1]
+  if entry and redis.sha1hex(entry[2][2]) == ARGV[i + 1] then
+    deleted = deleted + redis.call('XDEL', KEYS[1], ARGV[i])
+  end
+end
+return deleted
+`;
+
 /** Registers the history scripts on a connection. */
 export function defineHistoryScripts(redis: RedisClient): void {
   redis.defineCommand('channelsHistoryAppend', {
@@ -83,6 +99,10 @@ export function defineHistoryScripts(redis: RedisClient): void {
   redis.defineCommand('channelsHistoryFanout', {
     lua: HISTORY_FANOUT_LUA,
     numberOfKeys: 2,
+  });
+  redis.defineCommand('channelsHistoryForget', {
+    lua: HISTORY_FORGET_LUA,
+    numberOfKeys: 1,
   });
   redis.defineCommand('channelsHistoryPublish', {
     lua: HISTORY_PUBLISH_LUA,
@@ -114,6 +134,10 @@ declare module 'ioredis' {
       headAfter: Buffer,
       deadline: number,
     ): Result<[id: string | number, keys: number, full: number], Context>;
+    channelsHistoryForget(
+      key: string,
+      ...idsAndHashes: string[]
+    ): Result<number, Context>;
     channelsHistoryPublish(
       key: string,
       value: Buffer,

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChannelLayer } from '../channel-layer';
 import type {
@@ -117,8 +118,15 @@ export class RedisGroupHistory extends GroupHistory {
     this.connections.forEach(({ client }) => defineHistoryScripts(client));
     this.gates = new ShardGates(this.connections, this.logger);
     this.unsent = new UnsentEntries(
-      (index, key, ids) =>
-        this.gates.of(index, key).run((client) => client.xdel(key, ...ids)),
+      (index, key, entries) =>
+        this.gates
+          .of(index, key)
+          .run((client) =>
+            client.channelsHistoryForget(
+              key,
+              ...entries.flatMap(({ id, sha1 }) => [id, sha1]),
+            ),
+          ),
       this.logger,
     );
   }
@@ -342,7 +350,12 @@ export class RedisGroupHistory extends GroupHistory {
       return { ...sent, id };
     } catch (error) {
       // Not delivered, so not history either (again later while Redis is away).
-      this.unsent.forget(index, key, id);
+      this.unsent.forget({
+        index,
+        key,
+        id,
+        sha1: createHash('sha1').update(value).digest('hex'),
+      });
       throw error;
     }
   }

@@ -8,6 +8,7 @@ import type { RedisShards } from './redis-shards';
 import { ShardReader } from './shard-reader';
 import { evalCommand, redirected } from '../redis-common/slot-eval';
 import { MARKER_LUA } from './redis-scripts';
+import { nextScore } from './scores';
 
 /**
  * The blocking readers of this process's own keys (`<prefix>specific.<id>!`
@@ -70,8 +71,8 @@ export class ProcessReaders {
   /**
    * Resolves once everything every reader popped before the call has been
    * delivered, or fails 5 s after a marker's write was issued (see
-   * `ShardReader.sync`); the marker's key gets `expiry` (s), as a send
-   * gives it (`MARKER_LUA`). Only the marker's write goes through the shard's
+   * `ShardReader.sync`); the marker gets a message's score, and its key
+   * `expiry` (s), as a send gives them (`MARKER_LUA`). Only the marker's write goes through the shard's
    * gate: a reader that is slow to take it back (its connection down) must
    * not make the gate cut the writers' connection, which answered.
    */
@@ -80,22 +81,23 @@ export class ProcessReaders {
       [...this.readers].map(([id, reader]) => {
         const index = typeof id === 'number' ? id : 0;
         const key = typeof id === 'string' ? id : this.defaultKey;
-        return reader.sync((marker) =>
-          shards.run(
+        return reader.sync((marker) => {
+          const score = nextScore();
+          return shards.run(
             index,
             (client, deadline, away) =>
               redirected(
                 client,
-                client.channelsMarker(key, marker, expiry),
-                () => evalCommand(MARKER_LUA, [key], [marker, expiry]),
+                client.channelsMarker(key, marker, expiry, score),
+                () => evalCommand(MARKER_LUA, [key], [marker, expiry, score]),
                 deadline,
                 away,
               ),
             undefined,
             undefined,
             key,
-          ),
-        );
+          );
+        });
       }),
     );
   }

@@ -159,13 +159,14 @@ return replies
 `;
 
 /**
- * A `sync` marker: adds ARGV[1] with score 0 to the process's key KEYS[1]
- * (so that it is popped next) and gives the key the layer's expiry ARGV[2]
- * (s), as a send does: a marker left behind by a process that died before
- * its reader took it back goes with the key.
+ * A `sync` marker: adds ARGV[1] with score ARGV[3] (a message's, so that a
+ * send's drop of expired messages leaves it) to the process's key KEYS[1],
+ * and gives the key the layer's expiry ARGV[2] (s), as a send does: a marker
+ * left behind by a process that died before its reader took it back goes
+ * with the key.
  */
 export const MARKER_LUA = `
-redis.call('ZADD', KEYS[1], 0, ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
@@ -245,6 +246,7 @@ declare module 'ioredis' {
       key: string,
       marker: Buffer,
       expiry: number,
+      score: string,
     ): Result<number, Context>;
     channelsFlush(pattern: string): Result<number, Context>;
     channelsFlushSlots(pattern: string): Result<number, Context>;
