@@ -72,9 +72,10 @@ export class ProcessReaders {
    * Resolves once everything every reader popped before the call has been
    * delivered, or fails 5 s after a marker's write was issued (see
    * `ShardReader.sync`); the marker gets a message's score, and its key
-   * `expiry` (s), as a send gives them (`MARKER_LUA`). Only the marker's write goes through the shard's
-   * gate: a reader that is slow to take it back (its connection down) must
-   * not make the gate cut the writers' connection, which answered.
+   * `expiry` (s), as a send gives them (`MARKER_LUA`). Only the marker's
+   * write goes through the shard's gate: a reader that is slow to take it
+   * back (its connection down) must not make the gate cut the writers'
+   * connection, which answered.
    */
   async sync(shards: RedisShards, expiry: number): Promise<void> {
     await Promise.all(
